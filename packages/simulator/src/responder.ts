@@ -1,0 +1,159 @@
+/** Why the model stopped, in Converse's words. */
+export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
+
+/** A model's answer to one request. */
+export interface Reply {
+  /** The answer split into tokens; they concatenate to the exact text. */
+  pieces: string[];
+  text: string;
+  inputTokens: number;
+  outputTokens: number;
+  stopReason: StopReason;
+  /** Present when the request forced a tool call. */
+  toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> };
+}
+
+/** What the responder needs to know about a request. */
+export interface Prompt {
+  /** The text of the last user turn: what the answer table is matched against. */
+  question: string;
+  /** Every input token source (system, all turns), for the usage count. */
+  inputText: string;
+  maxTokens?: number | undefined;
+  stopSequences?: readonly string[] | undefined;
+  /** Length of a generated answer, in tokens. */
+  outputTokens: number;
+  /** Name of a tool the request forces the model to call. */
+  forcedTool?: string | undefined;
+}
+
+/** Built-in answers; the seed sample's question among them. */
+export const DEFAULT_ANSWERS: readonly { match: string; reply: string }[] = [
+  { match: 'largest city in the world', reply: 'Tokyo' },
+  { match: 'capital of france', reply: 'Paris' },
+];
+
+// Words and punctuation, each with the white space before it: joined, they give back the text.
+const PIECE = /\s*[\p{L}\p{N}'_-]+|\s*[^\p{L}\p{N}\s]|\s+$/gu;
+
+/** Splits text into token-like pieces that concatenate back to it. */
+export function splitPieces(text: string): string[] {
+  return text.match(PIECE) ?? [];
+}
+
+/** An approximate token count (words and punctuation), close to what BPE tokenizers give for English. */
+export function countTokens(text: string): number {
+  return Math.max(1, splitPieces(text).length);
+}
+
+const VOCABULARY = (
+  'the a resilient model endpoint answers every request quickly while capacity lasts and traffic moves ' +
+  'to another region when throughput runs out so users never notice failover because retries stay ' +
+  'bounded latency remains low and each response arrives complete with its tokens counted'
+).split(' ');
+
+/**
+ * Deterministic answers: a table of canned replies, otherwise text generated from a hash of the
+ * prompt, so the same request always gets the same answer and token counts.
+ */
+export class Responder {
+  private readonly answers: readonly { match: string; reply: string }[];
+
+  constructor(
+    answers: readonly { match: string; reply: string }[],
+    private readonly seed: number,
+  ) {
+    this.answers = [...answers, ...DEFAULT_ANSWERS].map((answer) => ({
+      match: answer.match.toLowerCase(),
+      reply: answer.reply,
+    }));
+  }
+
+  /** The answer to a prompt. */
+  reply(prompt: Prompt): Reply {
+    const inputTokens = countTokens(prompt.inputText);
+    if (prompt.forcedTool !== undefined) {
+      const toolUseId = `tooluse_${hash(`${this.seed}:${prompt.inputText}`).toString(36)}`;
+      return {
+        pieces: [],
+        text: '',
+        inputTokens,
+        outputTokens: 12,
+        stopReason: 'tool_use',
+        toolUse: { toolUseId, name: prompt.forcedTool, input: {} },
+      };
+    }
+    const question = prompt.question.toLowerCase();
+    const canned = this.answers.find((answer) => question.includes(answer.match));
+    let pieces = splitPieces(canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens));
+    let stopReason: StopReason = 'end_turn';
+
+    const stop = firstStop(pieces.join(''), prompt.stopSequences);
+    if (stop !== undefined) {
+      pieces = splitPieces(pieces.join('').slice(0, stop));
+      stopReason = 'stop_sequence';
+    }
+    if (prompt.maxTokens !== undefined && pieces.length > prompt.maxTokens) {
+      pieces = pieces.slice(0, prompt.maxTokens);
+      stopReason = 'max_tokens';
+    }
+    return {
+      pieces,
+      text: pieces.join(''),
+      inputTokens,
+      outputTokens: Math.max(1, pieces.length),
+      stopReason,
+    };
+  }
+
+  private generate(question: string, length: number): string {
+    const next = mulberry32(hash(`${this.seed}:${question}`));
+    const words: string[] = [];
+    let sentence = 0;
+    // Leave room for the full stops: `length` counts them as tokens too.
+    while (words.length + sentence + 1 < length || words.length === 0) {
+      const word = VOCABULARY[Math.floor(next() * VOCABULARY.length)]!;
+      words.push(words.length === 0 || words.at(-1)?.endsWith('.') ? capitalise(word) : word);
+      if (words.length % 12 === 0 && words.length + sentence + 2 < length) {
+        words[words.length - 1] += '.';
+        sentence += 1;
+      }
+    }
+    return `${words.join(' ')}.`;
+  }
+}
+
+function firstStop(text: string, stops: readonly string[] | undefined): number | undefined {
+  let first: number | undefined;
+  for (const stop of stops ?? []) {
+    const index = stop === '' ? -1 : text.indexOf(stop);
+    if (index >= 0 && (first === undefined || index < first)) first = index;
+  }
+  return first;
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** FNV-1a: a small, stable string hash. */
+export function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+  return value >>> 0;
+}
+
+/** A seeded random source (mulberry32): every "random" choice of the simulator is reproducible. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}

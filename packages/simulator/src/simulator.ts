@@ -1,0 +1,128 @@
+import { CapacityRegistry, type RateLimiter } from './capacity.js';
+import { FOUNDATION_MODELS } from './catalog.js';
+import type { SimulatorContext } from './context.js';
+import { type ActiveFault, FaultInjector } from './fault-injector.js';
+import type { FaultRuleInput } from './fault-schema.js';
+import { listen } from './listener.js';
+import { type ResolvedOptions, type SimulatorOptions, simulatorOptionsSchema } from './options.js';
+import { type ProvisionedThroughput, ProvisionedThroughputs, provisionedQuota } from './provisioned.js';
+import { mulberry32, Responder } from './responder.js';
+import { createRouter } from './router.js';
+import { type Counter, type RequestRecord, Stats } from './stats.js';
+import { parseWith } from './validation.js';
+
+/** Fault rules of a running simulator; changes apply to the next request. */
+export interface FaultControl {
+  /** Validates and adds a rule; returns its id. */
+  add(rule: FaultRuleInput): string;
+  /** Removes a rule by id; returns whether it existed. */
+  remove(id: string): boolean;
+  /** Removes every rule. */
+  clear(): void;
+  /** The rules, with how many requests each matched and was applied to. */
+  list(): ActiveFault[];
+}
+
+/** A Provisioned Throughput as the in-process API reports it. */
+export interface ProvisionedThroughputInfo {
+  arn: string;
+  name: string;
+  region: string;
+  modelId: string;
+  modelUnits: number;
+  status: string;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL to give an SDK client as `endpoint`, e.g. `http://127.0.0.1:4010`. */
+  readonly url: string;
+  readonly port: number;
+  readonly faults: FaultControl;
+  /** Request and outcome counters per region and model, optionally filtered. */
+  counters(filter?: { region?: string; model?: string }): Counter[];
+  /** The most recent requests, oldest first. */
+  requests(): RequestRecord[];
+  /** Remaining capacity of every endpoint that has been used, by capacity key. */
+  capacity(): Record<string, ReturnType<RateLimiter['snapshot']>>;
+  /** Every Provisioned Throughput, in every region. */
+  provisionedThroughputs(): ProvisionedThroughputInfo[];
+  /** Clears counters and the request log, and refills every endpoint's capacity. Faults stay. */
+  reset(): void;
+  /** Stops the server; hung and streaming requests are cut. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Bedrock simulator. Point any `BedrockRuntimeClient` or `BedrockClient` at `url` with
+ * any region and static credentials:
+ *
+ * ```ts
+ * const sim = await startSimulator({ provisionedThroughputs: [{ name: 'pt', region: 'us-east-1', modelId }] });
+ * const client = new BedrockRuntimeClient({ region: 'us-west-2', endpoint: sim.url, credentials });
+ * ```
+ *
+ * Throws a `ConfigError` naming each invalid option.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const resolved: ResolvedOptions = parseWith(simulatorOptionsSchema, options, 'simulator options');
+  const random = mulberry32(resolved.seed);
+  const now = () => Date.now();
+  const models = FOUNDATION_MODELS;
+  const context: SimulatorContext = {
+    options: resolved,
+    models,
+    provisioned: new ProvisionedThroughputs(resolved.accountId, models, now, random),
+    capacity: new CapacityRegistry(now),
+    faults: new FaultInjector(random, now),
+    stats: new Stats(resolved.requestLogSize),
+    responder: new Responder(resolved.answers, resolved.seed),
+    now,
+    random,
+  };
+  for (const pt of resolved.provisionedThroughputs) {
+    context.provisioned.create({
+      ...pt,
+      quota: provisionedQuota(pt, resolved),
+      delayMs: pt.status === 'Creating' ? resolved.provisioning.delayMs : 0,
+      fails: pt.status === 'Failed',
+    });
+  }
+  for (const rule of resolved.faults) context.faults.add(rule);
+
+  const simulator: Omit<Simulator, 'url' | 'port' | 'close'> = {
+    faults: {
+      add: (rule) => context.faults.add(rule),
+      remove: (id) => context.faults.remove(id),
+      clear: () => context.faults.clear(),
+      list: () => context.faults.list(),
+    },
+    counters: (filter) => context.stats.counters(filter),
+    requests: () => context.stats.requests(),
+    capacity: () => context.capacity.snapshot(),
+    provisionedThroughputs: () => context.provisioned.all().map((pt) => describe(context, pt)),
+    reset: () => {
+      context.stats.reset();
+      context.capacity.reset();
+    },
+  };
+  const listener = await listen(createRouter(context, simulator), resolved.port, resolved.host);
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  return {
+    ...simulator,
+    url: `http://${host}:${listener.port}`,
+    port: listener.port,
+    close: () => listener.close(),
+  };
+}
+
+function describe(context: SimulatorContext, pt: ProvisionedThroughput): ProvisionedThroughputInfo {
+  return {
+    arn: pt.arn,
+    name: pt.name,
+    region: pt.region,
+    modelId: pt.model.modelId,
+    modelUnits: pt.modelUnits,
+    status: context.provisioned.status(pt),
+  };
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+
+/**
+ * Invalid simulator options, scenario or fault rule. The message lists every problem with its
+ * path, what was expected and what was found.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    message: string,
+    /** One line per problem, `path: what is wrong`. */
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Parses `value` with `schema`, or throws a {@link ConfigError} that names each bad path. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid ${what}:\n  ${problems.join('\n  ')}`, problems);
+}
