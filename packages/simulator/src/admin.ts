@@ -61,10 +61,24 @@ export async function serveAdmin(api: AdminApi, exchange: Exchange): Promise<voi
       return exchange.send(204, '');
     default:
       return exchange.json(404, {
-        message: `unknown admin route ${route}; see the simulator README for the admin API`,
+        message: `unknown admin route ${exchange.method} ${exchange.path}; the admin API has: ${ROUTES.join(', ')}`,
+        routes: ROUTES,
       });
   }
 }
+
+const ROUTES = [
+  'GET /_simulator/health',
+  'GET /_simulator/faults',
+  'POST /_simulator/faults',
+  'DELETE /_simulator/faults',
+  'DELETE /_simulator/faults/{id}',
+  'GET /_simulator/counters?region=&model=',
+  'GET /_simulator/requests',
+  'GET /_simulator/capacity',
+  'GET /_simulator/provisioned-throughputs',
+  'POST /_simulator/reset',
+];
 
 async function addFault(api: AdminApi, exchange: Exchange): Promise<void> {
   let rule: unknown;

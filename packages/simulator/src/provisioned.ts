@@ -69,12 +69,7 @@ export class ProvisionedThroughputs {
         `A provisioned model throughput with the name ${request.name} already exists.`,
       );
     }
-    const modelId = request.modelId.replace(/^arn:aws:bedrock:[^:]*::foundation-model\//, '');
-    const model = findFoundationModel(this.models, modelId);
-    const variant = /:(\d+k)$/.exec(modelId)?.[1];
-    if (!model || (variant !== undefined && !model.provisionedVariants.includes(variant))) {
-      throw validationError(`The model ${request.modelId} does not support Provisioned Throughput.`);
-    }
+    const { model, modelId } = this.provisionableModel(request.modelId);
     const id = request.id ?? this.newId();
     const now = this.now();
     const pt: ProvisionedThroughput = {
@@ -127,25 +122,27 @@ export class ProvisionedThroughputs {
     return [...this.byArn.values()].filter((pt) => pt.region === region);
   }
 
-  /** Renames a PT or moves it to another model variant; it is Updating for `delayMs`. */
+  /**
+   * Renames a PT; it is Updating for `delayMs`. Every PT here serves a base model, and Bedrock only
+   * lets a PT of a custom model change model, so `modelId` may only name the model it already has.
+   * Nothing changes unless the whole update is valid.
+   */
   update(pt: ProvisionedThroughput, change: { name?: string; modelId?: string }, delayMs: number): void {
-    if (change.name !== undefined && change.name !== pt.name) {
-      if (this.find(pt.region, change.name)) {
-        throw new SimulatedError(
-          'ConflictException',
-          `A provisioned model throughput with the name ${change.name} already exists.`,
-        );
-      }
-      pt.name = change.name;
-    }
     if (change.modelId !== undefined) {
-      const model = findFoundationModel(this.models, change.modelId.replace(/^arn:[^/]*\//, ''));
-      if (!model || model.modelId !== pt.model.modelId) {
+      const modelId = change.modelId.replace(/^arn:aws:bedrock:[^:]*::foundation-model\//, '');
+      if (foundationModelArn(pt.region, modelId) !== pt.modelArn) {
         throw validationError(
-          `A provisioned model can only be updated to a custom model of ${pt.model.modelId}.`,
+          `The provisioned model ${pt.name} serves the base model ${pt.model.modelId}; only a provisioned model of a custom model can change its model.`,
         );
       }
     }
+    if (change.name !== undefined && change.name !== pt.name && this.find(pt.region, change.name)) {
+      throw new SimulatedError(
+        'ConflictException',
+        `A provisioned model throughput with the name ${change.name} already exists.`,
+      );
+    }
+    if (change.name !== undefined) pt.name = change.name;
     pt.modifiedAt = this.now();
     pt.readyAt = pt.modifiedAt + delayMs;
   }
@@ -159,6 +156,28 @@ export class ProvisionedThroughputs {
   status(pt: ProvisionedThroughput): ProvisionedStatus {
     if (this.now() >= pt.readyAt) return pt.fails ? 'Failed' : 'InService';
     return pt.modifiedAt === pt.createdAt ? 'Creating' : 'Updating';
+  }
+
+  /**
+   * The model a PT may be bought for: a known model that offers Provisioned Throughput, and, when
+   * the id names a context-length variant (`:48k`), one the model offers.
+   */
+  private provisionableModel(requested: string): { model: FoundationModel; modelId: string } {
+    const modelId = requested.replace(/^arn:aws:bedrock:[^:]*::foundation-model\//, '');
+    const model = findFoundationModel(this.models, modelId);
+    const variant = /:(\d+k)$/.exec(modelId)?.[1];
+    if (
+      !model ||
+      model.provisionedVariants.length === 0 ||
+      (variant !== undefined && !model.provisionedVariants.includes(variant))
+    ) {
+      const offered =
+        model && model.provisionedVariants.length > 0
+          ? ` Variants offered: ${model.provisionedVariants.map((each) => `${model.modelId}:${each}`).join(', ')}.`
+          : '';
+      throw validationError(`The model ${requested} does not support Provisioned Throughput.${offered}`);
+    }
+    return { model, modelId };
   }
 
   private newId(): string {

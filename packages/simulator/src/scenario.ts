@@ -23,7 +23,9 @@ export async function loadScenario(path: string): Promise<SimulatorOptions> {
       `scenario file ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     );
   }
+  // An empty file is a scenario with every default.
+  const options = data ?? {};
   // Validate now so errors name the file; startSimulator applies the defaults.
-  parseWith(simulatorOptionsSchema, data ?? {}, `scenario file ${path}`);
-  return data as SimulatorOptions;
+  parseWith(simulatorOptionsSchema, options, `scenario file ${path}`);
+  return options as SimulatorOptions;
 }

@@ -9,7 +9,7 @@ import { type ProvisionedThroughput, ProvisionedThroughputs, provisionedQuota } 
 import { mulberry32, Responder } from './responder.js';
 import { createRouter } from './router.js';
 import { type Counter, type RequestRecord, Stats } from './stats.js';
-import { parseWith } from './validation.js';
+import { ConfigError, parseWith } from './validation.js';
 
 /** Fault rules of a running simulator; changes apply to the next request. */
 export interface FaultControl {
@@ -80,13 +80,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     now,
     random,
   };
-  for (const pt of resolved.provisionedThroughputs) {
-    context.provisioned.create({
-      ...pt,
-      quota: provisionedQuota(pt, resolved),
-      delayMs: pt.status === 'Creating' ? resolved.provisioning.delayMs : 0,
-      fails: pt.status === 'Failed',
-    });
+  for (const [index, pt] of resolved.provisionedThroughputs.entries()) {
+    try {
+      context.provisioned.create({
+        ...pt,
+        quota: provisionedQuota(pt, resolved),
+        delayMs: pt.status === 'Creating' ? resolved.provisioning.delayMs : 0,
+        fails: pt.status === 'Failed',
+      });
+    } catch (error) {
+      // Bedrock's own wording of what is wrong, at the path of the entry that caused it.
+      const problem = `provisionedThroughputs.${index}: ${(error as Error).message}`;
+      throw new ConfigError(`invalid simulator options:\n  ${problem}`, [problem]);
+    }
   }
   for (const rule of resolved.faults) context.faults.add(rule);
 

@@ -20,9 +20,16 @@ export class ConfigError extends Error {
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    return `${path}: ${issue.message}`;
+  const problems = result.error.issues.flatMap((issue) => {
+    // Name each unknown key by its full path, as a typo is found by where it is.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${pathOf([...issue.path, key])}: unknown key`);
+    }
+    return [`${pathOf(issue.path)}: ${issue.message}`];
   });
   throw new ConfigError(`invalid ${what}:\n  ${problems.join('\n  ')}`, problems);
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.length > 0 ? path.map(String).join('.') : '(root)';
 }

@@ -20,7 +20,7 @@ function details(region: string, model: FoundationModel) {
     inputModalities: ['TEXT'],
     outputModalities: ['TEXT'],
     responseStreamingSupported: true,
-    customizationsSupported: [],
+    customizationsSupported: [] as string[],
     inferenceTypesSupported: [
       model.onDemand ? 'ON_DEMAND' : 'INFERENCE_PROFILE',
       ...(model.provisionedVariants.length > 0 ? ['PROVISIONED'] : []),
@@ -47,8 +47,10 @@ export function listFoundationModels(call: ControlPlaneCall) {
   const provider = query.get('byProvider')?.toLowerCase();
   const inferenceType = query.get('byInferenceType');
   const modality = query.get('byOutputModality');
+  const customization = query.get('byCustomizationType');
   const summaries = call.context.models
     .map((model) => details(call.region, model))
+    .filter((model) => customization === null || model.customizationsSupported.includes(customization))
     .filter((model) => provider === undefined || model.providerName.toLowerCase() === provider)
     .filter((model) => inferenceType === null || model.inferenceTypesSupported.includes(inferenceType))
     .filter((model) => modality === null || model.outputModalities.includes(modality));

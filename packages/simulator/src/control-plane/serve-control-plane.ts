@@ -54,6 +54,8 @@ export function matchControlPlane(
   method: string,
   segments: (string | undefined)[],
 ): ControlPlaneRoute | undefined {
+  // A segment that does not decode (`%E0`) is no identifier: that path matches nothing.
+  if (segments.some((segment) => segment === undefined)) return undefined;
   const [, resource, identifier, extra] = segments;
   if (extra !== undefined || resource === undefined) return undefined;
   if (identifier === undefined) {
