@@ -24,6 +24,10 @@ export class Exchange {
   readonly signal: AbortSignal;
   private readonly abort = new AbortController();
   private finished = false;
+  /** Resolves once the connection or stream carrying the response has closed. */
+  private readonly closed: Promise<void>;
+  /** Resolves once the last chunk written has been handed to the socket. */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly request: AnyRequest,
@@ -36,14 +40,22 @@ export class Exchange {
     this.headers = request.headers;
     this.protocol = request.httpVersionMajor === 2 ? 'h2' : 'http/1.1';
     this.signal = this.abort.signal;
-    response.on('close', () => {
-      if (!this.finished) this.abort.abort();
+    this.closed = new Promise((resolve) => {
+      response.once('close', () => {
+        if (!this.finished) this.abort.abort();
+        resolve();
+      });
     });
   }
 
   /** Whether the response has been ended or the connection dropped. */
   get done(): boolean {
     return this.finished || this.signal.aborted;
+  }
+
+  /** The status sent, or 0 when no response was sent (hang, reset, client gone). */
+  get status(): number {
+    return this.response.headersSent ? this.response.statusCode : 0;
   }
 
   /** Reads the whole request body (bounded by {@link MAX_BODY_BYTES}). */
@@ -61,6 +73,11 @@ export class Exchange {
   /** Sends a complete response. */
   send(status: number, body: string | Uint8Array, headers: Record<string, string> = {}): void {
     if (this.done) return;
+    // A stream already sent its 200 and some events: the only way left to fail it is to drop it.
+    if (this.response.headersSent) {
+      this.reset();
+      return;
+    }
     this.finished = true;
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     this.response.writeHead(status, {
@@ -92,15 +109,18 @@ export class Exchange {
   /** Writes one chunk of a streamed response, waiting for the client to drain it. */
   async write(chunk: Uint8Array): Promise<void> {
     if (this.done) return;
-    if ((this.response as http.ServerResponse).write(chunk)) return;
+    let accepted = true;
+    this.lastWrite = new Promise<void>((resolve) => {
+      accepted = (this.response as http.ServerResponse).write(chunk, () => resolve());
+    });
+    if (accepted) return;
     await new Promise<void>((resolve) => {
       const settle = () => {
         this.response.off('drain', settle);
-        this.response.off('close', settle);
         resolve();
       };
       this.response.once('drain', settle);
-      this.response.once('close', settle);
+      void this.closed.then(settle);
     });
   }
 
@@ -112,17 +132,40 @@ export class Exchange {
   }
 
   /**
-   * Drops the request the way a failing network does: HTTP/2 resets the stream, HTTP/1.1
-   * destroys the socket. The client sees a connection error, never a response.
+   * Drops the request the way a failing network does; the client sees a connection error, never
+   * a (complete) response. Before any response: HTTP/2 destroys the session (the SDK reports
+   * "http2 request did not get a response" as a retryable TimeoutError), HTTP/1.1 destroys the
+   * socket (ECONNRESET). Mid-stream: the events already written are delivered first, then
+   * HTTP/2 resets the stream (ERR_HTTP2_STREAM_ERROR, NGHTTP2_INTERNAL_ERROR) and HTTP/1.1 closes
+   * the socket before the final chunk (ECONNRESET "aborted").
    */
   reset(): void {
     if (this.done) return;
     this.finished = true;
-    if ('stream' in this.response) {
-      this.response.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-      this.response.stream.session?.destroy();
-    } else {
-      this.request.socket.destroy();
+    const response = this.response;
+    if (!response.headersSent) {
+      this.drop();
+      return;
     }
+    // Written frames may still sit in Node's buffers (HTTP/1.1 corks writes until the next tick,
+    // nghttp2 queues DATA behind RST_STREAM): destroying now would lose them.
+    void Promise.race([this.lastWrite, this.closed]).then(() => this.drop());
+  }
+
+  private drop(): void {
+    const response = this.response;
+    if (!('stream' in response)) {
+      this.request.socket.destroy();
+      return;
+    }
+    const { stream } = response;
+    if (stream.destroyed) return;
+    if (!response.headersSent) {
+      stream.session?.destroy();
+      return;
+    }
+    // Destroying the session right away would discard the RST_STREAM, and the client would see
+    // the stream end cleanly, as if the answer were complete.
+    stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR, () => stream.session?.destroy());
   }
 }

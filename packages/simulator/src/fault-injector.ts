@@ -1,4 +1,4 @@
-import type { BedrockErrorName } from './errors.js';
+import { type BedrockErrorName, STREAM_EXCEPTIONS } from './errors.js';
 import {
   type FaultEffect,
   type FaultRule,
@@ -6,7 +6,7 @@ import {
   faultRuleSchema,
   type LatencySpec,
 } from './fault-schema.js';
-import type { Operation } from './operations.js';
+import { isRuntime, isStreaming, type Operation } from './operations.js';
 import { ConfigError, parseWith } from './validation.js';
 
 /** A request as fault rules see it. */
@@ -154,14 +154,33 @@ export class FaultInjector {
 }
 
 function matches(rule: FaultRule, target: FaultTarget): boolean {
+  if (!canHappen(rule.fault, target.operation)) return false;
   const { region, model, operation } = rule.match;
   if (region !== undefined && !anyOf(region).some((pattern) => glob(pattern, target.region))) return false;
-  if (operation !== undefined && !anyOf(operation).includes(target.operation)) return false;
+  // A rule that names no operation is for the runtime: a throttled region still answers
+  // control-plane calls, as Bedrock's separate data and control planes do.
+  if (operation === undefined ? !isRuntime(target.operation) : !anyOf(operation).includes(target.operation)) {
+    return false;
+  }
   if (model !== undefined) {
     const patterns = anyOf(model);
     if (!target.models.some((name) => patterns.some((pattern) => glob(pattern, name)))) return false;
   }
   return true;
+}
+
+/**
+ * Stream faults only exist on streaming operations, and an in-stream exception only on an
+ * operation whose event union models it (ConverseStream has no modelTimeoutException): anywhere
+ * else the rule neither matches nor counts, so its schedule and `times` see only requests it can
+ * break.
+ */
+function canHappen(fault: FaultEffect, operation: Operation): boolean {
+  if (fault.type !== 'stream-cut' && fault.type !== 'stream-exception') return true;
+  if (!isStreaming(operation)) return false;
+  if (fault.type === 'stream-cut') return true;
+  const modelled: readonly string[] = STREAM_EXCEPTIONS[operation as keyof typeof STREAM_EXCEPTIONS];
+  return modelled.includes(fault.error);
 }
 
 function anyOf<T>(value: T | T[]): T[] {

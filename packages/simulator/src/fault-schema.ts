@@ -6,7 +6,9 @@ const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(s
 
 const latencySchema = z.union([
   z.number().nonnegative(),
-  z.strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() }),
+  z
+    .strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+    .refine((range) => range.max >= range.min, { message: 'must be at least min', path: ['max'] }),
   z.strictObject({ mean: z.number().nonnegative(), stddev: z.number().nonnegative() }),
 ]);
 
@@ -44,16 +46,22 @@ export const faultMatchSchema = z.strictObject({
   region: oneOrMany(z.string()).optional(),
   /** Model id, ARN, PT name or ARN, or profile id; `*` matches any run of characters. */
   model: oneOrMany(z.string()).optional(),
+  /** Omitted: every runtime operation. Control-plane operations are faulted only when named. */
   operation: oneOrMany(z.enum(OPERATIONS)).optional(),
 });
 
 const requestScheduleSchema = z.union([
   z.array(z.int().positive()).min(1),
-  z.strictObject({
-    from: z.int().positive().optional(),
-    to: z.int().positive().optional(),
-    every: z.int().positive().optional(),
-  }),
+  z
+    .strictObject({
+      from: z.int().positive().optional(),
+      to: z.int().positive().optional(),
+      every: z.int().positive().optional(),
+    })
+    .refine((range) => range.to === undefined || range.to >= (range.from ?? 1), {
+      message: 'must be at least from',
+      path: ['to'],
+    }),
 ]);
 
 /** When a matching request is faulted; all given conditions must hold. */

@@ -33,3 +33,8 @@ export const OPERATIONS = [...RUNTIME_OPERATIONS, ...CONTROL_PLANE_OPERATIONS] a
 export function isStreaming(operation: Operation): boolean {
   return operation === 'ConverseStream' || operation === 'InvokeModelWithResponseStream';
 }
+
+/** Whether an operation is a runtime (data-plane) operation. */
+export function isRuntime(operation: Operation): operation is RuntimeOperation {
+  return (RUNTIME_OPERATIONS as readonly string[]).includes(operation);
+}

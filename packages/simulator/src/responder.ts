@@ -9,6 +9,8 @@ export interface Reply {
   inputTokens: number;
   outputTokens: number;
   stopReason: StopReason;
+  /** The stop sequence that ended the answer, when `stopReason` is `stop_sequence`. */
+  stopSequence?: string;
   /** Present when the request forced a tool call. */
   toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> };
 }
@@ -87,15 +89,18 @@ export class Responder {
     const canned = this.answers.find((answer) => question.includes(answer.match));
     let pieces = splitPieces(canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens));
     let stopReason: StopReason = 'end_turn';
+    let stopSequence: string | undefined;
 
     const stop = firstStop(pieces.join(''), prompt.stopSequences);
     if (stop !== undefined) {
-      pieces = splitPieces(pieces.join('').slice(0, stop));
+      pieces = splitPieces(pieces.join('').slice(0, stop.index));
       stopReason = 'stop_sequence';
+      stopSequence = stop.sequence;
     }
     if (prompt.maxTokens !== undefined && pieces.length > prompt.maxTokens) {
       pieces = pieces.slice(0, prompt.maxTokens);
       stopReason = 'max_tokens';
+      stopSequence = undefined;
     }
     return {
       pieces,
@@ -103,6 +108,7 @@ export class Responder {
       inputTokens,
       outputTokens: Math.max(1, pieces.length),
       stopReason,
+      ...(stopSequence !== undefined && { stopSequence }),
     };
   }
 
@@ -123,11 +129,14 @@ export class Responder {
   }
 }
 
-function firstStop(text: string, stops: readonly string[] | undefined): number | undefined {
-  let first: number | undefined;
-  for (const stop of stops ?? []) {
-    const index = stop === '' ? -1 : text.indexOf(stop);
-    if (index >= 0 && (first === undefined || index < first)) first = index;
+function firstStop(
+  text: string,
+  stops: readonly string[] | undefined,
+): { index: number; sequence: string } | undefined {
+  let first: { index: number; sequence: string } | undefined;
+  for (const sequence of stops ?? []) {
+    const index = sequence === '' ? -1 : text.indexOf(sequence);
+    if (index >= 0 && (first === undefined || index < first.index)) first = { index, sequence };
   }
   return first;
 }

@@ -4,8 +4,8 @@ import { matchControlPlane, serveControlPlane } from './control-plane/serve-cont
 import { SimulatedError } from './errors.js';
 import { Exchange } from './exchange.js';
 import type { RequestHandler } from './listener.js';
+import { serveLogged } from './logged-request.js';
 import type { RuntimeOperation } from './operations.js';
-import { regionOf } from './region.js';
 import { serveRuntime } from './runtime/serve-runtime.js';
 
 const RUNTIME_PATHS: Record<string, RuntimeOperation> = {
@@ -15,17 +15,33 @@ const RUNTIME_PATHS: Record<string, RuntimeOperation> = {
   'invoke-with-response-stream': 'InvokeModelWithResponseStream',
 };
 
+/** The request handler, and a way to wait for the requests it is still serving. */
+export interface Router {
+  handle: RequestHandler;
+  /** Resolves once every request received so far has been answered (or dropped) and logged. */
+  settled(): Promise<void>;
+}
+
 /**
  * Routes each request: `/model/{modelId}/{operation}` to the runtime, control-plane paths to the
  * control plane, the reserved admin prefix to the admin API. Anything else is an
  * UnknownOperationException, as Bedrock answers.
  */
-export function createRouter(context: SimulatorContext, admin: AdminApi): RequestHandler {
-  return (request, response) => {
-    const exchange = new Exchange(request, response);
-    dispatch(context, admin, exchange).catch((error: unknown) => {
-      exchange.error(new SimulatedError('InternalServerException', `simulator error: ${String(error)}`));
-    });
+export function createRouter(context: SimulatorContext, admin: AdminApi): Router {
+  const inFlight = new Set<Promise<void>>();
+  return {
+    handle(request, response) {
+      const exchange = new Exchange(request, response);
+      const served = dispatch(context, admin, exchange)
+        .catch((error: unknown) => {
+          exchange.error(new SimulatedError('InternalServerException', `simulator error: ${String(error)}`));
+        })
+        .finally(() => inFlight.delete(served));
+      inFlight.add(served);
+    },
+    async settled() {
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
 
@@ -44,17 +60,9 @@ async function dispatch(context: SimulatorContext, admin: AdminApi, exchange: Ex
   const route = matchControlPlane(method, segments.map(safeDecode));
   if (route) return serveControlPlane(context, exchange, route);
 
-  context.stats.record({
-    requestId: exchange.requestId,
-    time: context.now(),
-    region: regionOf(exchange.headers, context.options.defaultRegion),
-    operation: 'Unknown',
-    model: '',
-    outcome: 'UnknownOperationException',
-    status: 404,
-    durationMs: 0,
+  return serveLogged(context, exchange, { operation: 'Unknown', model: '' }, () => {
+    throw new SimulatedError('UnknownOperationException', `No operation matches ${method} ${path}.`);
   });
-  exchange.error(new SimulatedError('UnknownOperationException', `No operation matches ${method} ${path}.`));
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -49,7 +49,7 @@ export interface Simulator {
   provisionedThroughputs(): ProvisionedThroughputInfo[];
   /** Clears counters and the request log, and refills every endpoint's capacity. Faults stay. */
   reset(): void;
-  /** Stops the server; hung and streaming requests are cut. */
+  /** Stops the server; hung and streaming requests are cut, and logged before this resolves. */
   close(): Promise<void>;
 }
 
@@ -112,13 +112,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       context.capacity.reset();
     },
   };
-  const listener = await listen(createRouter(context, simulator), resolved.port, resolved.host);
+  const router = createRouter(context, simulator);
+  const listener = await listen(router.handle, resolved.port, resolved.host);
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   return {
     ...simulator,
     url: `http://${host}:${listener.port}`,
     port: listener.port,
-    close: () => listener.close(),
+    close: async () => {
+      await listener.close();
+      // Closing cut every connection; wait until the requests it ended are logged.
+      await router.settled();
+    },
   };
 }
 

@@ -65,7 +65,7 @@ export function resolveTarget(context: SimulatorContext, region: string, modelId
   if (!model || model.modelId !== plainId) throw invalidModel();
   if (!model.onDemand) {
     throw validationError(
-      `Invocation of model ID ${model.modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      `Invocation of model ID ${model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
     );
   }
   return {

@@ -8,10 +8,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.js';
 import { controlPlaneClient, HAIKU_48K, rejectionOf } from './control-plane-client.js';
-import { runtimeClient, userMessage } from './sdk.js';
-
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-const NOVA = 'amazon.nova-micro-v1:0';
+import { HAIKU, NOVA, runtimeClient, userMessage } from './sdk.js';
 
 let sim: Simulator;
 let clients: { destroy(): void }[];

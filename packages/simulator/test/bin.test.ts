@@ -8,14 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../src/index.js';
-import { runtimeClient, userMessage } from './sdk.js';
+import { HAIKU, runtimeClient, userMessage } from './sdk.js';
 
 // The built binary, as users run it: the suite runs after `pnpm build`.
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url));
 const LISTENING = /^bedrock-ha-sim listening on (http:\/\/127\.0\.0\.1:(\d+)) \(scenario: (.+)\)\n$/;
 const START_TIMEOUT_MS = 10_000;
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 interface Run {
   child: ChildProcess;

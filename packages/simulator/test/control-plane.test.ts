@@ -27,12 +27,11 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../src/index.js';
 import { controlPlaneClient, HAIKU_48K, pollUntil, rejectionOf } from './control-plane-client.js';
-import { runtimeClient, userMessage } from './sdk.js';
+import { HAIKU, runtimeClient, userMessage } from './sdk.js';
 
 // Long enough that a test reads Creating before it ends, even on a busy 2-core machine.
 const DELAY_MS = 150;
 const PT_ARN = /^arn:aws:bedrock:us-east-1:123456789012:provisioned-model\/[a-z0-9]{12}$/;
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 let sim: Simulator;
 let clients: { destroy(): void }[];
@@ -500,6 +499,23 @@ describe('faults and routing', () => {
     expect(await listNames()).toEqual(['ha-test-model']);
     const error = await rejectionOf(get(arn));
     expect(error.name).toBe('ServiceUnavailableException');
+  });
+
+  it('keeps a region-wide runtime fault off the control plane unless it names an operation', async () => {
+    sim.faults.add({
+      match: { region: 'us-east-1' },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
+    const arn = await create();
+    expect(await listNames()).toEqual(['ha-test-model']);
+    const runtime = runtimeClient(sim, 'us-east-1');
+    const error = await rejectionOf(
+      runtime.send(new ConverseCommand({ modelId: HAIKU, messages: userMessage('hello') })),
+    );
+    expect(error.name).toBe('ThrottlingException');
+    expect(sim.faults.list()[0]).toMatchObject({ matched: 1, applied: 1 });
+    runtime.destroy();
+    await get(arn);
   });
 
   it('answers an unknown path with a 404 UnknownOperationException', async () => {

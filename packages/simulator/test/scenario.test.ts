@@ -11,10 +11,8 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadScenario, type Simulator, startSimulator } from '../src/index.js';
 import { controlPlaneClient, pollUntil, rejectionOf } from './control-plane-client.js';
-import { runtimeClient, userMessage } from './sdk.js';
+import { HAIKU, NOVA, runtimeClient, userMessage } from './sdk.js';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-const NOVA = 'amazon.nova-micro-v1:0';
 const PT_ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/scenario0001';
 
 let directory: string;

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../src/index.js';
+import { HAIKU } from './sdk.js';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const PT_ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/loadtest0001';
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const messages = [

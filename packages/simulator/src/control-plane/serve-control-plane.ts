@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorContext } from '../context.js';
 import { SimulatedError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
+import { applyFaultPlan, serveLogged } from '../logged-request.js';
 import type { ControlPlaneOperation } from '../operations.js';
-import { regionOf } from '../region.js';
-import type { RequestRecord } from '../stats.js';
 import {
   getFoundationModel,
   getInferenceProfile,
@@ -83,62 +81,31 @@ export function matchControlPlane(
   return undefined;
 }
 
-/** Serves a control-plane request, with the same fault injection and stats as the runtime. */
-export async function serveControlPlane(
+/** Serves a control-plane request, with the same fault injection and logging as the runtime. */
+export function serveControlPlane(
   context: SimulatorContext,
   exchange: Exchange,
   route: ControlPlaneRoute,
 ): Promise<void> {
-  const region = regionOf(exchange.headers, context.options.defaultRegion);
   const identifier = route.identifier ?? '';
-  const record: RequestRecord = {
-    requestId: exchange.requestId,
-    time: context.now(),
-    region,
-    operation: route.operation,
-    model: identifier,
-    outcome: 'success',
-    status: 200,
-    durationMs: 0,
-  };
-  const plan = context.faults.plan({
-    region,
-    operation: route.operation,
-    models: identifier ? [identifier] : [],
+  return serveLogged(context, exchange, { operation: route.operation, model: identifier }, async (record) => {
+    const { region } = record;
+    const plan = context.faults.plan({
+      region,
+      operation: route.operation,
+      models: identifier ? [identifier] : [],
+    });
+    if (plan.rules.length > 0) record.faults = plan.rules;
+    const ended = await applyFaultPlan(exchange, plan);
+    if (ended !== undefined) return ended;
+    const { status, body } = await OPERATIONS[route.operation]({ context, region, exchange, identifier });
+    if (plan.action?.type === 'malformed') {
+      exchange.send(status, JSON.stringify(body).slice(0, 10), { 'content-type': 'application/json' });
+      return 'malformed';
+    }
+    exchange.json(status, body);
+    return 'success';
   });
-  if (plan.rules.length > 0) record.faults = plan.rules;
-  try {
-    if (plan.delayMs > 0) await sleep(plan.delayMs, undefined, { signal: exchange.signal });
-    const action = plan.action;
-    if (action?.type === 'error') throw new SimulatedError(action.error, action.message);
-    if (action?.type === 'reset' || action?.type === 'hang') {
-      if (action.type === 'reset') exchange.reset();
-      else await new Promise((resolve) => exchange.signal.addEventListener('abort', resolve, { once: true }));
-      record.outcome = action.type;
-    } else {
-      const { status, body } = await OPERATIONS[route.operation]({ context, region, exchange, identifier });
-      record.status = status;
-      if (action?.type === 'malformed') {
-        exchange.send(status, JSON.stringify(body).slice(0, 10), { 'content-type': 'application/json' });
-        record.outcome = 'malformed';
-      } else {
-        exchange.json(status, body);
-      }
-    }
-  } catch (error) {
-    if (exchange.signal.aborted) record.outcome = 'aborted';
-    else {
-      const simulated =
-        error instanceof SimulatedError
-          ? error
-          : new SimulatedError('InternalServerException', String(error));
-      exchange.error(simulated);
-      record.outcome = simulated.name;
-      record.status = simulated.status;
-    }
-  }
-  record.durationMs = context.now() - record.time;
-  context.stats.record(record);
 }
 
 /** Reads a JSON object body; an empty body is `{}`. */

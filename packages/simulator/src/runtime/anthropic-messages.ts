@@ -60,7 +60,7 @@ export const anthropicMessages: InvokeDialect = {
           ]
         : [{ type: 'text', text: reply.text }],
       stop_reason: reply.stopReason,
-      stop_sequence: null,
+      stop_sequence: reply.stopSequence ?? null,
       usage: { input_tokens: reply.inputTokens, output_tokens: reply.outputTokens },
     };
   },
@@ -98,7 +98,7 @@ export const anthropicMessages: InvokeDialect = {
       {
         payload: {
           type: 'message_delta',
-          delta: { stop_reason: reply.stopReason, stop_sequence: null },
+          delta: { stop_reason: reply.stopReason, stop_sequence: reply.stopSequence ?? null },
           usage: { output_tokens: reply.outputTokens },
         },
         content: false,

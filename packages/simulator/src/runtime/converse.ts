@@ -111,7 +111,7 @@ export const converseHandler: RuntimeHandler = {
   parse: parseConverse,
   async respond(call, reply) {
     if (!(await paceCompleteAnswer(call, reply))) return 'aborted';
-    call.exchange.json(200, converseBody(reply, Math.round(performance.now() - call.startedAt)));
+    call.exchange.json(200, converseBody(reply, Math.round(call.elapsedMs())));
     return 'success';
   },
   malformed(call, variant, reply) {

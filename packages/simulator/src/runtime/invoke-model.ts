@@ -14,7 +14,7 @@ function tokenHeaders(call: Call, inputTokens: number, outputTokens: number): Re
   return {
     'x-amzn-bedrock-input-token-count': String(inputTokens),
     'x-amzn-bedrock-output-token-count': String(outputTokens),
-    'x-amzn-bedrock-invocation-latency': String(Math.round(performance.now() - call.startedAt)),
+    'x-amzn-bedrock-invocation-latency': String(Math.round(call.elapsedMs())),
   };
 }
 

@@ -11,6 +11,8 @@ export interface Call {
   plan: FaultPlan;
   /** When the request arrived (ms, simulator clock). */
   startedAt: number;
+  /** Milliseconds since the request arrived, on the same clock as `startedAt`. */
+  elapsedMs(): number;
 }
 
 /** How a stream or response ended, for stats: `success`, `stream-cut`, an error name, or `aborted`. */
