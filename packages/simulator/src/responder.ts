@@ -48,11 +48,22 @@ export function countTokens(text: string): number {
   return Math.max(1, splitPieces(text).length);
 }
 
-const VOCABULARY = (
-  'the a resilient model endpoint answers every request quickly while capacity lasts and traffic moves ' +
-  'to another region when throughput runs out so users never notice failover because retries stay ' +
-  'bounded latency remains low and each response arrives complete with its tokens counted'
-).split(' ');
+// Generated answers are drawn from these sentences in a seeded order: readable in demos, and as
+// long as asked without inventing a tokenizer.
+const SENTENCES = [
+  'Provisioned Throughput reserves model capacity for a steady, predictable load.',
+  'When that capacity runs out, Bedrock answers with a throttling error.',
+  'An on-demand endpoint in a second region can serve the overflow.',
+  'Cross-region inference profiles spread requests over several regions.',
+  'Retries with backoff and jitter keep a brief spike from becoming an outage.',
+  'A circuit breaker stops sending traffic to an endpoint that keeps failing.',
+  'A deadline bounds how long the caller waits across every attempt.',
+  'Streaming answers arrive token by token, so the first token matters most.',
+  'Every response reports the tokens it used, which is how quotas are counted.',
+  'Traffic returns to the primary endpoint as soon as it has capacity again.',
+  'Each region keeps its own quotas, so a second region adds real headroom.',
+  'Good failover is tested often, because an untested fallback fails when needed.',
+];
 
 /**
  * Deterministic answers: a table of canned replies, otherwise text generated from a hash of the
@@ -114,18 +125,18 @@ export class Responder {
 
   private generate(question: string, length: number): string {
     const next = mulberry32(hash(`${this.seed}:${question}`));
-    const words: string[] = [];
-    let sentence = 0;
-    // Leave room for the full stops: `length` counts them as tokens too.
-    while (words.length + sentence + 1 < length || words.length === 0) {
-      const word = VOCABULARY[Math.floor(next() * VOCABULARY.length)]!;
-      words.push(words.length === 0 || words.at(-1)?.endsWith('.') ? capitalise(word) : word);
-      if (words.length % 12 === 0 && words.length + sentence + 2 < length) {
-        words[words.length - 1] += '.';
-        sentence += 1;
-      }
+    const order = [...SENTENCES];
+    // A seeded shuffle: the same question always gets the same answer, others another.
+    for (let index = order.length - 1; index > 0; index--) {
+      const other = Math.floor(next() * (index + 1));
+      [order[index], order[other]] = [order[other]!, order[index]!];
     }
-    return `${words.join(' ')}.`;
+    const pieces: string[] = [];
+    for (let index = 0; pieces.length < length; index++) {
+      const sentence = order[index % order.length]!;
+      pieces.push(...splitPieces(pieces.length === 0 ? sentence : ` ${sentence}`));
+    }
+    return pieces.slice(0, length).join('');
   }
 }
 
@@ -139,10 +150,6 @@ function firstStop(
     if (index >= 0 && (first === undefined || index < first.index)) first = { index, sequence };
   }
   return first;
-}
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** FNV-1a: a small, stable string hash. */
