@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import http2 from 'node:http2';
-import type { SimulatedError } from './errors.js';
+import { type SimulatedError, validationError } from './errors.js';
 
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
@@ -64,7 +64,11 @@ export class Exchange {
     let size = 0;
     for await (const chunk of this.request as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new RangeError(`request body exceeds ${MAX_BODY_BYTES} bytes`);
+      if (size > MAX_BODY_BYTES) {
+        throw validationError(
+          `The request body exceeds the maximum of ${MAX_BODY_BYTES} bytes. Send a smaller input.`,
+        );
+      }
       chunks.push(chunk);
     }
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);

@@ -525,3 +525,19 @@ describe('bearer-token auth', () => {
     expect(sim.requests().at(-1)?.region).toBe('us-west-2');
   });
 });
+
+describe('request size', () => {
+  test('a body over 25 MiB gets a ValidationException, not a server error', async () => {
+    const sim = await startSimulator();
+    const client = runtimeClient(sim, 'us-east-1');
+    const body = JSON.stringify({
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'x'.repeat(26 * 1024 * 1024) }],
+    });
+    const thrown = await rejection(client.send(new InvokeModelCommand({ modelId: HAIKU, body })));
+    expect(thrown).toBeInstanceOf(ValidationException);
+    expect(thrown.$metadata?.httpStatusCode).toBe(400);
+    expect(thrown.message).toContain('exceeds the maximum');
+  });
+});
