@@ -159,11 +159,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only now: --help and flag mistakes answer without loading zod, yaml and the simulator.
-  const [{ loadScenario }, { startSimulator }, { ConfigError }, { SimulatedError }] = await Promise.all([
+  const [{ loadScenario }, { startSimulator }, { ConfigError }] = await Promise.all([
     import('./scenario.js'),
     import('./simulator.js'),
     import('./validation.js'),
-    import('./errors.js'),
   ]);
   let options: SimulatorOptions = {};
   if (invocation.scenario !== undefined) {
@@ -180,11 +179,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     simulator = await startSimulator({ ...options, ...invocation.overrides, host, port });
   } catch (error) {
-    // A PT the scenario declares can be refused like a create call (unknown model, duplicate name).
-    if (error instanceof ConfigError) return fail(error.message, EXIT_USAGE);
-    if (error instanceof SimulatedError) {
-      const where = invocation.scenario ? `scenario file ${invocation.scenario}` : 'options';
-      return fail(`invalid ${where}: provisionedThroughputs: ${error.message}`, EXIT_USAGE);
+    // A PT the scenario declares that Bedrock would refuse (unknown model, duplicate name).
+    if (error instanceof ConfigError) {
+      const where = invocation.scenario === undefined ? '' : `scenario file ${invocation.scenario}: `;
+      return fail(`${where}${error.message}`, EXIT_USAGE);
     }
     const errno = error as NodeJS.ErrnoException;
     if (typeof errno.code === 'string') return fail(listenFailure(errno, host, port), EXIT_FAILURE);

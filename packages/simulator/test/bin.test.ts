@@ -230,7 +230,8 @@ describe('bedrock-ha-sim', () => {
     );
     const { code, stderr } = await runToExit(['--scenario', path, '--port', '0']);
     expect(code).toBe(2);
-    expect(stderr).toContain('acme.unknown-v1:0');
+    expect(stderr).toContain(`scenario file ${path}`);
+    expect(stderr).toMatch(/provisionedThroughputs\.0: .*acme\.unknown-v1:0/);
     expect(stderr).not.toContain('    at ');
   });
 
