@@ -131,13 +131,9 @@ export class FaultInjector {
         if (plan.stream) return false;
         plan.stream = { ...fault } as FaultPlan['stream'];
         return true;
-      case 'error':
-        if (plan.action) return false;
-        plan.action = { type: 'error', error: fault.error, message: fault.message };
-        return true;
       default:
         if (plan.action) return false;
-        plan.action = { ...fault };
+        plan.action = { ...fault } as FaultPlan['action'];
         return true;
     }
   }
