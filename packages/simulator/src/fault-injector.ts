@@ -36,6 +36,8 @@ export interface FaultPlan {
         error: BedrockErrorName;
         message?: string | undefined;
       };
+  /** A stream pauses before event `afterEvents` (after `messageStart` when 1), then goes on. */
+  stall?: { afterEvents: number; ms: number };
   /** Ids of the rules that applied. */
   rules: string[];
 }
@@ -126,6 +128,10 @@ export class FaultInjector {
       case 'latency':
         plan.delayMs += this.sampleLatency(fault.ms);
         return true;
+      case 'stream-stall':
+        if (plan.stall) return false;
+        plan.stall = { afterEvents: fault.afterEvents, ms: this.sampleLatency(fault.ms) };
+        return true;
       case 'stream-cut':
       case 'stream-exception':
         if (plan.stream) return false;
@@ -166,15 +172,17 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
 }
 
 /**
- * Stream faults only exist on streaming operations, and an in-stream exception only on an
+ * Stream faults (cut, stall, exception) only exist on streaming operations, and an in-stream exception only on an
  * operation whose event union models it (ConverseStream has no modelTimeoutException): anywhere
  * else the rule neither matches nor counts, so its schedule and `times` see only requests it can
  * break.
  */
 function canHappen(fault: FaultEffect, operation: Operation): boolean {
-  if (fault.type !== 'stream-cut' && fault.type !== 'stream-exception') return true;
+  if (fault.type !== 'stream-cut' && fault.type !== 'stream-exception' && fault.type !== 'stream-stall') {
+    return true;
+  }
   if (!isStreaming(operation)) return false;
-  if (fault.type === 'stream-cut') return true;
+  if (fault.type !== 'stream-exception') return true;
   const modelled: readonly string[] = STREAM_EXCEPTIONS[operation as keyof typeof STREAM_EXCEPTIONS];
   return modelled.includes(fault.error);
 }

@@ -34,6 +34,11 @@ export const faultEffectSchema = z.discriminatedUnion('type', [
     mode: z.enum(['reset', 'end']).default('reset'),
   }),
   z.strictObject({
+    type: z.literal('stream-stall'),
+    afterEvents: z.int().nonnegative(),
+    ms: latencySchema,
+  }),
+  z.strictObject({
     type: z.literal('stream-exception'),
     afterEvents: z.int().nonnegative(),
     error: z.enum(streamExceptionNames),

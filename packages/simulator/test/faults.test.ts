@@ -364,6 +364,59 @@ describe('malformed faults', () => {
   });
 });
 
+describe.each(TRANSPORTS)('stream-stall faults over $transport', ({ http1 }) => {
+  test('a stall after messageStart: send() returns at once, the first token comes after the stall', async () => {
+    const sim = await simulatorWith({ fault: { type: 'stream-stall', afterEvents: 1, ms: 300 } });
+    const startedAt = performance.now();
+    const output = await converseStream(runtimeClient(sim, 'us-east-1', { http1 }));
+    const sentAt = performance.now() - startedAt;
+    let firstTokenAt: number | undefined;
+    const names: string[] = [];
+    for await (const event of output.stream!) {
+      names.push(eventName(event));
+      if (event.contentBlockDelta && firstTokenAt === undefined) firstTokenAt = performance.now() - startedAt;
+    }
+
+    // The stall is what a time-to-first-token timeout must catch: the stream is open, no content flows.
+    expect(firstTokenAt).toBeGreaterThanOrEqual(290);
+    // Relative, not a wall-clock bound: however slow the machine, send() returned well before content.
+    expect(firstTokenAt! - sentAt).toBeGreaterThanOrEqual(150);
+    expect(names.at(-1)).toBe('metadata');
+    expect(sim.requests()[0]).toMatchObject({ outcome: 'success', faults: [sim.faults.list()[0]!.id] });
+  });
+
+  test('a mid-stream stall pauses the stream and loses nothing', async () => {
+    const sim = await simulatorWith({ fault: { type: 'stream-stall', afterEvents: 3, ms: 200 } });
+    const client = runtimeClient(sim, 'us-east-1', { http1 });
+    const expected = await drain((await converseStream(client)).stream);
+    sim.faults.clear();
+    sim.faults.add({ id: 'fault', fault: { type: 'stream-stall', afterEvents: 3, ms: 200 } });
+
+    const startedAt = performance.now();
+    const stalled = await drain((await converseStream(client)).stream);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(190);
+    expect(stalled).toEqual(expected);
+  });
+
+  test('a stall applies to streams only: Converse is neither delayed nor counted', async () => {
+    const sim = await simulatorWith({ fault: { type: 'stream-stall', afterEvents: 0, ms: 5_000 } });
+    await converse(runtimeClient(sim, 'us-east-1', { http1 }));
+    expect(sim.faults.list()[0]).toMatchObject({ matched: 0, applied: 0 });
+  });
+
+  test('a caller that gives up during a stall ends the request as aborted', async () => {
+    const sim = await simulatorWith({ fault: { type: 'stream-stall', afterEvents: 1, ms: 5_000 } });
+    const controller = new AbortController();
+    const output = await runtimeClient(sim, 'us-east-1', { http1 }).send(
+      new ConverseStreamCommand({ modelId: HAIKU, messages: userMessage('hello') }),
+      { abortSignal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 100);
+    await drain(output.stream);
+    await expect.poll(() => sim.requests()[0]?.outcome).toBe('aborted');
+  });
+});
+
 describe('stream-exception faults', () => {
   test('after 0 events it is thrown from send() as a typed ThrottlingException', async () => {
     const sim = await simulatorWith({

@@ -16,7 +16,7 @@ export const EVENT_STREAM_HEADERS = { 'content-type': 'application/vnd.amazon.ev
 /**
  * Writes events as a binary event stream, paced like a model: the first event after
  * `firstTokenMs`, then one content event per token at `tokensPerSecond`. Applies the plan's stream
- * faults: a cut (reset or clean end) or a modelled exception after N events.
+ * faults: a stall before event N, and a cut (reset or clean end) or a modelled exception after N events.
  */
 export async function writeEventStream(
   call: Call,
@@ -30,13 +30,18 @@ export async function writeEventStream(
   exchange.startStream({ ...EVENT_STREAM_HEADERS, ...headers });
   const streamStart = performance.now();
   let tokens = 0;
+  // A stall shifts every later event: the stream pauses, it does not burst to catch up.
+  let stalledMs = 0;
   try {
     for (let index = 0; index < events.length; index++) {
       if (fault && index === fault.afterEvents) return await breakStream(call, fault);
+      if (plan.stall && index === plan.stall.afterEvents) stalledMs = plan.stall.ms;
       const event = events[index]!;
       // Deadline-based pacing: sleeping "until token i is due" does not drift.
       const dueAt =
-        firstTokenMs + (tokensPerSecond > 0 && event.content ? (tokens * 1000) / tokensPerSecond : 0);
+        stalledMs +
+        firstTokenMs +
+        (tokensPerSecond > 0 && event.content ? (tokens * 1000) / tokensPerSecond : 0);
       const wait = dueAt - (performance.now() - streamStart);
       if (wait >= 1) await sleep(wait, undefined, { signal: exchange.signal });
       if (event.content) tokens += 1;
