@@ -22,10 +22,17 @@ export type AdminApi = Omit<Simulator, 'url' | 'port' | 'close'>;
  * | `GET /_simulator/requests` | the request log, oldest first |
  * | `GET /_simulator/capacity` | remaining capacity per endpoint |
  * | `GET /_simulator/provisioned-throughputs` | every Provisioned Throughput |
+ * | `GET /_simulator/regions` | regions with a port of their own, their URLs, up or down |
+ * | `POST /_simulator/regions/{region}/open` | opens the region's own port; `{ "url" }` |
+ * | `POST /_simulator/regions/{region}/down` | refuses connections to the region's port |
+ * | `POST /_simulator/regions/{region}/up` | reopens the region's port |
  * | `POST /_simulator/reset` | clears counters and log, refills capacity |
  */
 export async function serveAdmin(api: AdminApi, exchange: Exchange): Promise<void> {
   const route = `${exchange.method} ${exchange.path.slice(ADMIN_PREFIX.length - 1).replace(/\/$/, '')}`;
+  const regionAction = /^POST \/regions\/([^/]+)\/(open|down|up)$/.exec(route);
+  if (regionAction)
+    return changeRegion(api, exchange, decodeURIComponent(regionAction[1]!), regionAction[2]!);
   const faultId = /^DELETE \/faults\/(.+)$/.exec(route)?.[1];
   if (faultId !== undefined) {
     const removed = api.faults.remove(decodeURIComponent(faultId));
@@ -56,6 +63,8 @@ export async function serveAdmin(api: AdminApi, exchange: Exchange): Promise<voi
       return exchange.json(200, { capacity: api.capacity() });
     case 'GET /provisioned-throughputs':
       return exchange.json(200, { provisionedThroughputs: api.provisionedThroughputs() });
+    case 'GET /regions':
+      return exchange.json(200, { regions: api.regions.list() });
     case 'POST /reset':
       api.reset();
       return exchange.send(204, '');
@@ -77,6 +86,10 @@ const ROUTES = [
   'GET /_simulator/requests',
   'GET /_simulator/capacity',
   'GET /_simulator/provisioned-throughputs',
+  'GET /_simulator/regions',
+  'POST /_simulator/regions/{region}/open',
+  'POST /_simulator/regions/{region}/down',
+  'POST /_simulator/regions/{region}/up',
   'POST /_simulator/reset',
 ];
 
@@ -92,6 +105,22 @@ async function addFault(api: AdminApi, exchange: Exchange): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError)
       return exchange.json(400, { message: error.message, problems: error.problems });
+    throw error;
+  }
+}
+
+async function changeRegion(
+  api: AdminApi,
+  exchange: Exchange,
+  region: string,
+  action: string,
+): Promise<void> {
+  try {
+    if (action === 'open') return exchange.json(200, { region, url: await api.regions.url(region) });
+    await (action === 'down' ? api.regions.down(region) : api.regions.up(region));
+    return exchange.send(204, '');
+  } catch (error) {
+    if (error instanceof ConfigError) return exchange.json(400, { message: error.message, problems: [] });
     throw error;
   }
 }

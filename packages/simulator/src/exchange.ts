@@ -32,6 +32,8 @@ export class Exchange {
   constructor(
     private readonly request: AnyRequest,
     private readonly response: AnyResponse,
+    /** The simulated region the request is addressed to. */
+    readonly region: string,
   ) {
     const url = new URL(request.url ?? '/', 'http://simulator');
     this.method = request.method ?? 'GET';

@@ -6,10 +6,12 @@ export type { FaultEffect, FaultRule, FaultRuleInput } from './fault-schema.js';
 export type { Operation } from './operations.js';
 export type { ModelBehaviour, ProvisionedThroughputOptions, Quota, SimulatorOptions } from './options.js';
 export { REGION_HEADER } from './region.js';
+export type { RegionalPort } from './regional-ports.js';
 export { loadScenario } from './scenario.js';
 export {
   type FaultControl,
   type ProvisionedThroughputInfo,
+  type RegionControl,
   type Simulator,
   startSimulator,
 } from './simulator.js';

@@ -4,7 +4,6 @@ import { SimulatedError } from './errors.js';
 import type { Exchange } from './exchange.js';
 import type { FaultPlan } from './fault-injector.js';
 import type { Operation } from './operations.js';
-import { regionOf } from './region.js';
 import type { RequestRecord } from './stats.js';
 
 /**
@@ -21,7 +20,7 @@ export async function serveLogged(
   const record: RequestRecord = {
     requestId: exchange.requestId,
     time: context.now(),
-    region: regionOf(exchange.headers, context.options.defaultRegion),
+    region: exchange.region,
     ...request,
     outcome: 'success',
     status: 0,

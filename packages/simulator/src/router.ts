@@ -6,6 +6,7 @@ import { Exchange } from './exchange.js';
 import type { RequestHandler } from './listener.js';
 import { serveLogged } from './logged-request.js';
 import type { RuntimeOperation } from './operations.js';
+import { regionOf } from './region.js';
 import { serveRuntime } from './runtime/serve-runtime.js';
 
 const RUNTIME_PATHS: Record<string, RuntimeOperation> = {
@@ -15,9 +16,12 @@ const RUNTIME_PATHS: Record<string, RuntimeOperation> = {
   'invoke-with-response-stream': 'InvokeModelWithResponseStream',
 };
 
-/** The request handler, and a way to wait for the requests it is still serving. */
+/** The request handlers, and a way to wait for the requests they are still serving. */
 export interface Router {
+  /** Handler of the main port: the region of each request comes from its SigV4 scope. */
   handle: RequestHandler;
+  /** Handler of a region's own port: every request there belongs to `region`. */
+  handleRegion(region: string): RequestHandler;
   /** Resolves once every request received so far has been answered (or dropped) and logged. */
   settled(): Promise<void>;
 }
@@ -29,16 +33,19 @@ export interface Router {
  */
 export function createRouter(context: SimulatorContext, admin: AdminApi): Router {
   const inFlight = new Set<Promise<void>>();
+  const serve = (exchange: Exchange) => {
+    const served = dispatch(context, admin, exchange)
+      .catch((error: unknown) => {
+        exchange.error(new SimulatedError('InternalServerException', `simulator error: ${String(error)}`));
+      })
+      .finally(() => inFlight.delete(served));
+    inFlight.add(served);
+  };
   return {
     handle(request, response) {
-      const exchange = new Exchange(request, response);
-      const served = dispatch(context, admin, exchange)
-        .catch((error: unknown) => {
-          exchange.error(new SimulatedError('InternalServerException', `simulator error: ${String(error)}`));
-        })
-        .finally(() => inFlight.delete(served));
-      inFlight.add(served);
+      serve(new Exchange(request, response, regionOf(request.headers, context.options.defaultRegion)));
     },
+    handleRegion: (region) => (request, response) => serve(new Exchange(request, response, region)),
     async settled() {
       await Promise.allSettled([...inFlight]);
     },

@@ -6,6 +6,7 @@ import type { FaultRuleInput } from './fault-schema.js';
 import { listen } from './listener.js';
 import { type ResolvedOptions, type SimulatorOptions, simulatorOptionsSchema } from './options.js';
 import { type ProvisionedThroughput, ProvisionedThroughputs, provisionedQuota } from './provisioned.js';
+import { type RegionalPort, RegionalPorts } from './regional-ports.js';
 import { mulberry32, Responder } from './responder.js';
 import { createRouter } from './router.js';
 import { type Counter, type RequestRecord, Stats } from './stats.js';
@@ -33,12 +34,28 @@ export interface ProvisionedThroughputInfo {
   status: string;
 }
 
+/** Per-region ports, for outages that refuse connections. */
+export interface RegionControl {
+  /**
+   * The region's own URL, on a port of its own (opened on first call). Every request there belongs
+   * to the region, whatever its signature says; point that region's clients at it.
+   */
+  url(region: string): Promise<string>;
+  /** Takes the region's port down: connections are refused (`ECONNREFUSED`) until `up`. */
+  down(region: string): Promise<void>;
+  /** Reopens the region's port, on the same port number. */
+  up(region: string): Promise<void>;
+  /** Every region with a port of its own, and whether it is up. */
+  list(): RegionalPort[];
+}
+
 /** A running simulator. */
 export interface Simulator {
   /** Base URL to give an SDK client as `endpoint`, e.g. `http://127.0.0.1:4010`. */
   readonly url: string;
   readonly port: number;
   readonly faults: FaultControl;
+  readonly regions: RegionControl;
   /** Request and outcome counters per region and model, optionally filtered. */
   counters(filter?: { region?: string; model?: string }): Counter[];
   /** The most recent requests, oldest first. */
@@ -96,6 +113,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
   for (const rule of resolved.faults) context.faults.add(rule);
 
+  // The router is created below; regional ports only ask it for a handler when one opens.
+  const ports = new RegionalPorts((region) => router.handleRegion(region), resolved.host);
   const simulator: Omit<Simulator, 'url' | 'port' | 'close'> = {
     faults: {
       add: (rule) => context.faults.add(rule),
@@ -111,6 +130,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       context.stats.reset();
       context.capacity.reset();
     },
+    regions: {
+      url: (region) => ports.url(region),
+      down: (region) => ports.down(region),
+      up: (region) => ports.up(region),
+      list: () => ports.list(),
+    },
   };
   const router = createRouter(context, simulator);
   const listener = await listen(router.handle, resolved.port, resolved.host);
@@ -120,7 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url: `http://${host}:${listener.port}`,
     port: listener.port,
     close: async () => {
-      await listener.close();
+      await Promise.all([listener.close(), ports.close()]);
       // Closing cut every connection; wait until the requests it ended are logged.
       await router.settled();
     },
