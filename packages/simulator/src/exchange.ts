@@ -6,6 +6,9 @@ import { type SimulatedError, validationError } from './errors.js';
 type AnyRequest = http.IncomingMessage | http2.Http2ServerRequest;
 type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
 
+/** The suffix Bedrock puts after the error name in `x-amzn-errortype`. */
+const ERROR_TYPE_NAMESPACE = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
+
 /** Largest request body the simulator reads; Bedrock's own limit is in this range. */
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
@@ -99,9 +102,13 @@ export class Exchange {
     this.send(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
   }
 
-  /** Sends a modelled error exactly as Bedrock does (status, `x-amzn-errortype`, JSON body). */
+  /**
+   * Sends a modelled error exactly as Bedrock does: its status, a JSON body, and the error type
+   * header in the service's own form (`ThrottlingException:http://internal.amazon.com/coral/...`),
+   * which SDKs cut at the first `:`.
+   */
   error(error: SimulatedError): void {
-    this.json(error.status, error.toBody(), { 'x-amzn-errortype': error.name });
+    this.json(error.status, error.toBody(), { 'x-amzn-errortype': `${error.name}:${ERROR_TYPE_NAMESPACE}` });
   }
 
   /** Starts a streamed 200 response; frames follow through {@link write}. */

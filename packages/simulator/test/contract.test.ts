@@ -160,6 +160,15 @@ for (const target of targets) {
       expect(thrown.message).toMatch(/with on-demand throughput isn.t supported/);
     });
 
+    test('Converse refuses two user turns in a row: roles must alternate', async () => {
+      const messages = [...userMessage('hello'), ...userMessage('are you there?')];
+      const thrown = await rejection(
+        target.runtime().send(new ConverseCommand({ modelId: HAIKU, messages })),
+      );
+      expect(thrown).toBeInstanceOf(ValidationException);
+      expect(thrown.message).toMatch(/^A conversation must alternate between user and assistant roles/);
+    });
+
     test('an Anthropic body without max_tokens is a malformed input request', async () => {
       const body = JSON.stringify({
         anthropic_version: 'bedrock-2023-05-31',

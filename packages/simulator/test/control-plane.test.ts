@@ -521,7 +521,10 @@ describe('faults and routing', () => {
   it('answers an unknown path with a 404 UnknownOperationException', async () => {
     const response = await fetch(`${sim.url}/no-such-operation`);
     expect(response.status).toBe(404);
-    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    // The service's own form; SDKs cut the name at the first colon.
+    expect(response.headers.get('x-amzn-errortype')).toBe(
+      'UnknownOperationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+    );
     expect(await response.json()).toEqual({ message: expect.stringContaining('/no-such-operation') });
   });
 });

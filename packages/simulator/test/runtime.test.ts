@@ -415,6 +415,16 @@ describe.each(TRANSPORTS)('runtime API over $transport', ({ http1 }) => {
         message: /^A conversation must start with a user message/,
       },
       {
+        case: 'two user turns in a row',
+        input: {
+          messages: [
+            { role: 'user' as const, content: [{ text: 'hello' }] },
+            { role: 'user' as const, content: [{ text: 'are you there?' }] },
+          ],
+        },
+        message: /^A conversation must alternate between user and assistant roles\./,
+      },
+      {
         case: 'maxTokens over the model limit',
         input: { inferenceConfig: { maxTokens: 4097 } },
         message: /^The maximum tokens you requested exceeds the model limit of 4096\./,

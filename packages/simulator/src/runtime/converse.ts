@@ -30,6 +30,11 @@ function parseConverse(body: Buffer, call: Call): Prompt {
         'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
       );
     }
+    if (index > 0 && role === (messages[index - 1] as { role?: unknown }).role) {
+      throw validationError(
+        'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.',
+      );
+    }
     if (!Array.isArray(content) || content.length === 0) {
       throw validationError(
         `The content field in the Message object at messages.${index} is empty. Add a ContentBlock object to the content field and try again.`,
