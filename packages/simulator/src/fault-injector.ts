@@ -172,10 +172,10 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
 }
 
 /**
- * Stream faults (cut, stall, exception) only exist on streaming operations, and an in-stream exception only on an
- * operation whose event union models it (ConverseStream has no modelTimeoutException): anywhere
- * else the rule neither matches nor counts, so its schedule and `times` see only requests it can
- * break.
+ * Stream faults (cut, stall, exception) only exist on streaming operations, and an in-stream
+ * exception only on an operation whose event union models it (ConverseStream has no
+ * modelTimeoutException): anywhere else the rule neither matches nor counts, so its schedule and
+ * `times` see only requests it can break.
  */
 function canHappen(fault: FaultEffect, operation: Operation): boolean {
   if (fault.type !== 'stream-cut' && fault.type !== 'stream-exception' && fault.type !== 'stream-stall') {

@@ -14,6 +14,8 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
 export interface DualProtocolListener {
   readonly port: number;
   readonly host: string;
+  /** `http://host:port`, the base URL to give a client. */
+  readonly url: string;
   /** Stops accepting, then destroys every open connection (hung requests included). */
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function listen(
   return {
     port: address.port,
     host,
+    url: urlOf(host, address.port),
     async close() {
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
       for (const session of sessions) session.destroy();
@@ -82,4 +85,9 @@ export async function listen(
       await closed;
     },
   };
+}
+
+/** The base URL of a host and port; an IPv6 host goes in brackets. */
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -1,5 +1,4 @@
-import type { RequestHandler } from './listener.js';
-import { type DualProtocolListener, listen } from './listener.js';
+import { type DualProtocolListener, listen, type RequestHandler } from './listener.js';
 import { ConfigError } from './validation.js';
 
 /** A region's own port, as `list()` reports it. */
@@ -20,7 +19,7 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  * and brought back up on the same port.
  */
 export class RegionalPorts {
-  private readonly ports = new Map<string, { port: number; listener?: DualProtocolListener }>();
+  private readonly ports = new Map<string, { port: number; url: string; listener?: DualProtocolListener }>();
 
   constructor(
     private readonly handlerFor: (region: string) => RequestHandler,
@@ -30,10 +29,10 @@ export class RegionalPorts {
   /** The region's own URL, opening its port on first use. */
   async url(region: string): Promise<string> {
     const entry = this.ports.get(checked(region));
-    if (entry) return this.format(entry.port);
+    if (entry) return entry.url;
     const listener = await listen(this.handlerFor(region), 0, this.host);
-    this.ports.set(region, { port: listener.port, listener });
-    return this.format(listener.port);
+    this.ports.set(region, { port: listener.port, url: listener.url, listener });
+    return listener.url;
   }
 
   /** Takes a region down: open connections are cut and new ones refused until {@link up}. */
@@ -54,7 +53,7 @@ export class RegionalPorts {
   list(): RegionalPort[] {
     return [...this.ports].map(([region, entry]) => ({
       region,
-      url: this.format(entry.port),
+      url: entry.url,
       up: entry.listener !== undefined,
     }));
   }
@@ -73,11 +72,6 @@ export class RegionalPorts {
       );
     }
     return entry;
-  }
-
-  private format(port: number): string {
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `http://${host}:${port}`;
   }
 }
 

@@ -139,10 +139,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const router = createRouter(context, simulator);
   const listener = await listen(router.handle, resolved.port, resolved.host);
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   return {
     ...simulator,
-    url: `http://${host}:${listener.port}`,
+    url: listener.url,
     port: listener.port,
     close: async () => {
       await Promise.all([listener.close(), ports.close()]);

@@ -9,9 +9,7 @@ export interface Call {
   exchange: Exchange;
   target: Target;
   plan: FaultPlan;
-  /** When the request arrived (ms, simulator clock). */
-  startedAt: number;
-  /** Milliseconds since the request arrived, on the same clock as `startedAt`. */
+  /** Milliseconds since the request arrived. */
   elapsedMs(): number;
 }
 

@@ -48,7 +48,6 @@ async function run(
     exchange,
     target,
     plan,
-    startedAt: record.time,
     elapsedMs: () => context.now() - record.time,
   };
 
