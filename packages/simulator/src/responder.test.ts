@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, mulberry32, type Prompt, Responder, splitPieces } from './responder.js';
+import {
+  countTokens,
+  isRejectedPrefill,
+  mulberry32,
+  type Prompt,
+  Responder,
+  splitPieces,
+} from './responder.js';
 
 const prompt = (question: string, extra: Partial<Prompt> = {}): Prompt => ({
   question,
@@ -51,6 +58,49 @@ describe('Responder', () => {
 
     const capped = responder.reply(prompt('explain retries', { outputTokens: 30, maxTokens: 3 }));
     expect(capped).toMatchObject({ stopReason: 'max_tokens', outputTokens: 3 });
+  });
+
+  it('continues a prefill: the reply is the rest of the answer, counted alone', () => {
+    const full = responder.reply(prompt('how does failover work?', { outputTokens: 40 })).text;
+    const prefill = full.split(' ').slice(0, 7).join(' ');
+    const reply = responder.reply(prompt('how does failover work?', { outputTokens: 40, prefill }));
+
+    expect(prefill + reply.text).toBe(full);
+    expect(reply.pieces.join('')).toBe(reply.text);
+    expect(reply).toMatchObject({ stopReason: 'end_turn', outputTokens: 40 - splitPieces(prefill).length });
+  });
+
+  it('applies maxTokens and stop sequences to the continuation only', () => {
+    const full = responder.reply(prompt('explain retries', { outputTokens: 30 })).text;
+    const prefill = full.split(' ').slice(0, 5).join(' ');
+    const rest = full.slice(prefill.length);
+    const word = rest.split(' ')[3]!;
+
+    const capped = responder.reply(prompt('explain retries', { outputTokens: 30, prefill, maxTokens: 3 }));
+    const stopped = responder.reply(
+      prompt('explain retries', { outputTokens: 30, prefill, stopSequences: [word] }),
+    );
+
+    expect(capped).toMatchObject({ stopReason: 'max_tokens', outputTokens: 3 });
+    expect(capped.text).toBe(splitPieces(rest).slice(0, 3).join(''));
+    expect(stopped).toMatchObject({ stopReason: 'stop_sequence', stopSequence: word });
+    expect(stopped.text).toBe(rest.slice(0, rest.indexOf(word)));
+  });
+
+  it('ends at once when the prefill is the whole answer, and says it all after a prefill it cannot continue', () => {
+    expect(responder.reply(prompt('ping?', { prefill: 'pong' }))).toMatchObject({
+      pieces: [],
+      text: '',
+      stopReason: 'end_turn',
+    });
+    expect(responder.reply(prompt('ping?', { prefill: 'Well,' })).text).toBe('pong');
+  });
+
+  it('rejects only a prefill that ends in white space', () => {
+    expect(isRejectedPrefill('The answer is ')).toBe(true);
+    expect(isRejectedPrefill('The answer is\n')).toBe(true);
+    expect(isRejectedPrefill('The answer is')).toBe(false);
+    expect(isRejectedPrefill(undefined)).toBe(false);
   });
 
   it('answers a forced tool choice with a tool call', () => {

@@ -27,6 +27,20 @@ export interface Prompt {
   outputTokens: number;
   /** Name of a tool the request forces the model to call. */
   forcedTool?: string | undefined;
+  /**
+   * Text of a final assistant turn (a prefill): the model continues it instead of starting over,
+   * and `question` is still the last user turn.
+   */
+  prefill?: string | undefined;
+}
+
+/** Anthropic's reason for rejecting a prefill, as Bedrock passes it on. */
+export const PREFILL_TRAILING_WHITESPACE =
+  'messages: final assistant content cannot end with trailing whitespace';
+
+/** Whether Anthropic models reject this prefill: it may not end in white space. */
+export function isRejectedPrefill(prefill: string | undefined): boolean {
+  return prefill !== undefined && /\s$/u.test(prefill);
 }
 
 /** Built-in answers; the seed sample's question among them. */
@@ -98,7 +112,8 @@ export class Responder {
     }
     const question = prompt.question.toLowerCase();
     const canned = this.answers.find((answer) => question.includes(answer.match));
-    let pieces = splitPieces(canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens));
+    const answer = canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens);
+    let pieces = splitPieces(continuation(answer, prompt.prefill));
     let stopReason: StopReason = 'end_turn';
     let stopSequence: string | undefined;
 
@@ -138,6 +153,15 @@ export class Responder {
     }
     return pieces.slice(0, length).join('');
   }
+}
+
+/**
+ * What is left to say after a prefill. A prefill the answer does not start with cannot be
+ * continued faithfully without a language model; the whole answer follows it instead, which keeps
+ * replies deterministic and is close enough for tests of resumed streams.
+ */
+function continuation(answer: string, prefill: string | undefined): string {
+  return prefill !== undefined && answer.startsWith(prefill) ? answer.slice(prefill.length) : answer;
 }
 
 function firstStop(

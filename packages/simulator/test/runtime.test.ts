@@ -15,9 +15,12 @@ import type { Simulator } from '../src/index.js';
 import {
   anthropicBody,
   countWords,
+  firstWords,
   HAIKU,
   NOVA,
   novaBody,
+  prefilledAnthropicBody,
+  prefilledMessages,
   rejection,
   runtimeClient,
   SONNET_3_7,
@@ -36,6 +39,8 @@ const PT_ID = 'haikupt00001';
 const PT_ARN = `arn:aws:bedrock:us-east-1:${ACCOUNT}:provisioned-model/${PT_ID}`;
 const CREATING_PT_ARN = `arn:aws:bedrock:us-east-1:${ACCOUNT}:provisioned-model/creatingpt01`;
 const OPEN_QUESTION = 'tell me about resilient endpoints';
+/** Generated answers long enough that a prefill leaves plenty to continue. */
+const LONG_ANSWERS = { models: { '*': { outputTokens: 60 } } };
 
 /** A simulator with a Provisioned Throughput in service and one still being created. */
 function startWithProvisionedThroughputs(): Promise<Simulator> {
@@ -51,6 +56,15 @@ function startWithProvisionedThroughputs(): Promise<Simulator> {
 function converse(client: BedrockRuntimeClient, input: Partial<ConverseCommandInput> & { prompt?: string }) {
   const { prompt = OPEN_QUESTION, ...rest } = input;
   return client.send(new ConverseCommand({ modelId: HAIKU, messages: userMessage(prompt), ...rest }));
+}
+
+/** The answer text of a Nova `messages-v1` InvokeModel call. */
+async function novaText(client: BedrockRuntimeClient, body: string): Promise<string> {
+  const output = await client.send(new InvokeModelCommand({ modelId: NOVA, body }));
+  const json = JSON.parse(output.body.transformToString()) as {
+    output: { message: { content: { text: string }[] } };
+  };
+  return json.output.message.content[0]!.text;
 }
 
 /** The parts of an Anthropic Messages response the tests read. */
@@ -144,6 +158,68 @@ describe.each(TRANSPORTS)('runtime API over $transport', ({ http1 }) => {
       expect(textOf(output.output?.message?.content)).toBe(full.slice(0, full.indexOf(stop)));
     });
 
+    test('continues an assistant prefill with the rest of the answer, counting only the new tokens', async () => {
+      const sim = await startSimulator(LONG_ANSWERS);
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const full = textOf((await converse(client, {})).output?.message?.content);
+      const prefill = firstWords(full, 9);
+
+      const output = await converse(client, { messages: prefilledMessages(OPEN_QUESTION, prefill) });
+
+      const continuation = textOf(output.output?.message?.content);
+      expect(countWords(continuation)).toBe(60 - countWords(prefill));
+      expect(prefill + continuation).toBe(full);
+      expect(output.stopReason).toBe('end_turn');
+      expect(output.usage).toEqual({
+        inputTokens: countWords(`${OPEN_QUESTION} ${prefill}`),
+        outputTokens: countWords(continuation),
+        totalTokens: countWords(`${OPEN_QUESTION} ${prefill}`) + countWords(continuation),
+      });
+    });
+
+    test('applies maxTokens to the continuation of a prefill, not to the prefill', async () => {
+      const sim = await startSimulator(LONG_ANSWERS);
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const full = textOf((await converse(client, {})).output?.message?.content);
+      const prefill = firstWords(full, 9);
+
+      const output = await converse(client, {
+        messages: prefilledMessages(OPEN_QUESTION, prefill),
+        inferenceConfig: { maxTokens: 5 },
+      });
+
+      const continuation = textOf(output.output?.message?.content);
+      expect(output).toMatchObject({ stopReason: 'max_tokens', usage: { outputTokens: 5 } });
+      expect(countWords(continuation)).toBe(5);
+      expect(full.startsWith(prefill + continuation)).toBe(true);
+    });
+
+    test('answers a prefill that already holds the whole answer with empty text and end_turn', async () => {
+      const sim = await startSimulator();
+      const output = await converse(runtimeClient(sim, 'us-east-1', { http1 }), {
+        messages: prefilledMessages(TOKYO_PROMPT, 'Tokyo'),
+      });
+
+      expect(textOf(output.output?.message?.content)).toBe('');
+      expect(output.stopReason).toBe('end_turn');
+    });
+
+    test('rejects a prefill that ends in white space, in Anthropic’s words', async () => {
+      const sim = await startSimulator();
+      const error = await rejection(
+        converse(runtimeClient(sim, 'us-east-1', { http1 }), {
+          messages: prefilledMessages(OPEN_QUESTION, 'Provisioned Throughput '),
+        }),
+      );
+
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error.$metadata?.httpStatusCode).toBe(400);
+      // Converse wraps the model's own error, as the real service does.
+      expect(error.message).toBe(
+        'The model returned the following errors: messages: final assistant content cannot end with trailing whitespace',
+      );
+    });
+
     test('calls the tool that toolChoice forces, with stopReason tool_use', async () => {
       const sim = await startSimulator();
       const output = await converse(runtimeClient(sim, 'us-east-1', { http1 }), {
@@ -230,6 +306,60 @@ describe.each(TRANSPORTS)('runtime API over $transport', ({ http1 }) => {
       expect(full.startsWith(truncated.content[0]!.text)).toBe(true);
       expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: stop });
       expect(stopped.content[0]!.text).toBe(full.slice(0, full.indexOf(stop)));
+    });
+
+    test('continues an assistant prefill in an Anthropic body', async () => {
+      const sim = await startSimulator(LONG_ANSWERS);
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const full = (await invokeJson(client, HAIKU, anthropicBody(OPEN_QUESTION))).json.content[0]!.text;
+      const prefill = firstWords(full, 6);
+
+      const { output, json } = await invokeJson(
+        client,
+        HAIKU,
+        prefilledAnthropicBody(OPEN_QUESTION, prefill),
+      );
+
+      const continuation = json.content[0]!.text;
+      expect(prefill + continuation).toBe(full);
+      expect(json).toMatchObject({
+        stop_reason: 'end_turn',
+        usage: {
+          input_tokens: countWords(`${OPEN_QUESTION} ${prefill}`),
+          output_tokens: countWords(continuation),
+        },
+      });
+      expect(countWords(continuation)).toBe(60 - countWords(prefill));
+      expect(output.$metadata.httpStatusCode).toBe(200);
+    });
+
+    test('rejects an Anthropic prefill that ends in white space with Anthropic’s message', async () => {
+      const sim = await startSimulator();
+      const error = await rejection(
+        invokeJson(
+          runtimeClient(sim, 'us-east-1', { http1 }),
+          HAIKU,
+          prefilledAnthropicBody(OPEN_QUESTION, 'The answer is\n'),
+        ),
+      );
+
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error.message).toBe('messages: final assistant content cannot end with trailing whitespace');
+    });
+
+    test('continues a prefill in a Nova body', async () => {
+      const sim = await startSimulator();
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const full = await novaText(client, novaBody(OPEN_QUESTION));
+      const prefill = firstWords(full, 4);
+      const body = JSON.stringify({
+        messages: [
+          { role: 'user', content: [{ text: OPEN_QUESTION }] },
+          { role: 'assistant', content: [{ text: prefill }] },
+        ],
+      });
+
+      expect(prefill + (await novaText(client, body))).toBe(full);
     });
 
     test('answers an Anthropic tool_choice with a tool_use block', async () => {

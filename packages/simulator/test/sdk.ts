@@ -89,6 +89,26 @@ export function userMessage(text: string): Message[] {
   return [{ role: 'user', content: [{ text }] }];
 }
 
+/** Converse `messages` with one user turn and the start of the answer as an assistant prefill. */
+export function prefilledMessages(text: string, prefill: string): Message[] {
+  return [...userMessage(text), { role: 'assistant', content: [{ text: prefill }] }];
+}
+
+/** An Anthropic Messages body whose final assistant turn is a prefill (plain-string content). */
+export function prefilledAnthropicBody(text: string, prefill: string): string {
+  return anthropicBody(text, {
+    messages: [
+      { role: 'user', content: [{ type: 'text', text }] },
+      { role: 'assistant', content: prefill },
+    ],
+  });
+}
+
+/** The first `count` space-separated words of a text: a prefill without trailing white space. */
+export function firstWords(text: string, count: number): string {
+  return text.split(' ').slice(0, count).join(' ');
+}
+
 /** The text of a Converse answer's content blocks. */
 export function textOf(content: ContentBlock[] | undefined): string {
   return (content ?? []).map((block) => block.text ?? '').join('');

@@ -14,9 +14,12 @@ import {
   decodeChunk,
   drain,
   eventName,
+  firstWords,
   HAIKU,
   NOVA,
   novaBody,
+  prefilledAnthropicBody,
+  prefilledMessages,
   runtimeClient,
   simulators,
   TOKYO_PROMPT,
@@ -123,6 +126,39 @@ describe.each(TRANSPORTS)('streaming over $transport', ({ http1 }) => {
       expect(events[4]?.messageStop?.stopReason).toBe('tool_use');
     });
 
+    test('streams only the continuation of an assistant prefill, counting only its tokens', async () => {
+      const sim = await startSimulator({ models: { '*': { outputTokens: 60 } } });
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const full = deltaText((await drain((await converseStream(client)).stream)).events);
+      const prefill = firstWords(full, 9);
+
+      const { events, error } = await drain(
+        (await converseStream(client, { messages: prefilledMessages(PROMPT, prefill) })).stream,
+      );
+
+      expect(error).toBeUndefined();
+      const continuation = deltaText(events);
+      expect(prefill + continuation).toBe(full);
+      expect(countWords(continuation)).toBe(60 - countWords(prefill));
+      expect(events.find((event) => event.messageStop)?.messageStop?.stopReason).toBe('end_turn');
+      expect(events.at(-1)?.metadata?.usage?.outputTokens).toBe(countWords(continuation));
+    });
+
+    test('ends a stream whose prefill already holds the whole answer with no deltas', async () => {
+      const sim = await startSimulator();
+      const { events, error } = await drain(
+        (
+          await converseStream(runtimeClient(sim, 'us-east-1', { http1 }), {
+            messages: prefilledMessages(TOKYO_PROMPT, 'Tokyo'),
+          })
+        ).stream,
+      );
+
+      expect(error).toBeUndefined();
+      expect(events.map(eventName)).toEqual(['messageStart', 'contentBlockStop', 'messageStop', 'metadata']);
+      expect(events[2]?.messageStop?.stopReason).toBe('end_turn');
+    });
+
     test('stops streaming at maxTokens with stopReason max_tokens', async () => {
       const sim = await startSimulator();
       const { events } = await drain(
@@ -174,6 +210,32 @@ describe.each(TRANSPORTS)('streaming over $transport', ({ http1 }) => {
         inputTokenCount: whole.usage.input_tokens,
         outputTokenCount: whole.usage.output_tokens,
       });
+    });
+
+    test('streams only the continuation of an Anthropic prefill', async () => {
+      const sim = await startSimulator();
+      const client = runtimeClient(sim, 'us-east-1', { http1 });
+      const whole = JSON.parse(
+        (
+          await client.send(new InvokeModelCommand({ modelId: HAIKU, body: anthropicBody(PROMPT) }))
+        ).body.transformToString(),
+      );
+      const prefill = firstWords(whole.content[0].text, 5);
+
+      const output = await client.send(
+        new InvokeModelWithResponseStreamCommand({
+          modelId: HAIKU,
+          body: prefilledAnthropicBody(PROMPT, prefill),
+        }),
+      );
+      const chunks = (await drain(output.body)).events.map(decodeChunk);
+
+      const text = chunks
+        .filter((chunk) => chunk.type === 'content_block_delta')
+        .map((chunk) => (chunk.delta as { text: string }).text)
+        .join('');
+      expect(prefill + text).toBe(whole.content[0].text);
+      expect(chunks.at(-2)).toMatchObject({ usage: { output_tokens: countWords(text) } });
     });
 
     test('streams an Anthropic forced tool call as tool_use with an input_json_delta', async () => {

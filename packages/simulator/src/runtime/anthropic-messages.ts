@@ -1,6 +1,6 @@
 import { validationError } from '../errors.js';
-import type { Reply } from '../responder.js';
-import { contentText, type InvokeDialect, invocationMetrics } from './invoke-dialect.js';
+import { isRejectedPrefill, PREFILL_TRAILING_WHITESPACE, type Reply } from '../responder.js';
+import { contentText, type InvokeDialect, invocationMetrics, questionAndPrefill } from './invoke-dialect.js';
 
 const malformed = (detail: string) =>
   validationError(`Malformed input request: ${detail}, please reformat your input and try again.`);
@@ -25,11 +25,13 @@ export const anthropicMessages: InvokeDialect = {
       throw malformed('#/messages: expected minimum item count: 1');
     const texts = messages.map((message) => contentText(message?.content));
     const system = contentText(request.system);
-    const last = messages.at(-1) as { role?: unknown; content?: unknown };
+    const { question, prefill } = questionAndPrefill(messages);
+    if (isRejectedPrefill(prefill)) throw validationError(PREFILL_TRAILING_WHITESPACE);
     const toolChoice = request.tool_choice as { type?: string; name?: string } | undefined;
     const tools = Array.isArray(request.tools) ? (request.tools as { name?: string }[]) : [];
     return {
-      question: last.role === 'user' ? contentText(last.content) : '',
+      question,
+      prefill,
       inputText: [system, ...texts].filter((text) => text !== '').join('\n'),
       maxTokens,
       stopSequences: Array.isArray(request.stop_sequences) ? (request.stop_sequences as string[]) : undefined,

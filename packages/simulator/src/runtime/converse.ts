@@ -1,6 +1,6 @@
 import { validationError } from '../errors.js';
 import { eventFrame, rawEventFrame } from '../event-stream.js';
-import type { Prompt, Reply } from '../responder.js';
+import { isRejectedPrefill, PREFILL_TRAILING_WHITESPACE, type Prompt, type Reply } from '../responder.js';
 import { EVENT_STREAM_HEADERS, type StreamEvent, writeEventStream } from './event-stream-writer.js';
 import { paceCompleteAnswer } from './pacing.js';
 import { type Call, parseJsonBody, type RuntimeHandler, sendHtmlError } from './runtime-handler.js';
@@ -46,8 +46,17 @@ function parseConverse(body: Buffer, call: Call): Prompt {
         if (typeof part.text === 'string') texts.push(part.text);
     }
   }
+  // Roles alternate, so a final assistant turn (a prefill) follows the user turn it answers.
   const last = messages.at(-1) as { role: string; content: ContentBlock[] };
-  const question = last.role === 'user' ? last.content.map((block) => block.text ?? '').join(' ') : '';
+  const asked = (last.role === 'user' ? last : messages.at(-2)) as { content: ContentBlock[] };
+  const question = asked.content.map((block) => block.text ?? '').join(' ');
+  const prefill =
+    last.role === 'assistant'
+      ? last.content.map((block) => (typeof block.text === 'string' ? block.text : '')).join('')
+      : undefined;
+  if (call.target.model.dialect === 'anthropic-messages' && isRejectedPrefill(prefill)) {
+    throw validationError(`The model returned the following errors: ${PREFILL_TRAILING_WHITESPACE}`);
+  }
 
   const config = (request.inferenceConfig ?? {}) as Record<string, unknown>;
   const maxTokens = config.maxTokens;
@@ -78,6 +87,7 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     stopSequences: Array.isArray(config.stopSequences) ? (config.stopSequences as string[]) : undefined,
     outputTokens: call.target.behaviour.outputTokens,
     forcedTool: forcedTool(request.toolConfig),
+    prefill,
   };
 }
 

@@ -24,12 +24,28 @@ export function invocationMetrics(reply: Reply, call: Call) {
   };
 }
 
-/** Text of a message's `content`, which may be a string or an array of blocks with `text`. */
-export function contentText(content: unknown): string {
+/**
+ * Text of a message's `content`, which may be a string or an array of blocks with `text`; blocks
+ * are joined with `separator` (a prefill's blocks are one text, so they join with none).
+ */
+export function contentText(content: unknown, separator = ' '): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
     .map((block) => (typeof block?.text === 'string' ? block.text : typeof block === 'string' ? block : ''))
     .filter((text) => text !== '')
-    .join(' ');
+    .join(separator);
+}
+
+/**
+ * The question and prefill of a Messages-style conversation: with a final assistant turn, the
+ * question is the last user turn and that assistant text is the prefill the model continues.
+ */
+export function questionAndPrefill(messages: unknown[]): { question: string; prefill?: string } {
+  const last = messages.at(-1) as { role?: unknown; content?: unknown } | undefined;
+  if (last?.role !== 'assistant') return { question: contentText(last?.content) };
+  const asked = messages.findLast((message) => (message as { role?: unknown } | null)?.role === 'user') as
+    | { content?: unknown }
+    | undefined;
+  return { question: contentText(asked?.content), prefill: contentText(last.content, '') };
 }

@@ -1,6 +1,6 @@
 import { validationError } from '../errors.js';
 import type { Reply } from '../responder.js';
-import { contentText, type InvokeDialect, invocationMetrics } from './invoke-dialect.js';
+import { contentText, type InvokeDialect, invocationMetrics, questionAndPrefill } from './invoke-dialect.js';
 
 /** Amazon Nova's `messages-v1` body, as Bedrock's InvokeModel takes it for Nova models. */
 export const novaMessages: InvokeDialect = {
@@ -22,9 +22,9 @@ export const novaMessages: InvokeDialect = {
         'Malformed input request: #/inferenceConfig/maxTokens must be a positive integer, please reformat your input and try again.',
       );
     }
-    const last = messages.at(-1) as { role?: unknown; content?: unknown };
+    // Nova continues a prefill too; Anthropic's rule against trailing white space is not modelled for it.
     return {
-      question: last.role === 'user' ? contentText(last.content) : '',
+      ...questionAndPrefill(messages),
       inputText: [contentText(request.system), ...messages.map((message) => contentText(message?.content))]
         .filter((text) => text !== '')
         .join('\n'),
