@@ -1,0 +1,56 @@
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts; the timer never outlives it. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason the moment it aborts, even when the
+ * work under it does not honour the signal (a call stuck in a bulkhead queue, a hung socket).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** An AbortController that also aborts when `parent` does, until `unlink()` is called. */
+export function childController(parent: AbortSignal | undefined): {
+  controller: AbortController;
+  unlink(): void;
+} {
+  const controller = new AbortController();
+  if (!parent) return { controller, unlink: () => undefined };
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, unlink: () => undefined };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
+}

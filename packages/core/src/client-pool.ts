@@ -1,0 +1,75 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ClientConfig } from './config-schema.js';
+
+/** What a client factory is asked for: a region and how to connect and sign. */
+export interface ClientSpec {
+  readonly region: string;
+  readonly client: ClientConfig;
+}
+
+/** Builds the SDK client for a region; pass your own to `createBedrockHA` to control every detail. */
+export type ClientFactory = (spec: ClientSpec) => BedrockRuntimeClient;
+
+/**
+ * The default client: `maxAttempts: 1`, because the chain is the only retry loop (retries at
+ * several layers multiply load); keep-alive HTTP/1.1 connections, because the SDK's default for
+ * this client opens a new HTTP/2 session per request; a connect timeout so a dead region fails
+ * fast. Attempt timeouts come from the policies through the abort signal.
+ */
+export const defaultClientFactory: ClientFactory = ({ region, client }) => {
+  const config: BedrockRuntimeClientConfig = {
+    region,
+    maxAttempts: 1,
+    requestHandler: client.http2
+      ? new NodeHttp2Handler({ disableConcurrentStreams: false })
+      : new NodeHttpHandler({
+          connectionTimeout: client.connectTimeoutMs ?? 3_000,
+          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: client.maxSockets ?? 256 }),
+          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: client.maxSockets ?? 256 }),
+        }),
+  };
+  if (client.endpoint !== undefined) config.endpoint = client.endpoint;
+  if (client.profile !== undefined) config.profile = client.profile;
+  // A copy: the SDK writes into the object it is given, and the config's must stay as written.
+  if (client.credentials !== undefined) config.credentials = { ...client.credentials };
+  return new BedrockRuntimeClient(config);
+};
+
+/** One SDK client per region and connection settings, created on first use and reused. */
+export class ClientPool {
+  private readonly clients = new Map<string, BedrockRuntimeClient>();
+
+  constructor(private readonly factory: ClientFactory) {}
+
+  /** The client for a region and settings. */
+  get(spec: ClientSpec): BedrockRuntimeClient {
+    // Built from named fields: the SDK writes bookkeeping into the credentials object it is given.
+    const { endpoint, profile, credentials, http2, connectTimeoutMs, maxSockets } = spec.client;
+    const key = JSON.stringify([
+      spec.region,
+      endpoint,
+      profile,
+      credentials?.accessKeyId,
+      credentials?.secretAccessKey,
+      credentials?.sessionToken,
+      http2,
+      connectTimeoutMs,
+      maxSockets,
+    ]);
+    let client = this.clients.get(key);
+    if (!client) {
+      client = this.factory(spec);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Closes every client's connections. */
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,45 @@
+const DEADLINE = Symbol('deadline');
+
+/**
+ * The cancellation of one request: the caller's signal and the chain's deadline, folded into one
+ * signal that every attempt, backoff and bulkhead wait honours.
+ */
+export class RequestClock {
+  private readonly controller = new AbortController();
+  private readonly deadlineAt: number;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onCallerAbort = () => this.controller.abort(this.caller?.reason);
+
+  constructor(
+    /** The caller's own signal, which also bounds a stream after its first content. */
+    readonly caller: AbortSignal | undefined,
+    readonly deadlineMs: number | undefined,
+  ) {
+    this.deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deadlineMs;
+    if (caller?.aborted) this.controller.abort(caller.reason);
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+    if (deadlineMs !== undefined && !this.controller.signal.aborted)
+      this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
+  }
+
+  /** Aborts when the caller aborts or the deadline passes. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True once the deadline (not the caller) ended the request. */
+  get deadlinePassed(): boolean {
+    return this.controller.signal.reason === DEADLINE;
+  }
+
+  /** Milliseconds left before the deadline (Infinity without one). */
+  remainingMs(): number {
+    return Math.max(0, this.deadlineAt - performance.now());
+  }
+
+  /** Stops the deadline timer and lets go of the caller's signal. */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}

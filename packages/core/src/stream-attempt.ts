@@ -1,0 +1,94 @@
+import type { ConverseStreamCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+import { childController } from './abort.js';
+import type { Step } from './chain-runner.js';
+import type { Endpoint } from './endpoint.js';
+import { FirstTokenTimeoutError, IncompleteStreamError } from './errors.js';
+import type { StreamEventInfo } from './model-output.js';
+import type { RequestClock } from './request-clock.js';
+
+/** The SDK's response metadata (status, request id). */
+export type ResponseMetadata = ConverseStreamCommandOutput['$metadata'];
+
+/** A stream whose first content has arrived: from here on it cannot fail over silently. */
+export interface OpenedStream<E> {
+  /** Events up to and including the first content event. */
+  readonly head: readonly E[];
+  readonly iterator: AsyncIterator<E>;
+  /** Aborts the SDK call under the stream. */
+  readonly controller: AbortController;
+  /** The stream already ended while opening (an answer without content). */
+  readonly ended: boolean;
+  readonly metadata: ResponseMetadata;
+  /** Frees the endpoint's bulkhead slot; the stream's owner calls it when the stream ends. */
+  release(): void;
+  readonly released: Promise<void>;
+}
+
+/** How to start one stream on an endpoint. */
+export type SendStream<E> = (
+  endpoint: Endpoint,
+  signal: AbortSignal,
+) => Promise<{ stream?: AsyncIterable<E> | undefined; $metadata: ResponseMetadata }>;
+
+/**
+ * The runner step of a streaming operation: an attempt succeeds when its first content event
+ * arrives, so HTTP errors, exceptions sent before content and a slow first token all fail over.
+ * The first-token timeout (capped by the deadline) replaces the attempt timeout.
+ */
+export function streamStep<E>(
+  send: SendStream<E>,
+  info: (event: E) => StreamEventInfo,
+  clock: RequestClock,
+): Step<OpenedStream<E>> {
+  return {
+    keepAttemptOpen: true,
+    timeoutMs: () => undefined,
+    describe: () => ({}),
+    holdUntil: (opened) => opened.released,
+    async call(endpoint, signal) {
+      const { controller, unlink } = childController(signal);
+      const timeoutMs = Math.max(1, Math.min(endpoint.policy.timeouts.firstTokenMs, clock.remainingMs()));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new FirstTokenTimeoutError(timeoutMs));
+      }, timeoutMs);
+      try {
+        const response = await send(endpoint, controller.signal);
+        if (!response.stream) throw new IncompleteStreamError();
+        const iterator = response.stream[Symbol.asyncIterator]();
+        const head: E[] = [];
+        let ended = false;
+        let stopped = false;
+        for (;;) {
+          const next = await iterator.next();
+          // Over HTTP/2 an aborted stream can end quietly instead of throwing.
+          if (controller.signal.aborted) throw controller.signal.reason;
+          if (next.done) {
+            ended = true;
+            break;
+          }
+          head.push(next.value);
+          const event = info(next.value);
+          stopped ||= event.stop;
+          if (event.content) break;
+        }
+        if (ended && !stopped) throw new IncompleteStreamError();
+        // Committed: the deadline no longer applies; the caller's signal and idle timeout do.
+        unlink();
+        let release: () => void = () => undefined;
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { head, iterator, controller, ended, metadata: response.$metadata, release, released };
+      } catch (error) {
+        controller.abort();
+        unlink();
+        if (timedOut) throw new FirstTokenTimeoutError(timeoutMs);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

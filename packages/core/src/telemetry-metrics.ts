@@ -1,0 +1,147 @@
+import { type Attributes, diag, type Meter, type ObservableResult, ValueType } from '@opentelemetry/api';
+import type { IDisposable } from 'cockatiel';
+import type { EndpointRef } from './endpoint.js';
+import type { BedrockHAEvents, BreakerState } from './events.js';
+
+// The GenAI semantic conventions' recommended buckets (gen-ai-metrics.md).
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/**
+ * Runs a call into OpenTelemetry and swallows what it throws: an SDK, exporter or processor bug must
+ * never change a request's outcome.
+ */
+export function safely<T>(action: () => T): T | undefined {
+  try {
+    return action();
+  } catch (error) {
+    try {
+      diag.warn('@bedrock-ha/core telemetry call failed', error);
+    } catch {
+      // Even the diagnostic logger may be broken; there is nowhere left to report.
+    }
+    return undefined;
+  }
+}
+
+/** The attributes that name an endpoint on metrics. */
+export function endpointAttributes(endpoint: EndpointRef): Attributes {
+  return {
+    'bedrock_ha.endpoint.id': endpoint.endpointId,
+    'bedrock_ha.endpoint.kind': endpoint.kind,
+    'cloud.region': endpoint.region,
+  };
+}
+
+/** The instruments of bedrock-ha, each record already guarded. */
+export interface TelemetryMetrics {
+  /** `gen_ai.client.operation.duration`, in seconds, once per request. */
+  operationDuration(seconds: number, attributes: Attributes): void;
+  /** `gen_ai.client.token.usage`, once per token type of a request. */
+  tokenUsage(tokens: number, type: 'input' | 'output', attributes: Attributes): void;
+  /** `bedrock_ha.attempts`, once per attempt, skipped ones included. */
+  attempt(attributes: Attributes): void;
+  /** Adds an endpoint to the breaker gauge as closed unless its state is already known. */
+  endpointSeen(endpoint: EndpointRef): void;
+  /** Unsubscribes from the engine's events and removes the breaker gauge's callback. */
+  dispose(): void;
+}
+
+/** Creates the instruments on `meter` and feeds the failover and breaker ones from `events`. */
+export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): TelemetryMetrics {
+  const duration = safely(() =>
+    meter.createHistogram('gen_ai.client.operation.duration', {
+      description: 'GenAI operation duration',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    }),
+  );
+  const tokens = safely(() =>
+    meter.createHistogram('gen_ai.client.token.usage', {
+      description: 'Measures number of input and output tokens used',
+      unit: '{token}',
+      valueType: ValueType.INT,
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    }),
+  );
+  const attempts = safely(() =>
+    meter.createCounter('bedrock_ha.attempts', {
+      description: 'Attempts on an endpoint, by outcome',
+      unit: '{attempt}',
+      valueType: ValueType.INT,
+    }),
+  );
+  const failovers = safely(() =>
+    meter.createCounter('bedrock_ha.failovers', {
+      description: 'Times a chain moved on from an endpoint',
+      unit: '{failover}',
+      valueType: ValueType.INT,
+    }),
+  );
+  const transitions = safely(() =>
+    meter.createCounter('bedrock_ha.breaker.transitions', {
+      description: 'Circuit breaker state changes, by new state',
+      unit: '{transition}',
+      valueType: ValueType.INT,
+    }),
+  );
+  const breakerGauge = safely(() =>
+    meter.createObservableGauge('bedrock_ha.breaker.state', {
+      description: 'Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open',
+      unit: '1',
+      valueType: ValueType.INT,
+    }),
+  );
+
+  const breakers = new Map<string, { endpoint: EndpointRef; state: BreakerState }>();
+  const observeBreakers = (result: ObservableResult): void => {
+    for (const { endpoint, state } of breakers.values())
+      safely(() => result.observe(BREAKER_VALUE[state], endpointAttributes(endpoint)));
+  };
+  safely(() => breakerGauge?.addCallback(observeBreakers));
+
+  const subscriptions: (IDisposable | undefined)[] = [
+    safely(() =>
+      events.onFailover((event) => {
+        safely(() =>
+          failovers?.add(1, {
+            'bedrock_ha.chain': event.chain,
+            'bedrock_ha.failover.from': event.from.endpointId,
+            'bedrock_ha.failover.to': event.to?.endpointId ?? 'none',
+            'bedrock_ha.failure.reason': event.reason,
+            'bedrock_ha.failover.resumed': event.resumed,
+          }),
+        );
+      }),
+    ),
+    safely(() =>
+      events.onBreakerStateChange(({ endpoint, state }) => {
+        breakers.set(endpoint.endpointId, { endpoint, state });
+        safely(() =>
+          transitions?.add(1, { ...endpointAttributes(endpoint), 'bedrock_ha.breaker.state': state }),
+        );
+      }),
+    ),
+  ];
+
+  return {
+    operationDuration: (seconds, attributes) => safely(() => duration?.record(seconds, attributes)),
+    tokenUsage: (count, type, attributes) =>
+      safely(() => tokens?.record(count, { ...attributes, 'gen_ai.token.type': type })),
+    attempt: (attributes) => safely(() => attempts?.add(1, attributes)),
+    endpointSeen: (endpoint) => {
+      if (!breakers.has(endpoint.endpointId))
+        breakers.set(endpoint.endpointId, { endpoint, state: 'closed' });
+    },
+    dispose: () => {
+      for (const subscription of subscriptions.splice(0)) safely(() => subscription?.dispose());
+      safely(() => breakerGauge?.removeCallback(observeBreakers));
+    },
+  };
+}

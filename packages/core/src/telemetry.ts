@@ -1,0 +1,311 @@
+import { createRequire } from 'node:module';
+import {
+  type Attributes,
+  type Context,
+  context,
+  createNoopMeter,
+  type Exception,
+  type MeterProvider,
+  metrics,
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { type Endpoint, endpointRef } from './endpoint.js';
+import type { BedrockHAEvents } from './events.js';
+import type {
+  AttemptEnd,
+  AttemptScope,
+  Instrumentation,
+  RequestEnd,
+  RequestScope,
+  RequestStart,
+  Usage,
+} from './instrumentation.js';
+import { inputMessages, isRecord, outputMessages } from './telemetry-content.js';
+import { createTelemetryMetrics, endpointAttributes, safely } from './telemetry-metrics.js';
+
+/** The version bedrock-ha reports as its instrumentation scope's: the package's own. */
+export const TELEMETRY_VERSION: string = (
+  createRequire(import.meta.url)('../package.json') as { version: string }
+).version;
+const SCOPE = '@bedrock-ha/core';
+
+// `gen_ai.system` is the name older backends read; semconv 1.37 renamed it `gen_ai.provider.name`.
+const GEN_AI: Attributes = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.system': 'aws.bedrock',
+  'gen_ai.provider.name': 'aws.bedrock',
+};
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  /** Defaults to the global tracer provider (`trace` of `@opentelemetry/api`). */
+  readonly tracerProvider?: TracerProvider;
+  /** Defaults to the global meter provider, read once here: register the SDK before calling. */
+  readonly meterProvider?: MeterProvider;
+  /** Record prompts and answers on request spans. Off by default: they may hold personal data. */
+  readonly captureContent?: boolean;
+  /** The engine's events, which feed the failover and circuit breaker metrics. */
+  readonly events: BedrockHAEvents;
+}
+
+/** OpenTelemetry instrumentation of the engine; `dispose()` unsubscribes it from the engine's events. */
+export interface Telemetry extends Instrumentation {
+  dispose(): void;
+}
+
+const NOOP_ATTEMPT: AttemptScope = { run: (fn) => fn(), end: () => undefined };
+const NOOP_REQUEST: RequestScope = { attempt: () => NOOP_ATTEMPT, end: () => undefined };
+
+interface RequestState {
+  readonly start: RequestStart;
+  /** Attributes both the request span and its attempt spans carry. */
+  readonly common: Attributes;
+  /** The context attempts start in: the request span's, when there is one. */
+  readonly context: Context;
+}
+
+/**
+ * Reports the engine's requests as OpenTelemetry spans and metrics, after the GenAI semantic
+ * conventions: a `chat {chain}` span per request with a `chat {modelId}` CLIENT span per attempt.
+ * Every call into OpenTelemetry is guarded: a throwing SDK, processor or exporter loses telemetry,
+ * never a request.
+ */
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const tracer: Tracer =
+    safely(() => (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, TELEMETRY_VERSION)) ??
+    new ProxyTracerProvider().getTracer(SCOPE);
+  const meter =
+    safely(() => (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, TELEMETRY_VERSION)) ??
+    createNoopMeter();
+  const recorder = createTelemetryMetrics(meter, options.events);
+  const captureContent = options.captureContent === true;
+
+  function request(start: RequestStart): RequestScope {
+    const startedAt = performance.now();
+    const common: Attributes = {
+      ...GEN_AI,
+      'bedrock_ha.operation': start.operation,
+      'bedrock_ha.chain': start.chain,
+      ...requestParameters(start.input),
+    };
+    const parent = safely(() => context.active()) ?? ROOT_CONTEXT;
+    const span = safely(() =>
+      tracer.startSpan(
+        `chat ${start.chain}`,
+        { kind: SpanKind.INTERNAL, attributes: { ...common, 'gen_ai.request.model': start.chain } },
+        parent,
+      ),
+    );
+    if (captureContent && span)
+      safely(() => {
+        const messages = span.isRecording() ? inputMessages(start.input) : undefined;
+        if (messages !== undefined) span.setAttribute('gen_ai.input.messages', messages);
+      });
+    const state: RequestState = {
+      start,
+      common,
+      context: (span && safely(() => trace.setSpan(parent, span))) ?? parent,
+    };
+    let ended = false;
+    return {
+      attempt: (endpoint, attempt) => safely(() => startAttempt(state, endpoint, attempt)) ?? NOOP_ATTEMPT,
+      end: (result) => {
+        if (ended) return;
+        ended = true;
+        safely(() => endRequest(state, span, result, (performance.now() - startedAt) / 1000));
+      },
+    };
+  }
+
+  function endRequest(
+    state: RequestState,
+    span: Span | undefined,
+    result: RequestEnd,
+    seconds: number,
+  ): void {
+    const { chain } = state.start;
+    const attributes: Attributes = {
+      'bedrock_ha.attempts': result.attempts.length,
+      'bedrock_ha.failovers': Math.max(
+        0,
+        new Set(result.attempts.map((attempt) => attempt.endpoint.endpointId)).size - 1,
+      ),
+    };
+    const measured: Attributes = { ...GEN_AI, 'gen_ai.request.model': chain, 'bedrock_ha.chain': chain };
+    if (result.outcome === 'success') {
+      const { servedBy } = result;
+      Object.assign(attributes, endpointAttributes(servedBy), usageAttributes(result.usage), {
+        'gen_ai.response.model': servedBy.modelId,
+      });
+      if (result.finishReasons) attributes['gen_ai.response.finish_reasons'] = [...result.finishReasons];
+      measured['gen_ai.response.model'] = servedBy.modelId;
+      if (captureContent && result.outputText !== undefined)
+        safely(() => {
+          attributes['gen_ai.output.messages'] = outputMessages(result.outputText!, result.finishReasons);
+        });
+    } else {
+      attributes['error.type'] = measured['error.type'] = errorName(result.error);
+    }
+    if (span) {
+      safely(() => span.setAttributes(attributes));
+      if (result.outcome === 'failure') markFailed(span, result.error, undefined);
+      safely(() => span.end());
+    }
+    recorder.operationDuration(seconds, measured);
+    if (result.outcome === 'success') {
+      if (result.usage?.inputTokens !== undefined)
+        recorder.tokenUsage(result.usage.inputTokens, 'input', measured);
+      if (result.usage?.outputTokens !== undefined)
+        recorder.tokenUsage(result.usage.outputTokens, 'output', measured);
+    }
+  }
+
+  function startAttempt(state: RequestState, endpoint: Endpoint, attempt: number): AttemptScope {
+    const ref = endpointRef(endpoint);
+    recorder.endpointSeen(ref);
+    const span = safely(() =>
+      tracer.startSpan(
+        `chat ${endpoint.modelId}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            ...state.common,
+            'gen_ai.request.model': endpoint.modelId,
+            ...endpointAttributes(ref),
+            ...serverAttributes(endpoint),
+            'bedrock_ha.attempt': attempt,
+          },
+        },
+        state.context,
+      ),
+    );
+    const active = span && safely(() => trace.setSpan(state.context, span));
+    let ended = false;
+    return {
+      run: (fn) => runIn(active, fn),
+      end: (result) => {
+        if (ended) return;
+        ended = true;
+        safely(() => {
+          if (span) endAttempt(span, endpoint, result);
+          const { outcome, reason } = result.attempt;
+          recorder.attempt({
+            'bedrock_ha.chain': state.start.chain,
+            ...endpointAttributes(ref),
+            'bedrock_ha.attempt.outcome': outcome,
+            ...(reason ? { 'bedrock_ha.failure.reason': reason } : {}),
+          });
+        });
+      },
+    };
+  }
+
+  return { request: (start) => safely(() => request(start)) ?? NOOP_REQUEST, dispose: recorder.dispose };
+}
+
+function endAttempt(span: Span, endpoint: Endpoint, result: AttemptEnd): void {
+  const { attempt } = result;
+  const attributes: Attributes = {
+    'bedrock_ha.attempt.outcome': attempt.outcome,
+    'bedrock_ha.breaker.state': result.breakerState,
+  };
+  if (attempt.reason) attributes['bedrock_ha.failure.reason'] = attempt.reason;
+  if (attempt.errorClass) attributes['bedrock_ha.error.class'] = attempt.errorClass;
+  if (attempt.outcome === 'success') {
+    Object.assign(attributes, usageAttributes(result.usage), { 'gen_ai.response.model': endpoint.modelId });
+    if (result.finishReasons) attributes['gen_ai.response.finish_reasons'] = [...result.finishReasons];
+  }
+  if (attempt.outcome === 'failure') attributes['error.type'] = attempt.errorName ?? errorName(result.error);
+  safely(() => span.setAttributes(attributes));
+  if (attempt.outcome === 'failure')
+    markFailed(
+      span,
+      result.error ?? { name: attempt.errorName, message: attempt.errorMessage },
+      attempt.errorMessage,
+    );
+  safely(() => span.end());
+}
+
+/** Runs `fn` exactly once, inside `active` when the context manager cooperates. */
+function runIn<T>(active: Context | undefined, fn: () => T): T {
+  if (!active) return fn();
+  let called = false;
+  let returned = false;
+  let value: T | undefined;
+  try {
+    return context.with(active, () => {
+      called = true;
+      value = fn();
+      returned = true;
+      return value;
+    });
+  } catch (error) {
+    // Only the caller's own error may escape; a context manager that failed around it is ignored.
+    if (returned) return value as T;
+    if (called) throw error;
+    return fn();
+  }
+}
+
+function markFailed(span: Span, error: unknown, message: string | undefined): void {
+  safely(() => span.recordException(toException(error)));
+  safely(() =>
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: message ?? (error as { message?: string })?.message,
+    }),
+  );
+}
+
+function usageAttributes(usage: Usage | undefined): Attributes {
+  const attributes: Attributes = {};
+  if (usage?.inputTokens !== undefined) attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
+  if (usage?.outputTokens !== undefined) attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+  return attributes;
+}
+
+function requestParameters(input: unknown): Attributes {
+  const config = isRecord(input) && isRecord(input.inferenceConfig) ? input.inferenceConfig : {};
+  const attributes: Attributes = {};
+  if (typeof config.maxTokens === 'number') attributes['gen_ai.request.max_tokens'] = config.maxTokens;
+  if (typeof config.temperature === 'number') attributes['gen_ai.request.temperature'] = config.temperature;
+  if (typeof config.topP === 'number') attributes['gen_ai.request.top_p'] = config.topP;
+  if (Array.isArray(config.stopSequences))
+    attributes['gen_ai.request.stop_sequences'] = config.stopSequences.filter(
+      (sequence) => typeof sequence === 'string',
+    );
+  return attributes;
+}
+
+/** Where the SDK sends the call; the URL's host only, so credentials in it are never recorded. */
+function serverAttributes(endpoint: Endpoint): Attributes {
+  const fallback = { 'server.address': `bedrock-runtime.${endpoint.region}.amazonaws.com` };
+  if (!endpoint.client.endpoint) return fallback;
+  try {
+    const url = new URL(endpoint.client.endpoint);
+    const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    return url.port
+      ? { 'server.address': address, 'server.port': Number(url.port) }
+      : { 'server.address': address };
+  } catch {
+    return fallback;
+  }
+}
+
+function toException(error: unknown): Exception {
+  if (error instanceof Error || typeof error === 'string') return error;
+  if (isRecord(error))
+    return { name: errorName(error), message: typeof error.message === 'string' ? error.message : undefined };
+  return String(error);
+}
+
+function errorName(error: unknown): string {
+  return isRecord(error) && typeof error.name === 'string' && error.name ? error.name : '_OTHER';
+}

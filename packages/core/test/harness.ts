@@ -1,0 +1,264 @@
+import { createHook } from 'node:async_hooks';
+import type { Message } from '@aws-sdk/client-bedrock-runtime';
+import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
+import { afterEach, beforeEach, expect } from 'vitest';
+import {
+  type Attempt,
+  type BedrockHA,
+  type BedrockHAConfig,
+  type BedrockHAOptions,
+  type BreakerStateChangeEvent,
+  type BudgetExhaustedEvent,
+  createBedrockHA,
+  type DeadlineExceededEvent,
+  type FailoverEvent,
+  type RetryEvent,
+} from '../src/index.js';
+
+/** Fake credentials: the simulator reads only the region from the SigV4 scope. */
+export const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulator-secret' };
+export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+export const NOVA = 'amazon.nova-micro-v1:0';
+/** The AWS sample's prompt; the simulator answers "Tokyo". */
+export const TOKYO_PROMPT = 'what is the largest city in the world? only give the answer with no details';
+/** Quotas high enough that load tests measure the engine, not the simulator's throttling. */
+export const UNLIMITED = {
+  requestsPerMinute: 1_000_000,
+  tokensPerMinute: 1_000_000_000,
+  maxConcurrent: 10_000,
+};
+
+/** The ARN of a PT the simulator declares with `id`. */
+export function ptArn(region: string, id: string): string {
+  return `arn:aws:bedrock:${region}:123456789012:provisioned-model/${id}`;
+}
+
+/** A PT of Claude 3 Haiku for the simulator's `provisionedThroughputs`. */
+export function haikuPt(region: string, id: string, extra: Record<string, unknown> = {}) {
+  return { name: `pt-${id}`, region, modelId: `${HAIKU}:48k`, id, ...extra };
+}
+
+/** Converse `messages` with one user turn. */
+export function userMessage(text: string): Message[] {
+  return [{ role: 'user', content: [{ text }] }];
+}
+
+/** Options of {@link harness}. */
+export interface HarnessOptions {
+  /**
+   * After each test has closed its engines and simulators, fail it if a timer it created is still
+   * pending (see {@link watchTimers}): a deadline, backoff or attempt timeout never cleared.
+   */
+  readonly checkTimers?: boolean;
+}
+
+/**
+ * Starts simulators and engines for the current test file and closes them after each test, so a
+ * failing assertion never leaves a server or a socket open.
+ */
+export function harness(options: HarnessOptions = {}) {
+  const simulators: Simulator[] = [];
+  const engines: BedrockHA[] = [];
+  let timers: ReturnType<typeof watchTimers> | undefined;
+  if (options.checkTimers)
+    beforeEach(() => {
+      timers = watchTimers();
+    });
+  afterEach(async () => {
+    for (const ha of engines.splice(0)) ha.destroy();
+    await Promise.all(simulators.splice(0).map((sim) => sim.close()));
+    if (timers) expect(await timers.left(), 'timers left running after the test').toEqual([]);
+    timers = undefined;
+  });
+  return {
+    async simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+      const sim = await startSimulator(options);
+      simulators.push(sim);
+      return sim;
+    },
+    /** An engine whose every client talks to `sim` with fake credentials. */
+    engine(sim: Pick<Simulator, 'url'>, config: BedrockHAConfig, options: BedrockHAOptions = {}): BedrockHA {
+      const ha = createBedrockHA(
+        { ...config, client: { endpoint: sim.url, credentials: CREDENTIALS, ...config.client } },
+        { telemetry: false, ...options },
+      );
+      engines.push(ha);
+      return ha;
+    },
+  };
+}
+
+/** Collects a ConverseStream's text. */
+export async function streamText(
+  stream: AsyncIterable<{ contentBlockDelta?: { delta?: { text?: string } } }>,
+) {
+  let text = '';
+  for await (const event of stream) text += event.contentBlockDelta?.delta?.text ?? '';
+  return text;
+}
+
+/**
+ * Watches the timers created from now on, vitest's own left out (its RPC and console timers come and
+ * go during a test, so a count of `process.getActiveResourcesInfo()` is not stable). `left()` gives
+ * the creation stack of each one still pending and keeping the process alive (Node's unref'd
+ * internals, such as the HTTP date cache, are not ours): call it after closing everything.
+ */
+export function watchTimers() {
+  const pending = new Map<number, { timer: { hasRef(): boolean }; stack: string }>();
+  const hook = createHook({
+    init(asyncId, type, _trigger, resource) {
+      if (type !== 'Timeout') return;
+      const stack = new Error().stack ?? '';
+      // The code that set the timer: the first frame past this hook and Node's internals.
+      const origin = stack
+        .split('\n')
+        .slice(2)
+        .find((frame) => !frame.includes('(node:'));
+      if (!/[\\/]vitest[\\/]|@vitest/.test(origin ?? ''))
+        pending.set(asyncId, { timer: resource as { hasRef(): boolean }, stack });
+    },
+    destroy: (asyncId) => pending.delete(asyncId),
+  }).enable();
+  return {
+    async left(): Promise<string[]> {
+      // Node reports a cleared timer's end on a later turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      hook.disable();
+      return [...pending.values()].filter(({ timer }) => timer.hasRef()).map(({ stack }) => stack);
+    },
+  };
+}
+
+/** How many requests the simulator logged for a region, by outcome (`success`, `aborted`, an error name...). */
+export function outcomesIn(sim: Pick<Simulator, 'counters'>, region: string): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  for (const counter of sim.counters({ region }))
+    for (const [outcome, count] of Object.entries(counter.outcomes))
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
+  return outcomes;
+}
+
+/** A ConverseStream event's text. */
+export function converseText(event: { contentBlockDelta?: { delta?: { text?: string } } }): string {
+  return event.contentBlockDelta?.delta?.text ?? '';
+}
+
+/** An InvokeModelWithResponseStream chunk's text, Anthropic (`delta.text`) or Nova (`contentBlockDelta`). */
+export function chunkText(event: { chunk?: { bytes?: Uint8Array } }): string {
+  if (!event.chunk?.bytes) return '';
+  const body = JSON.parse(new TextDecoder().decode(event.chunk.bytes));
+  return body.delta?.text ?? body.contentBlockDelta?.delta?.text ?? '';
+}
+
+/** Reads a stream to its end or its error: every event, the text it carried, and how it ended. */
+export async function drain<E>(stream: AsyncIterable<E>, text: (event: E) => string) {
+  const events: E[] = [];
+  let received = '';
+  let error: unknown;
+  try {
+    for await (const event of stream) {
+      events.push(event);
+      received += text(event);
+    }
+  } catch (caught) {
+    error = caught;
+  }
+  return { events, text: received, error };
+}
+
+/** How each request ended. */
+export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown };
+
+/**
+ * Waits for every request to settle, failing if any is still pending after `withinMs` (a hung
+ * request) or if fewer settled than were issued (a lost one).
+ */
+export async function settleAll<T>(
+  requests: readonly Promise<T>[],
+  withinMs = 15_000,
+): Promise<Settled<T>[]> {
+  let settled = 0;
+  const counted = requests.map((request) =>
+    request.then(
+      (value): Settled<T> => {
+        settled++;
+        return { status: 'fulfilled', value };
+      },
+      (reason: unknown): Settled<T> => {
+        settled++;
+        return { status: 'rejected', reason };
+      },
+    ),
+  );
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    watchdog = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `${requests.length - settled} of ${requests.length} requests still pending after ${withinMs} ms`,
+          ),
+        ),
+      withinMs,
+    );
+  });
+  try {
+    const results = await Promise.race([Promise.all(counted), hung]);
+    expect(settled).toBe(requests.length);
+    return results;
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/** Settles one request (see {@link settleAll}) and says how long it took from this call. */
+export async function settle<T>(
+  request: Promise<T>,
+  withinMs?: number,
+): Promise<Settled<T> & { ms: number }> {
+  const started = performance.now();
+  const [result] = await settleAll([request], withinMs);
+  return { ...result!, ms: performance.now() - started };
+}
+
+/** The error a request rejected with; fails the test if it succeeded. */
+export async function rejection(request: Promise<unknown>, withinMs?: number): Promise<unknown> {
+  const result = await settle(request, withinMs);
+  if (result.status === 'fulfilled') throw new Error('expected the request to fail, but it succeeded');
+  return result.reason;
+}
+
+/** Attempts as `[endpointId, outcome, reason]` rows, easy to compare whole. */
+export function attemptRows(
+  attempts: readonly Attempt[],
+): [string, Attempt['outcome'], string | undefined][] {
+  return attempts.map((attempt) => [attempt.endpoint.endpointId, attempt.outcome, attempt.reason]);
+}
+
+/** Records the engine's decisions, in order, for assertions. */
+export function recordEvents(ha: BedrockHA) {
+  const events = {
+    failovers: [] as FailoverEvent[],
+    retries: [] as RetryEvent[],
+    breaker: [] as BreakerStateChangeEvent[],
+    budgetExhausted: [] as BudgetExhaustedEvent[],
+    deadlines: [] as DeadlineExceededEvent[],
+    /** Failovers as `[from, to, reason]`. */
+    hops: () => events.failovers.map((event) => [event.from.endpointId, event.to?.endpointId, event.reason]),
+  };
+  ha.onFailover((event) => events.failovers.push(event));
+  ha.onRetry((event) => events.retries.push(event));
+  ha.onBreakerStateChange((event) => events.breaker.push(event));
+  ha.onBudgetExhausted((event) => events.budgetExhausted.push(event));
+  ha.onDeadlineExceeded((event) => events.deadlines.push(event));
+  return events;
+}
+
+/** How many requests the simulator received, in a region and/or for a model. */
+export function requestCount(
+  sim: Pick<Simulator, 'counters'>,
+  filter: { region?: string; model?: string } = {},
+): number {
+  return sim.counters(filter).reduce((sum, counter) => sum + counter.requests, 0);
+}

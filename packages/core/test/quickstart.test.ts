@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const example = fileURLToPath(new URL('../examples/quickstart.mjs', import.meta.url));
+
+// The README's example, run as users run it: against the built package.
+it('runs the README example: PT, failover to us-west-2 on throttling, back to the PT, then a stream', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [example], {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    timeout: 20_000,
+  });
+  expect(stdout.trim().split('\n')).toEqual([
+    'pt-east (us-east-1): Tokyo',
+    'failover: pt-east -> haiku-west (throttled)',
+    'haiku-west (us-west-2): Tokyo',
+    'pt-east (us-east-1): Tokyo',
+    'pt-east streams: Tokyo',
+  ]);
+});
