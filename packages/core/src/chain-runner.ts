@@ -138,10 +138,10 @@ export async function runChain<T>(
       } catch (raw) {
         if (request.clock.signal.aborted) {
           const error = raw instanceof RequestCancelled ? raw.original : raw;
-          // The deadline's abort reason is an internal marker, not an error to show: name the attempt's end after the deadline.
+          // The deadline's abort reason is an internal marker, not an error to show.
           if (request.clock.deadlinePassed)
-            record({ outcome: 'failure', errorName: 'DeadlineExceededError', reason: 'timeout' });
-          else record({ outcome: 'failure', ...describeError(error), reason: 'unknown' }, error);
+            record({ outcome: 'failure', errorName: 'DeadlineExceededError', reason: 'deadline' });
+          else record({ outcome: 'failure', ...describeError(error), reason: 'cancelled' }, error);
           throwIfCancelled(context, request);
         }
         if (isBrokenCircuitError(raw)) {
@@ -245,16 +245,18 @@ function attemptThroughPolicies<T>(
     }
   };
   const { breaker, bulkhead } = state;
-  const guarded = breaker ? () => breaker.execute(call) : call;
-  if (!bulkhead) return guarded();
+  if (!breaker && !bulkhead) return call();
+  // The caller gets the value as soon as the call returns it; the breaker and bulkhead hold the
+  // attempt until `holdUntil` settles, so a stream keeps its slot and the breaker learns whether
+  // it broke after content.
   return new Promise<T>((resolve, reject) => {
-    bulkhead
-      .execute(async () => {
-        const value = await guarded();
-        resolve(value);
-        await step.holdUntil?.(value);
-      }, clock.signal)
-      .catch(reject);
+    const held = async () => {
+      const value = await call();
+      resolve(value);
+      await step.holdUntil?.(value);
+    };
+    const guarded = breaker ? () => breaker.execute(held) : held;
+    (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).catch(reject);
   });
 }
 

@@ -27,6 +27,8 @@ export type FailureReason =
   | 'invalid-request'
   | 'circuit-open'
   | 'bulkhead-full'
+  | 'cancelled'
+  | 'deadline'
   | 'unknown';
 
 /** The verdict on one error. */

@@ -19,9 +19,14 @@ export interface OpenedStream<E> {
   /** The stream already ended while opening (an answer without content). */
   readonly ended: boolean;
   readonly metadata: ResponseMetadata;
-  /** Frees the endpoint's bulkhead slot; the stream's owner calls it when the stream ends. */
-  release(): void;
-  readonly released: Promise<void>;
+  /**
+   * Ends the attempt for its breaker and bulkhead, which hold it until the stream ends: the
+   * breaker counts a stream broken after content as a failure (with `error`), the bulkhead frees
+   * its slot. The stream's owner calls it once the stream is over; later calls do nothing.
+   */
+  finish(error?: unknown): void;
+  /** Settles when the stream ends; rejects with the error that broke it after content. */
+  readonly finished: Promise<void>;
 }
 
 /** How to start one stream on an endpoint. */
@@ -44,15 +49,20 @@ export function streamStep<E>(
     keepAttemptOpen: true,
     timeoutMs: () => undefined,
     describe: () => ({}),
-    holdUntil: (opened) => opened.released,
+    holdUntil: (opened) => opened.finished,
     async call(endpoint, signal) {
       const { controller, unlink } = childController(signal);
-      const timeoutMs = Math.max(1, Math.min(endpoint.policy.timeouts.firstTokenMs, clock.remainingMs()));
+      const timeoutMs = endpoint.policy.timeouts.firstTokenMs;
       let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new FirstTokenTimeoutError(timeoutMs));
-      }, timeoutMs);
+      // When the deadline comes first, its own abort ends the attempt: a second timer due at the
+      // same moment could fire first and turn DeadlineExceededError into a failover.
+      const timer =
+        timeoutMs < clock.remainingMs()
+          ? setTimeout(() => {
+              timedOut = true;
+              controller.abort(new FirstTokenTimeoutError(timeoutMs));
+            }, timeoutMs)
+          : undefined;
       try {
         const response = await send(endpoint, controller.signal);
         if (!response.stream) throw new IncompleteStreamError();
@@ -76,11 +86,13 @@ export function streamStep<E>(
         if (ended && !stopped) throw new IncompleteStreamError();
         // Committed: the deadline no longer applies; the caller's signal and idle timeout do.
         unlink();
-        let release: () => void = () => undefined;
-        const released = new Promise<void>((resolve) => {
-          release = resolve;
+        let finish: (error?: unknown) => void = () => undefined;
+        const finished = new Promise<void>((resolve, reject) => {
+          finish = (error) => (error === undefined ? resolve() : reject(error));
         });
-        return { head, iterator, controller, ended, metadata: response.$metadata, release, released };
+        // Awaited only when a breaker or bulkhead holds the attempt; never an unhandled rejection.
+        finished.catch(() => undefined);
+        return { head, iterator, controller, ended, metadata: response.$metadata, finish, finished };
       } catch (error) {
         controller.abort();
         unlink();

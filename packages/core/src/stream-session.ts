@@ -68,6 +68,7 @@ export class StreamSession<E> {
         const onCallerAbort = () => opened.controller.abort(caller?.reason);
         caller?.addEventListener('abort', onCallerAbort, { once: true });
         let reported = false;
+        let stopped = false;
         try {
           // A signal that aborted before the loop began fires no event: without this check the
           // whole answer would still be read and delivered.
@@ -76,7 +77,7 @@ export class StreamSession<E> {
             const relayed = this.relay(event, filter);
             if (relayed !== undefined) yield relayed;
           }
-          let stopped = opened.head.some((event) => this.init.info(event).stop);
+          stopped = opened.head.some((event) => this.init.info(event).stop);
           while (!opened.ended) {
             const next = await nextWithin(opened, this.current.endpoint.policy.timeouts.idleMs);
             if (opened.controller.signal.aborted) throw opened.controller.signal.reason;
@@ -94,25 +95,29 @@ export class StreamSession<E> {
         } catch (error) {
           reported = true;
           if (caller?.aborted) {
-            this.endAttempt('failure', caller.reason);
+            this.endAttempt('failure', caller.reason, 'cancelled');
             throw caller.reason;
           }
           const verdict = this.init.context.classify(error, this.current.endpoint);
           this.endAttempt('failure', error, verdict.reason);
+          // After the message's stop the answer is whole and only trailing metadata is lost:
+          // resuming would send a second end of message, and an error would discard the answer.
+          if (stopped) return;
           // Let go of the broken call before looking for the next endpoint, not after.
           opened.controller.abort();
-          opened.release();
+          // Counted by the breaker: a region that cuts every stream after content must open it.
+          opened.finish(error);
           const next = await this.resumeAfter(error, verdict.reason);
           this.current = next;
           filter = this.init.resume?.filter(this.delivered);
         } finally {
           caller?.removeEventListener('abort', onCallerAbort);
           opened.controller.abort();
-          opened.release();
+          opened.finish();
           // The caller broke out of its loop: nothing failed, it has what it wanted. Without this
           // the attempt would never be reported and its telemetry span never ended.
           if (!reported) this.endAttempt('success');
-          // The bulkhead frees the endpoint's slot a few microtasks after release(); wait them
+          // The bulkhead frees the endpoint's slot a few microtasks after finish(); wait them
           // out, so a caller that breaks out of its loop can start another stream here at once.
           await new Promise((resolve) => setImmediate(resolve));
         }

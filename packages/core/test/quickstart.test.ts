@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
@@ -18,4 +19,12 @@ it('runs the README example: PT, failover to us-west-2 on throttling, back to th
     'pt-east (us-east-1): Tokyo',
     'pt-east streams: Tokyo',
   ]);
+});
+
+it('shows the example file in the README, word for word', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const shown = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  // The file's header comment says how to run it; the README says so in prose.
+  const code = readFileSync(example, 'utf8').replace(/^(\/\/.*\n)+/, '');
+  expect(shown?.trim()).toBe(code.trim());
 });
