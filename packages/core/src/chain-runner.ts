@@ -179,8 +179,10 @@ export async function runChain<T>(
         delays = delays ? delays.next(undefined) : fullJitterBackoff(retry, context.random).next(undefined);
         // A backoff that outlasts the deadline is time better spent on the next endpoint.
         if (delays.duration >= request.clock.remainingMs()) break;
-        const timeoutLike = verdict.reason === 'timeout' || verdict.reason === 'network';
-        if (state.budget && !state.budget.tryAcquire(timeoutLike ? 'timeout' : 'other')) {
+        if (
+          state.budget &&
+          !state.budget.tryAcquire(verdict.reason === 'throttled' ? 'throttling' : 'other')
+        ) {
           context.events.budgetExhausted.emit({
             chain: context.chain,
             endpoint: ref,

@@ -182,12 +182,12 @@ export const chainSchema = z.strictObject({
 /** The retry budget of each endpoint: a token bucket, like the AWS SDK's retry quota. */
 export const retryBudgetSchema = z.strictObject({
   capacity: z.number().int().min(1).describe('Tokens in a full bucket.'),
-  retryCost: z.number().int().min(0).describe('Tokens a retry after a throttling or server error takes.'),
-  timeoutRetryCost: z
+  throttlingRetryCost: z.number().int().min(0).describe('Tokens a retry after a ThrottlingException takes.'),
+  retryCost: z
     .number()
     .int()
     .min(0)
-    .describe('Tokens a retry after a timeout or network error takes.'),
+    .describe('Tokens a retry after any other transient error (server error, timeout, network) takes.'),
   successRefill: z.number().int().min(0).describe('Tokens a success gives back.'),
 });
 

@@ -1,53 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import { RetryBudget } from './retry-budget.js';
 
-const budget = () => new RetryBudget({ capacity: 20, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 });
+const budget = () =>
+  new RetryBudget({ capacity: 20, throttlingRetryCost: 5, retryCost: 10, successRefill: 1 });
 
 describe('RetryBudget', () => {
   it('starts full', () => {
     expect(budget().available).toBe(20);
   });
 
-  it('charges retryCost for a throttling or server-error retry and timeoutRetryCost for a timeout', () => {
+  it('charges throttlingRetryCost for a retry after throttling and retryCost for any other', () => {
     const tokens = budget();
-    expect(tokens.tryAcquire('other')).toBe(true);
+    expect(tokens.tryAcquire('throttling')).toBe(true);
     expect(tokens.available).toBe(15);
-    expect(tokens.tryAcquire('timeout')).toBe(true);
+    expect(tokens.tryAcquire('other')).toBe(true);
     expect(tokens.available).toBe(5);
   });
 
   it('pays a cost equal to what is left, then refuses without taking anything', () => {
     const tokens = budget();
-    for (let retry = 0; retry < 4; retry++) expect(tokens.tryAcquire('other')).toBe(true);
+    for (let retry = 0; retry < 4; retry++) expect(tokens.tryAcquire('throttling')).toBe(true);
     expect(tokens.available).toBe(0);
-    expect(tokens.tryAcquire('other')).toBe(false);
+    expect(tokens.tryAcquire('throttling')).toBe(false);
     expect(tokens.available).toBe(0);
   });
 
-  it('refuses a timeout retry it cannot pay while still paying a cheaper one', () => {
+  it('refuses a retry it cannot pay while still paying a cheaper throttling retry', () => {
     const tokens = budget();
-    tokens.tryAcquire('timeout');
     tokens.tryAcquire('other');
+    tokens.tryAcquire('throttling');
     expect(tokens.available).toBe(5);
-    expect(tokens.tryAcquire('timeout')).toBe(false);
+    expect(tokens.tryAcquire('other')).toBe(false);
     expect(tokens.available).toBe(5);
-    expect(tokens.tryAcquire('other')).toBe(true);
+    expect(tokens.tryAcquire('throttling')).toBe(true);
   });
 
   it('gives successRefill back per success, never beyond capacity', () => {
     const tokens = budget();
-    tokens.tryAcquire('other');
+    tokens.tryAcquire('throttling');
     for (let success = 0; success < 3; success++) tokens.refill();
     expect(tokens.available).toBe(18);
     for (let success = 0; success < 10; success++) tokens.refill();
     expect(tokens.available).toBe(20);
   });
 
-  it('needs retryCost / successRefill successes to pay for one retry after running dry', () => {
+  it('needs throttlingRetryCost / successRefill successes to pay for one retry after running dry', () => {
     const tokens = budget();
-    while (tokens.tryAcquire('other'));
+    while (tokens.tryAcquire('throttling'));
     let successes = 0;
-    while (!tokens.tryAcquire('other')) {
+    while (!tokens.tryAcquire('throttling')) {
       tokens.refill();
       successes++;
     }
@@ -55,7 +56,7 @@ describe('RetryBudget', () => {
   });
 
   it('always allows a retry that costs nothing', () => {
-    const free = new RetryBudget({ capacity: 1, retryCost: 0, timeoutRetryCost: 0, successRefill: 0 });
-    for (let retry = 0; retry < 100; retry++) expect(free.tryAcquire('other')).toBe(true);
+    const free = new RetryBudget({ capacity: 1, throttlingRetryCost: 0, retryCost: 0, successRefill: 0 });
+    for (let retry = 0; retry < 100; retry++) expect(free.tryAcquire('throttling')).toBe(true);
   });
 });

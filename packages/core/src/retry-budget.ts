@@ -1,8 +1,8 @@
 /** Settings of a retry budget. */
 export interface RetryBudgetOptions {
   capacity: number;
+  throttlingRetryCost: number;
   retryCost: number;
-  timeoutRetryCost: number;
   successRefill: number;
 }
 
@@ -24,8 +24,8 @@ export class RetryBudget {
   }
 
   /** Takes the cost of one retry; false (and nothing taken) when the budget cannot pay it. */
-  tryAcquire(kind: 'timeout' | 'other'): boolean {
-    const cost = kind === 'timeout' ? this.options.timeoutRetryCost : this.options.retryCost;
+  tryAcquire(kind: 'throttling' | 'other'): boolean {
+    const cost = kind === 'throttling' ? this.options.throttlingRetryCost : this.options.retryCost;
     if (cost > this.tokens) return false;
     this.tokens -= cost;
     return true;

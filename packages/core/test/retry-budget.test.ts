@@ -12,7 +12,7 @@ import {
 } from './harness.js';
 
 const { simulator, engine } = harness({ checkTimers: true });
-const BUDGET = { capacity: 20, retryCost: 5, timeoutRetryCost: 10, successRefill: 1 };
+const BUDGET = { capacity: 20, throttlingRetryCost: 5, retryCost: 10, successRefill: 1 };
 
 /** An on-demand primary with a small retry budget and a healthy fallback; no breaker, so only the budget limits retries. */
 async function stormOnPrimary(fault: Parameters<Simulator['faults']['add']>[0]['fault']) {
@@ -37,7 +37,7 @@ async function stormOnPrimary(fault: Parameters<Simulator['faults']['add']>[0]['
 }
 
 describe('retry budget (matrix #1)', () => {
-  it('bounds the retries on a throttling primary to capacity / retryCost while the fallback serves every request', async () => {
+  it('bounds the retries on a throttling primary to capacity / throttlingRetryCost while the fallback serves every request', async () => {
     const { sim, events, ask, budgetOf } = await stormOnPrimary({
       type: 'error',
       error: 'ThrottlingException',
@@ -91,7 +91,7 @@ describe('retry budget (matrix #1)', () => {
     expect(events.retries).toHaveLength(5);
   });
 
-  it('charges network and timeout retries the higher timeoutRetryCost', async () => {
+  it('charges network retries the higher retryCost', async () => {
     const { sim, events, ask, budgetOf } = await stormOnPrimary({ type: 'reset' });
     for (let request = 0; request < 5; request++) expect((await ask()).servedBy.endpointId).toBe('fallback');
     // 20 tokens / 10 per retry = 2 retries, both on the first request.
