@@ -17,7 +17,7 @@ import {
   DeadlineExceededError,
 } from './errors.js';
 import type { EventHub } from './events.js';
-import type { AttemptScope, RequestScope, Usage } from './instrumentation.js';
+import type { AttemptEnd, AttemptScope, RequestScope, Usage } from './instrumentation.js';
 import type { RequestClock } from './request-clock.js';
 
 /** What the runner needs from the engine. */
@@ -83,138 +83,162 @@ export async function runChain<T>(
 ): Promise<Served<T>> {
   let lastError: unknown;
   for (const [index, endpoint] of order.entries()) {
-    const state = context.state(endpoint);
-    const ref = endpointRef(endpoint);
-    const { retry } = endpoint.policy;
-    let delays: IBackoff<unknown> | undefined;
-    let leaving: FailureReason = 'unknown';
-
-    for (let attempt = 1; ; attempt++) {
-      throwIfCancelled(context, request);
-      const scope = request.scope.attempt(endpoint, attempt);
-      const startedAt = performance.now();
-      const record = (fields: Omit<Attempt, 'endpoint' | 'attempt' | 'durationMs'>, error?: unknown) => {
-        const entry: Attempt = {
-          endpoint: ref,
-          attempt,
-          durationMs: performance.now() - startedAt,
-          ...fields,
-        };
-        request.attempts.push(entry);
-        context.events.attempt.emit({ chain: context.chain, ...entry });
-        scope.end({ attempt: entry, error, breakerState: state.breakerState });
-      };
-      if (state.rejectsCalls) {
-        record({ outcome: 'skipped', reason: 'circuit-open' });
-        leaving = 'circuit-open';
-        break;
-      }
-      try {
-        const value = await raceAbort(
-          scope.run(() => attemptThroughPolicies(state, step, endpoint, request.clock)),
-          request.clock.signal,
-        );
-        state.budget?.refill();
-        const entry: Attempt = {
-          endpoint: ref,
-          attempt,
-          durationMs: performance.now() - startedAt,
-          outcome: 'success',
-        };
-        request.attempts.push(entry);
-        // A stream's attempt is still running: its owner reports it when the stream ends.
-        if (!step.keepAttemptOpen) {
-          context.events.attempt.emit({ chain: context.chain, ...entry });
-          scope.end({ attempt: entry, ...step.describe(value), breakerState: state.breakerState });
-        }
-        return {
-          value,
-          endpoint,
-          index,
-          attemptIndex: request.attempts.length - 1,
-          attemptScope: scope,
-          startedAt,
-        };
-      } catch (raw) {
-        if (request.clock.signal.aborted) {
-          const error = raw instanceof RequestCancelled ? raw.original : raw;
-          // The deadline's abort reason is an internal marker, not an error to show.
-          if (request.clock.deadlinePassed)
-            record({ outcome: 'failure', errorName: 'DeadlineExceededError', reason: 'deadline' });
-          else record({ outcome: 'failure', ...describeError(error), reason: 'cancelled' }, error);
-          throwIfCancelled(context, request);
-        }
-        if (isBrokenCircuitError(raw)) {
-          record({ outcome: 'skipped', reason: 'circuit-open' });
-          leaving = 'circuit-open';
-          break;
-        }
-        if (isBulkheadRejectedError(raw)) {
-          record({ outcome: 'skipped', reason: 'bulkhead-full' });
-          leaving = 'bulkhead-full';
-          break;
-        }
-        const error = raw;
-        const verdict = context.classify(error, endpoint);
-        record(
-          {
-            outcome: 'failure',
-            errorClass: verdict.errorClass,
-            reason: verdict.reason,
-            ...describeError(error),
-          },
-          error,
-        );
-        lastError = error;
-        leaving = verdict.reason;
-        if (verdict.errorClass === 'request') throw error;
-        if (verdict.errorClass === 'endpoint') break;
-        if (
-          verdict.reason === 'throttled' &&
-          endpoint.kind === 'provisioned' &&
-          retry.provisionedThrottling === 'failover'
-        )
-          break;
-        if (attempt >= retry.maxAttempts) break;
-        delays = delays ? delays.next(undefined) : fullJitterBackoff(retry, context.random).next(undefined);
-        // A backoff that outlasts the deadline is time better spent on the next endpoint.
-        if (delays.duration >= request.clock.remainingMs()) break;
-        if (
-          state.budget &&
-          !state.budget.tryAcquire(verdict.reason === 'throttled' ? 'throttling' : 'other')
-        ) {
-          context.events.budgetExhausted.emit({
-            chain: context.chain,
-            endpoint: ref,
-            reason: verdict.reason,
-          });
-          break;
-        }
-        context.events.retry.emit({
-          chain: context.chain,
-          endpoint: ref,
-          attempt,
-          reason: verdict.reason,
-          delayMs: delays.duration,
-        });
-        try {
-          await sleep(delays.duration, request.clock.signal);
-        } catch {
-          throwIfCancelled(context, request);
-        }
-      }
-    }
+    const result = await tryEndpoint(context, request, endpoint, step);
+    if ('served' in result) return { ...result.served, index };
+    if ('error' in result) lastError = result.error;
     const next = order[index + 1];
     context.events.failover.emit({
       chain: context.chain,
-      from: ref,
+      from: endpointRef(endpoint),
       to: next && endpointRef(next),
-      reason: leaving,
+      reason: result.reason,
       resumed: false,
     });
   }
   throw new AllEndpointsFailedError(context.chain, [...request.attempts], lastError);
 }
+
+/** How one attempt ended, once recorded. */
+type AttemptResult<T> =
+  | { readonly served: Omit<Served<T>, 'index'> }
+  | { readonly skipped: FailureReason }
+  | { readonly error: unknown; readonly verdict: Classification };
+
+/** Why the chain leaves an endpoint, and the error that made it, if any. */
+type Leaving = { readonly reason: FailureReason; readonly error?: unknown };
+
+/** Attempts one endpoint until it serves, or the policy says to move on. */
+async function tryEndpoint<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  endpoint: Endpoint,
+  step: Step<T>,
+): Promise<{ served: Omit<Served<T>, 'index'> } | Leaving> {
+  let delays: IBackoff<unknown> | undefined;
+  for (let attempt = 1; ; attempt++) {
+    throwIfCancelled(context, request);
+    const result = await attemptOnce(context, request, endpoint, step, attempt);
+    if ('served' in result) return result;
+    if ('skipped' in result) return { reason: result.skipped };
+    const { error, verdict } = result;
+    if (verdict.errorClass === 'request') throw error;
+    if (verdict.errorClass === 'endpoint') return { reason: verdict.reason, error };
+    delays = delays
+      ? delays.next(undefined)
+      : fullJitterBackoff(endpoint.policy.retry, context.random).next(undefined);
+    if (!mayRetry(context, request, endpoint, attempt, verdict, delays.duration))
+      return { reason: verdict.reason, error };
+    context.events.retry.emit({
+      chain: context.chain,
+      endpoint: endpointRef(endpoint),
+      attempt,
+      reason: verdict.reason,
+      delayMs: delays.duration,
+    });
+    try {
+      await sleep(delays.duration, request.clock.signal);
+    } catch {
+      throwIfCancelled(context, request);
+    }
+  }
+}
+
+/** Whether a transient failure is retried on the same endpoint after `delayMs`; takes its budget. */
+function mayRetry(
+  context: RunnerContext,
+  request: RunnerRequest,
+  endpoint: Endpoint,
+  attempt: number,
+  verdict: Classification,
+  delayMs: number,
+): boolean {
+  const { retry } = endpoint.policy;
+  const throttled = verdict.reason === 'throttled';
+  // The AWS sample's rule: a saturated PT will not have capacity a moment later; spill at once.
+  if (throttled && endpoint.kind === 'provisioned' && retry.provisionedThrottling === 'failover')
+    return false;
+  if (attempt >= retry.maxAttempts) return false;
+  // A backoff that outlasts the deadline is time better spent on the next endpoint.
+  if (delayMs >= request.clock.remainingMs()) return false;
+  const { budget } = context.state(endpoint);
+  if (budget && !budget.tryAcquire(throttled ? 'throttling' : 'other')) {
+    context.events.budgetExhausted.emit({
+      chain: context.chain,
+      endpoint: endpointRef(endpoint),
+      reason: verdict.reason,
+    });
+    return false;
+  }
+  return true;
+}
+
+/** Makes one attempt and records it: in the request's attempts, as an event and in telemetry. */
+async function attemptOnce<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  endpoint: Endpoint,
+  step: Step<T>,
+  attempt: number,
+): Promise<AttemptResult<T>> {
+  const state = context.state(endpoint);
+  const scope = request.scope.attempt(endpoint, attempt);
+  const startedAt = performance.now();
+  const record = (
+    fields: Omit<Attempt, 'endpoint' | 'attempt' | 'durationMs'>,
+    end?: Partial<AttemptEnd>,
+  ) => {
+    const entry: Attempt = {
+      endpoint: endpointRef(endpoint),
+      attempt,
+      durationMs: performance.now() - startedAt,
+      ...fields,
+    };
+    request.attempts.push(entry);
+    // A stream's attempt is still running at its first content: its owner reports it when it ends.
+    if (fields.outcome === 'success' && step.keepAttemptOpen) return;
+    context.events.attempt.emit({ chain: context.chain, ...entry });
+    scope.end({ attempt: entry, breakerState: state.breakerState, ...end });
+  };
+
+  if (state.rejectsCalls) {
+    record({ outcome: 'skipped', reason: 'circuit-open' });
+    return { skipped: 'circuit-open' };
+  }
+  try {
+    const value = await raceAbort(
+      scope.run(() => attemptThroughPolicies(state, step, endpoint, request.clock)),
+      request.clock.signal,
+    );
+    state.budget?.refill();
+    record({ outcome: 'success' }, step.describe(value));
+    return {
+      served: { value, endpoint, attemptIndex: request.attempts.length - 1, attemptScope: scope, startedAt },
+    };
+  } catch (raw) {
+    if (request.clock.signal.aborted) {
+      const error = raw instanceof RequestCancelled ? raw.original : raw;
+      // The deadline's abort reason is an internal marker, not an error to show.
+      if (request.clock.deadlinePassed)
+        record({ outcome: 'failure', errorName: 'DeadlineExceededError', reason: 'deadline' });
+      else record({ outcome: 'failure', ...describeError(error), reason: 'cancelled' }, { error });
+      throwIfCancelled(context, request);
+    }
+    for (const [matches, reason] of SKIPS) {
+      if (!matches(raw)) continue;
+      record({ outcome: 'skipped', reason });
+      return { skipped: reason };
+    }
+    const verdict = context.classify(raw, endpoint);
+    record({ outcome: 'failure', ...verdict, ...describeError(raw) }, { error: raw });
+    return { error: raw, verdict };
+  }
+}
+
+/** Policy rejections: the endpoint was not called, so they are skips, not failures. */
+const SKIPS: readonly [(error: unknown) => boolean, FailureReason][] = [
+  [isBrokenCircuitError, 'circuit-open'],
+  [isBulkheadRejectedError, 'bulkhead-full'],
+];
 
 /** One attempt through the endpoint's bulkhead, then its breaker, then the attempt timeout. */
 function attemptThroughPolicies<T>(
