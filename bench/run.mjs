@@ -4,6 +4,7 @@
 // and noisy, so targets are read as ratios measured side by side in one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { coreOverhead } from './core-overhead.mjs';
 import { simulatorOverhead } from './simulator-overhead.mjs';
 import { simulatorThroughput } from './simulator-throughput.mjs';
 
@@ -47,7 +48,43 @@ writeFileSync(
   `${JSON.stringify({ date: new Date().toISOString(), machine, ...overhead }, null, 2)}\n`,
 );
 
-if (results.some((row) => row.errors > 0 || row.requests === 0)) {
+const core = await coreOverhead({ seconds });
+console.log(
+  `\n@bedrock-ha/core overhead: Converse at concurrency ${core.concurrency}, ${core.rounds} alternating rounds of ${seconds} s, vs a raw SDK client with the same handler\n`,
+);
+console.table(
+  Object.fromEntries(
+    core.results.map((row) => [
+      row.name,
+      {
+        'req/s (wall)': row.requestsPerSecond,
+        'CPU ms/req': row.cpuMsPerRequest,
+        'CPU x raw': row.cpuRatio,
+        'p50 ms': row.p50Ms,
+        'p99 ms': row.p99Ms,
+        'CPU ms/req, alone': row.unloadedCpuMsPerRequest,
+        'CPU x raw, alone': row.unloadedCpuRatio,
+        'p50 ms, alone': row.unloadedP50Ms,
+        'p50 alone, +ms vs raw': row.unloadedP50DeltaMs,
+        'failed attempts/req': row.failedAttemptsPerRequest,
+        errors: row.errors,
+      },
+    ]),
+  ),
+);
+console.log(
+  `memory after ${core.memory[0].requests} requests each (${core.gcForced ? 'heap delta between forced GCs' : 'run with node --expose-gc for the heap delta'})`,
+);
+console.table(Object.fromEntries(core.memory.map(({ name, ...row }) => [name, row])));
+writeFileSync(
+  new URL('core-overhead.json', resultsDir),
+  `${JSON.stringify({ date: new Date().toISOString(), machine, ...core }, null, 2)}\n`,
+);
+
+if (
+  results.some((row) => row.errors > 0 || row.requests === 0) ||
+  core.results.some((row) => row.errors > 0 || row.requests === 0)
+) {
   console.error('a benchmark scenario had errors; see the table above');
   process.exit(1);
 }

@@ -1,31 +1,31 @@
 import {
   ConverseCommand,
-  type ConverseCommandInput,
   type ConverseCommandOutput,
   ConverseStreamCommand,
-  type ConverseStreamCommandInput,
   type ConverseStreamCommandOutput,
   type ConverseStreamOutput,
   InvokeModelCommand,
-  type InvokeModelCommandInput,
   type InvokeModelCommandOutput,
   InvokeModelWithResponseStreamCommand,
-  type InvokeModelWithResponseStreamCommandInput,
-  type InvokeModelWithResponseStreamCommandOutput,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import type { Random } from './backoff.js';
+import type {
+  BedrockHA,
+  BedrockHAOptions,
+  ConverseStreamInput,
+  RequestOptions,
+  Served,
+} from './bedrock-ha-api.js';
 import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain-runner.js';
-import { type ClientFactory, ClientPool, defaultClientFactory } from './client-pool.js';
+import { ClientPool, defaultClientFactory } from './client-pool.js';
 import type { BedrockHAConfig } from './config-schema.js';
 import { continuationFilter, continuationInput } from './converse-resume.js';
 import { type DropInClient, dropInClient } from './drop-in-client.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
-import { type EndpointHealth, EndpointState } from './endpoint-state.js';
-import { classifyError, type ErrorClassifier } from './error-classification.js';
+import { EndpointState } from './endpoint-state.js';
+import { classifyError } from './error-classification.js';
 import { type Attempt, UnknownChainError } from './errors.js';
-import { type BedrockHAEvents, EventHub } from './events.js';
+import { EventHub } from './events.js';
 import type { Instrumentation, Operation } from './instrumentation.js';
 import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
 import { RequestClock } from './request-clock.js';
@@ -34,91 +34,6 @@ import { endpointOrder } from './routing.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
 import { type Resumption, StreamSession } from './stream-session.js';
 import { createTelemetry } from './telemetry.js';
-
-/** Options of {@link createBedrockHA} beyond the configuration. */
-export interface BedrockHAOptions {
-  /** Builds the SDK client of each region (default: keep-alive HTTP/1.1, `maxAttempts: 1`). */
-  readonly clientFactory?: ClientFactory;
-  /** Overrides the error taxonomy; return `undefined` to fall back to {@link classifyError}. */
-  readonly classifyError?: ErrorClassifier;
-  /** OpenTelemetry providers (default: the global ones), or `false` for no telemetry. */
-  readonly telemetry?: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider } | false;
-  /** Random source of the backoff jitter and weighted routing; seed it in tests. */
-  readonly random?: Random;
-}
-
-/** Per-request options. */
-export interface RequestOptions {
-  /** Cancels the request, down to the socket; the call rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Overrides the chain's deadline for this request (ms); for a stream, until its first content. */
-  readonly deadlineMs?: number;
-}
-
-/** Per-request options of ConverseStream. */
-export interface ConverseStreamOptions extends RequestOptions {
-  /** Overrides the chain's `resume` setting. */
-  readonly resume?: boolean;
-}
-
-/** Which endpoint answered, and every attempt it took. */
-export interface Served {
-  /** The endpoint that answered (for a resumed stream, the one serving it now). */
-  readonly servedBy: EndpointRef;
-  /** Every attempt, in order, skipped ones included. */
-  readonly attempts: readonly Attempt[];
-}
-
-/** Converse input: the SDK's, without `modelId` (the chain decides it). */
-export type ConverseInput = Omit<ConverseCommandInput, 'modelId'>;
-/** ConverseStream input without `modelId`. */
-export type ConverseStreamInput = Omit<ConverseStreamCommandInput, 'modelId'>;
-/** InvokeModel input without `modelId`. */
-export type InvokeModelInput = Omit<InvokeModelCommandInput, 'modelId'>;
-/** InvokeModelWithResponseStream input without `modelId`. */
-export type InvokeModelWithResponseStreamInput = Omit<InvokeModelWithResponseStreamCommandInput, 'modelId'>;
-
-/** The SDK's Converse output, and who served it. */
-export type ConverseResult = ConverseCommandOutput & Served;
-/** The SDK's ConverseStream output (its `stream` fails over and resumes), and who serves it. */
-export type ConverseStreamResult = ConverseStreamCommandOutput &
-  Served & { stream: AsyncIterable<ConverseStreamOutput> };
-/** The SDK's InvokeModel output, and who served it. */
-export type InvokeModelResult = InvokeModelCommandOutput & Served;
-/** The SDK's InvokeModelWithResponseStream output, and who serves it. */
-export type InvokeModelWithResponseStreamResult = InvokeModelWithResponseStreamCommandOutput &
-  Served & { body: AsyncIterable<ResponseStream> };
-
-/** Fallback chains over Amazon Bedrock. Create one per process with {@link createBedrockHA}. */
-export interface BedrockHA extends BedrockHAEvents {
-  /** Converse through a chain. */
-  converse(chain: string, input: ConverseInput, options?: RequestOptions): Promise<ConverseResult>;
-  /**
-   * ConverseStream through a chain. Resolves once the first content has arrived, failing over
-   * until then; iterate `stream` for the events.
-   */
-  converseStream(
-    chain: string,
-    input: ConverseStreamInput,
-    options?: ConverseStreamOptions,
-  ): Promise<ConverseStreamResult>;
-  /** InvokeModel through a chain. The body is model-specific, so every endpoint should serve one model family. */
-  invokeModel(chain: string, input: InvokeModelInput, options?: RequestOptions): Promise<InvokeModelResult>;
-  /** InvokeModelWithResponseStream through a chain; fails over until the first content chunk. */
-  invokeModelWithResponseStream(
-    chain: string,
-    input: InvokeModelWithResponseStreamInput,
-    options?: RequestOptions,
-  ): Promise<InvokeModelWithResponseStreamResult>;
-  /** A `BedrockRuntimeClient` look-alike whose `send(command)` reads `modelId` as a chain name. */
-  readonly client: DropInClient;
-  /** The names of the configured chains. */
-  readonly chains: readonly string[];
-  /** Breaker state, load and retry budget of every endpoint. */
-  health(): EndpointHealth[];
-  /** Closes the SDK clients' connections and stops telemetry. */
-  destroy(): void;
-}
 
 /**
  * Builds the engine from a configuration (validated here; see `loadConfig` for files).

@@ -259,7 +259,8 @@ function attemptThroughPolicies<T>(
     try {
       if (timeoutMs === undefined) return await step.call(endpoint, clock.signal);
       // Aggressive: settle at the timeout even if the SDK is slow to honour the abort.
-      const policy = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+      // abortOnReturn off: aborting a finished call's signal costs a DOMException per request.
+      const policy = timeout(timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
       policy.onTimeout(() => {
         timedOut = true;
       });

@@ -10,7 +10,7 @@ import type {
   ConverseStreamResult,
   InvokeModelResult,
   InvokeModelWithResponseStreamResult,
-} from './bedrock-ha.js';
+} from './bedrock-ha-api.js';
 
 /** The commands the drop-in client serves, and what each resolves to. */
 export interface DropInClient {

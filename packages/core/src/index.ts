@@ -1,20 +1,20 @@
 export type { Random } from './backoff.js';
-export {
-  type BedrockHA,
-  type BedrockHAOptions,
-  type ConverseInput,
-  type ConverseResult,
-  type ConverseStreamInput,
-  type ConverseStreamOptions,
-  type ConverseStreamResult,
-  createBedrockHA,
-  type InvokeModelInput,
-  type InvokeModelResult,
-  type InvokeModelWithResponseStreamInput,
-  type InvokeModelWithResponseStreamResult,
-  type RequestOptions,
-  type Served,
-} from './bedrock-ha.js';
+export { createBedrockHA } from './bedrock-ha.js';
+export type {
+  BedrockHA,
+  BedrockHAOptions,
+  ConverseInput,
+  ConverseResult,
+  ConverseStreamInput,
+  ConverseStreamOptions,
+  ConverseStreamResult,
+  InvokeModelInput,
+  InvokeModelResult,
+  InvokeModelWithResponseStreamInput,
+  InvokeModelWithResponseStreamResult,
+  RequestOptions,
+  Served,
+} from './bedrock-ha-api.js';
 export { type ClientFactory, type ClientSpec, defaultClientFactory } from './client-pool.js';
 export { ConfigError, type ConfigIssue } from './config-error.js';
 export type {
