@@ -95,11 +95,11 @@ export class StreamSession<E> {
         } catch (error) {
           reported = true;
           if (caller?.aborted) {
-            this.endAttempt('failure', caller.reason, 'cancelled');
+            this.endAttempt('failure', caller.reason, { reason: 'cancelled' });
             throw caller.reason;
           }
           const verdict = this.init.context.classify(error, this.current.endpoint);
-          this.endAttempt('failure', error, verdict.reason);
+          this.endAttempt('failure', error, verdict);
           // After the message's stop the answer is whole and only trailing metadata is lost:
           // resuming would send a second end of message, and an error would discard the answer.
           if (stopped) return;
@@ -192,7 +192,11 @@ export class StreamSession<E> {
     }
   }
 
-  private endAttempt(outcome: 'success' | 'failure', error?: unknown, reason?: Attempt['reason']): void {
+  private endAttempt(
+    outcome: 'success' | 'failure',
+    error?: unknown,
+    verdict?: Pick<Attempt, 'errorClass' | 'reason'>,
+  ): void {
     const { request, context } = this.init;
     const served = this.current;
     const previous = request.attempts[served.attemptIndex]!;
@@ -201,8 +205,7 @@ export class StreamSession<E> {
       outcome,
       durationMs: performance.now() - served.startedAt,
       ...(outcome === 'failure' && {
-        errorClass: 'transient',
-        reason: reason ?? 'stream-error',
+        ...verdict,
         errorName: error instanceof Error ? error.name : typeof error,
         errorMessage: error instanceof Error ? error.message : undefined,
       }),
