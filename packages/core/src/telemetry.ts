@@ -28,7 +28,12 @@ import type {
   Usage,
 } from './instrumentation.js';
 import { inputMessages, isRecord, outputMessages } from './telemetry-content.js';
-import { createTelemetryMetrics, endpointAttributes, safely } from './telemetry-metrics.js';
+import {
+  createTelemetryMetrics,
+  endpointAttributes,
+  safely,
+  type TelemetryMetrics,
+} from './telemetry-metrics.js';
 
 /** The version bedrock-ha reports as its instrumentation scope's: the package's own. */
 export const TELEMETRY_VERSION: string = (
@@ -81,10 +86,20 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const tracer: Tracer =
     safely(() => (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, TELEMETRY_VERSION)) ??
     new ProxyTracerProvider().getTracer(SCOPE);
-  const meter =
-    safely(() => (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, TELEMETRY_VERSION)) ??
-    createNoopMeter();
-  const recorder = createTelemetryMetrics(meter, options.events);
+  // The global meter is taken at the first request, not here: an app that registers its
+  // OpenTelemetry SDK after building the engine still gets metrics (the metrics API has no proxy
+  // provider, unlike tracing).
+  let metricsRecorder: TelemetryMetrics | undefined;
+  const recorder = (): TelemetryMetrics => {
+    if (metricsRecorder) return metricsRecorder;
+    const meter =
+      safely(() =>
+        (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, TELEMETRY_VERSION),
+      ) ?? createNoopMeter();
+    metricsRecorder = createTelemetryMetrics(meter, options.events);
+    return metricsRecorder;
+  };
+  if (options.meterProvider) recorder();
   const captureContent = options.captureContent === true;
 
   function request(start: RequestStart): RequestScope {
@@ -158,18 +173,18 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       if (result.outcome === 'failure') markFailed(span, result.error, undefined);
       safely(() => span.end());
     }
-    recorder.operationDuration(seconds, measured);
+    recorder().operationDuration(seconds, measured);
     if (result.outcome === 'success') {
       if (result.usage?.inputTokens !== undefined)
-        recorder.tokenUsage(result.usage.inputTokens, 'input', measured);
+        recorder().tokenUsage(result.usage.inputTokens, 'input', measured);
       if (result.usage?.outputTokens !== undefined)
-        recorder.tokenUsage(result.usage.outputTokens, 'output', measured);
+        recorder().tokenUsage(result.usage.outputTokens, 'output', measured);
     }
   }
 
   function startAttempt(state: RequestState, endpoint: Endpoint, attempt: number): AttemptScope {
     const ref = endpointRef(endpoint);
-    recorder.endpointSeen(ref);
+    recorder().endpointSeen(ref);
     const span = safely(() =>
       tracer.startSpan(
         `chat ${endpoint.modelId}`,
@@ -196,7 +211,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         safely(() => {
           if (span) endAttempt(span, endpoint, result);
           const { outcome, reason } = result.attempt;
-          recorder.attempt({
+          recorder().attempt({
             'bedrock_ha.chain': state.start.chain,
             ...endpointAttributes(ref),
             'bedrock_ha.attempt.outcome': outcome,
@@ -207,7 +222,13 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     };
   }
 
-  return { request: (start) => safely(() => request(start)) ?? NOOP_REQUEST, dispose: recorder.dispose };
+  return {
+    request: (start) => {
+      recorder();
+      return safely(() => request(start)) ?? NOOP_REQUEST;
+    },
+    dispose: () => metricsRecorder?.dispose(),
+  };
 }
 
 function endAttempt(span: Span, endpoint: Endpoint, result: AttemptEnd): void {

@@ -1,3 +1,4 @@
+import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -165,5 +166,26 @@ describe('OpenTelemetry through the engine', () => {
     const { output, servedBy } = await ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
     expect(output?.message?.content?.[0]?.text).toBe('Tokyo');
     expect(servedBy.endpointId).toBe('east');
+  });
+
+  it('records metrics through an OpenTelemetry SDK registered after the engine was built', async () => {
+    const sim = await simulator();
+    const ha = engine(
+      sim,
+      { chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } } },
+      { telemetry: {} },
+    );
+    const reader = new TestReader();
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    try {
+      await ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
+      const { resourceMetrics } = await reader.collect();
+      const names = resourceMetrics.scopeMetrics.flatMap((scope) =>
+        scope.metrics.map((metric) => metric.descriptor.name),
+      );
+      expect(names).toContain('bedrock_ha.attempts');
+    } finally {
+      metrics.disable();
+    }
   });
 });
