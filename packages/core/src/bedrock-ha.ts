@@ -102,10 +102,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     const chain = chainNamed(name);
     const run = begin(chain, operation, input, request);
     try {
-      const served = await runChain(contextFor(chain), run, endpointOrder(chain, states, random), {
-        ...step,
-        timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs,
-      });
+      const served = await runChain(
+        contextFor(chain),
+        run,
+        endpointOrder(chain, states, random),
+        { ...step, timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs },
+        chain.hedgeAfterMs,
+      );
       const servedBy = endpointRef(served.endpoint);
       const details = step.describe(served.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
@@ -133,7 +136,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     const context = contextFor(chain);
     const endpoints = endpointOrder(chain, states, random);
     try {
-      const served = await runChain(context, run, endpoints, streamStep(send, info, run.clock));
+      const served = await runChain(
+        context,
+        run,
+        endpoints,
+        streamStep(send, info, run.clock),
+        chain.hedgeAfterMs,
+      );
       const session = new StreamSession<E>({
         context,
         request: run,

@@ -17,6 +17,7 @@ import {
   DeadlineExceededError,
 } from './errors.js';
 import type { EventHub } from './events.js';
+import { runHedged } from './hedging.js';
 import type { AttemptEnd, AttemptScope, RequestScope, Usage } from './instrumentation.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -44,6 +45,8 @@ export interface Step<T> {
   };
   /** Keeps the endpoint's bulkhead slot taken after success until this settles (a stream's end). */
   holdUntil?(value: T): Promise<void>;
+  /** Lets go of a value nobody will read: the answer of a hedged request's losing lane. */
+  discard?(value: T): void;
   /** Leaves the successful attempt open; its owner ends it (a stream, when it ends). */
   readonly keepAttemptOpen?: boolean;
 }
@@ -68,34 +71,84 @@ export interface Served<T> {
   readonly startedAt: number;
 }
 
+/** The endpoints of a request, handed out in order to whichever lane asks next. */
+export class EndpointQueue {
+  private taken = 0;
+
+  constructor(private readonly order: readonly Endpoint[]) {}
+
+  /** The next endpoint and its index in the order, or `undefined` when none is left. */
+  take(): { endpoint: Endpoint; index: number } | undefined {
+    const endpoint = this.order[this.taken];
+    return endpoint && { endpoint, index: this.taken++ };
+  }
+
+  /** The endpoint `take()` would return. */
+  peek(): Endpoint | undefined {
+    return this.order[this.taken];
+  }
+}
+
+/** How a lane ended: an endpoint served, or the queue ran dry (with the last error seen). */
+export type LaneResult<T> = { readonly served: Served<T> } | { readonly lastError: unknown };
+
 /**
  * Runs a request down an ordered list of endpoints: on each, attempts through its bulkhead,
  * breaker and timeout; retries transient errors with jittered backoff while the retry budget and
  * deadline allow; fails over on endpoint errors and exhausted retries; surfaces request errors at
- * once. Throws {@link AllEndpointsFailedError}, {@link DeadlineExceededError}, the caller's abort
- * reason, or the request error itself.
+ * once. With `hedgeAfterMs`, a second lane starts on the next endpoint when the first has not
+ * answered by then. Throws {@link AllEndpointsFailedError}, {@link DeadlineExceededError}, the
+ * caller's abort reason, or the request error itself.
  */
 export async function runChain<T>(
   context: RunnerContext,
   request: RunnerRequest,
   order: readonly Endpoint[],
   step: Step<T>,
+  hedgeAfterMs?: number,
 ): Promise<Served<T>> {
+  const queue = new EndpointQueue(order);
+  try {
+    if (hedgeAfterMs !== undefined && order.length > 1)
+      return await runHedged(context, request, queue, step, hedgeAfterMs);
+    const result = await runLane(context, request, queue, step);
+    if ('served' in result) return result.served;
+    throw new AllEndpointsFailedError(context.chain, [...request.attempts], result.lastError);
+  } catch (error) {
+    if (error instanceof DeadlineExceededError)
+      context.events.deadlineExceeded.emit({
+        chain: context.chain,
+        deadlineMs: error.deadlineMs,
+        attempts: error.attempts,
+      });
+    throw error;
+  }
+}
+
+/** One lane of a request: endpoints from the queue, in turn, until one serves or none is left. */
+export async function runLane<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  queue: EndpointQueue,
+  step: Step<T>,
+): Promise<LaneResult<T>> {
   let lastError: unknown;
-  for (const [index, endpoint] of order.entries()) {
+  let next = queue.take();
+  while (next) {
+    const { endpoint, index } = next;
     const result = await tryEndpoint(context, request, endpoint, step);
-    if ('served' in result) return { ...result.served, index };
+    if ('served' in result) return { served: { ...result.served, index } };
     if ('error' in result) lastError = result.error;
-    const next = order[index + 1];
+    next = queue.take();
     context.events.failover.emit({
       chain: context.chain,
       from: endpointRef(endpoint),
-      to: next && endpointRef(next),
+      to: next && endpointRef(next.endpoint),
       reason: result.reason,
       resumed: false,
     });
   }
-  throw new AllEndpointsFailedError(context.chain, [...request.attempts], lastError);
+  return { lastError };
 }
 
 /** How one attempt ended, once recorded. */
@@ -220,7 +273,10 @@ async function attemptOnce<T>(
       // The deadline's abort reason is an internal marker, not an error to show.
       if (request.clock.deadlinePassed)
         record({ outcome: 'failure', errorName: 'DeadlineExceededError', reason: 'deadline' });
-      else record({ outcome: 'failure', ...describeError(error), reason: 'cancelled' }, { error });
+      else {
+        const reason = request.clock.wasOutrun ? 'outrun' : 'cancelled';
+        record({ outcome: 'failure', ...describeError(error), reason }, { error });
+      }
       throwIfCancelled(context, request);
     }
     for (const [matches, reason] of SKIPS) {
@@ -287,18 +343,12 @@ function attemptThroughPolicies<T>(
   });
 }
 
+/** Throws what ended the request, if anything has: the deadline, or the caller's (or a lane's) abort. */
 function throwIfCancelled(context: RunnerContext, request: RunnerRequest): void {
   const { clock } = request;
   if (!clock.signal.aborted) return;
-  if (clock.deadlinePassed) {
-    const attempts = [...request.attempts];
-    context.events.deadlineExceeded.emit({
-      chain: context.chain,
-      deadlineMs: clock.deadlineMs ?? 0,
-      attempts,
-    });
-    throw new DeadlineExceededError(context.chain, clock.deadlineMs ?? 0, attempts);
-  }
+  if (clock.deadlinePassed)
+    throw new DeadlineExceededError(context.chain, clock.deadlineMs ?? 0, [...request.attempts]);
   throw clock.signal.reason;
 }
 

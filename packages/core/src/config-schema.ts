@@ -166,6 +166,14 @@ export const chainSchema = z.strictObject({
       'ordered: always start at the first endpoint; weighted: pick the first by weight, then the rest in order.',
     ),
   deadlineMs: positiveMilliseconds.optional().describe('Whole request, every attempt and backoff included.'),
+  hedge: z
+    .strictObject({
+      afterMs: positiveMilliseconds.describe(
+        'When the first endpoint has not answered (for a stream: sent content) after this long, also start the next one; the first answer wins and the other call is aborted.',
+      ),
+    })
+    .optional()
+    .describe('Hedged requests: trade some extra calls for a shorter tail. Off by default.'),
   resume: z
     .boolean()
     .optional()

@@ -42,6 +42,8 @@ export interface Chain {
   readonly routing: 'ordered' | 'weighted';
   readonly deadlineMs: number | undefined;
   readonly resume: boolean;
+  /** Start a second lane after this long without an answer; `undefined`: no hedging. */
+  readonly hedgeAfterMs: number | undefined;
 }
 
 /** The plain reference to an endpoint that results and events carry. */

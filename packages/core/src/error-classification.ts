@@ -28,6 +28,7 @@ export type FailureReason =
   | 'circuit-open'
   | 'bulkhead-full'
   | 'cancelled'
+  | 'outrun'
   | 'deadline'
   | 'unknown';
 

@@ -32,6 +32,14 @@ export interface FailoverEvent {
   readonly resumed: boolean;
 }
 
+/** A hedged request started a second lane, because the first had not answered in time. */
+export interface HedgeEvent {
+  readonly chain: string;
+  /** Where the second lane starts. */
+  readonly to: EndpointRef;
+  readonly afterMs: number;
+}
+
 /** An endpoint's breaker changed state. */
 export interface BreakerStateChangeEvent {
   readonly endpoint: EndpointRef;
@@ -60,6 +68,7 @@ export interface BedrockHAEvents {
   readonly onAttempt: Subscribe<AttemptEvent>;
   readonly onRetry: Subscribe<RetryEvent>;
   readonly onFailover: Subscribe<FailoverEvent>;
+  readonly onHedge: Subscribe<HedgeEvent>;
   readonly onBreakerStateChange: Subscribe<BreakerStateChangeEvent>;
   readonly onBudgetExhausted: Subscribe<BudgetExhaustedEvent>;
   readonly onDeadlineExceeded: Subscribe<DeadlineExceededEvent>;
@@ -91,6 +100,7 @@ export class EventHub {
   readonly attempt = new Channel<AttemptEvent>();
   readonly retry = new Channel<RetryEvent>();
   readonly failover = new Channel<FailoverEvent>();
+  readonly hedge = new Channel<HedgeEvent>();
   readonly breakerStateChange = new Channel<BreakerStateChangeEvent>();
   readonly budgetExhausted = new Channel<BudgetExhaustedEvent>();
   readonly deadlineExceeded = new Channel<DeadlineExceededEvent>();
@@ -100,6 +110,7 @@ export class EventHub {
     onAttempt: this.attempt.subscribe,
     onRetry: this.retry.subscribe,
     onFailover: this.failover.subscribe,
+    onHedge: this.hedge.subscribe,
     onBreakerStateChange: this.breakerStateChange.subscribe,
     onBudgetExhausted: this.budgetExhausted.subscribe,
     onDeadlineExceeded: this.deadlineExceeded.subscribe,

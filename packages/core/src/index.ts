@@ -56,6 +56,7 @@ export type {
   BudgetExhaustedEvent,
   DeadlineExceededEvent,
   FailoverEvent,
+  HedgeEvent,
   RetryEvent,
 } from './events.js';
 export { configJsonSchema } from './json-schema.js';

@@ -1,4 +1,5 @@
 const DEADLINE = Symbol('deadline');
+const OUTRUN = Symbol('outrun');
 
 /**
  * The cancellation of one request: the caller's signal and the chain's deadline, folded into one
@@ -14,12 +15,33 @@ export class RequestClock {
     /** The caller's own signal, which also bounds a stream after its first content. */
     readonly caller: AbortSignal | undefined,
     readonly deadlineMs: number | undefined,
+    /** Set for a lane: the deadline of the clock it belongs to, whose timer it relies on. */
+    deadlineAt?: number,
   ) {
-    this.deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deadlineMs;
+    this.deadlineAt =
+      deadlineAt ?? (deadlineMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deadlineMs);
     if (caller?.aborted) this.controller.abort(caller.reason);
     else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
-    if (deadlineMs !== undefined && !this.controller.signal.aborted)
+    if (deadlineAt === undefined && deadlineMs !== undefined && !this.controller.signal.aborted)
       this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
+  }
+
+  /**
+   * A clock for one lane of a hedged request: the same deadline, aborted with this clock (for the
+   * same reason), and stopped on its own with `outrun()` when another lane has answered.
+   */
+  lane(): RequestClock {
+    return new RequestClock(this.signal, this.deadlineMs, this.deadlineAt);
+  }
+
+  /** Stops this lane: another lane answered first. */
+  outrun(): void {
+    this.controller.abort(OUTRUN);
+  }
+
+  /** True once `outrun()` stopped this lane. */
+  get wasOutrun(): boolean {
+    return this.controller.signal.reason === OUTRUN;
   }
 
   /** Aborts when the caller aborts or the deadline passes. */

@@ -97,6 +97,7 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
       routing: chain.routing ?? 'ordered',
       deadlineMs: chain.deadlineMs ?? config.deadlineMs,
       resume: chain.resume ?? false,
+      hedgeAfterMs: chain.hedge?.afterMs,
     });
   }
   // A shared endpoint that several chains refer to would report its problems once per chain.

@@ -50,6 +50,10 @@ export function streamStep<E>(
     timeoutMs: () => undefined,
     describe: () => ({}),
     holdUntil: (opened) => opened.finished,
+    discard(opened) {
+      opened.controller.abort();
+      opened.finish();
+    },
     async call(endpoint, signal) {
       const { controller, unlink } = childController(signal);
       const timeoutMs = endpoint.policy.timeouts.firstTokenMs;

@@ -1,0 +1,87 @@
+import {
+  type EndpointQueue,
+  type RunnerContext,
+  type RunnerRequest,
+  runLane,
+  type Served,
+  type Step,
+} from './chain-runner.js';
+import { endpointRef } from './endpoint.js';
+import { AllEndpointsFailedError } from './errors.js';
+import type { RequestClock } from './request-clock.js';
+
+/**
+ * A hedged request: one lane starts on the first endpoint; if no answer (for a stream, no first
+ * content) has come `afterMs` later, a second lane starts on the next endpoint of the queue. The
+ * first lane to answer wins, and the other is stopped, its call aborted. Lanes share the queue, so
+ * no endpoint is tried twice, and the request's deadline, attempts and telemetry.
+ */
+export function runHedged<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  queue: EndpointQueue,
+  step: Step<T>,
+  afterMs: number,
+): Promise<Served<T>> {
+  return new Promise((resolve, reject) => {
+    const lanes: RequestClock[] = [];
+    let running = 0;
+    let settled = false;
+    let lastError: unknown;
+
+    const settle = (outcome: () => void, winner?: RequestClock) => {
+      settled = true;
+      clearTimeout(timer);
+      for (const lane of lanes) if (lane !== winner) lane.outrun();
+      outcome();
+    };
+    const start = () => {
+      const clock = request.clock.lane();
+      lanes.push(clock);
+      running++;
+      runLane(context, { ...request, clock }, queue, step)
+        .then(
+          (result) => {
+            running--;
+            if ('served' in result) {
+              if (settled) discard(context, request, step, result.served);
+              else settle(() => resolve(result.served), clock);
+              return;
+            }
+            lastError = result.lastError ?? lastError;
+            if (running === 0 && !settled)
+              settle(() =>
+                reject(new AllEndpointsFailedError(context.chain, [...request.attempts], lastError)),
+              );
+          },
+          (error: unknown) => {
+            running--;
+            if (!clock.wasOutrun && !settled) settle(() => reject(error));
+          },
+        )
+        .finally(() => clock.dispose());
+    };
+
+    const timer = setTimeout(() => {
+      const next = queue.peek();
+      if (settled || !next) return;
+      context.events.hedge.emit({ chain: context.chain, to: endpointRef(next), afterMs });
+      start();
+    }, afterMs);
+    start();
+  });
+}
+
+/** Lets go of an answer that came second: its call is aborted and its attempt reported as outrun. */
+function discard<T>(context: RunnerContext, request: RunnerRequest, step: Step<T>, served: Served<T>): void {
+  step.discard?.(served.value);
+  if (!step.keepAttemptOpen) return;
+  const attempt = {
+    ...request.attempts[served.attemptIndex]!,
+    outcome: 'failure' as const,
+    reason: 'outrun' as const,
+  };
+  request.attempts[served.attemptIndex] = attempt;
+  context.events.attempt.emit({ chain: context.chain, ...attempt });
+  served.attemptScope.end({ attempt, breakerState: context.state(served.endpoint).breakerState });
+}
