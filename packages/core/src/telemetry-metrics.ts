@@ -84,6 +84,13 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
       valueType: ValueType.INT,
     }),
   );
+  const hedges = safely(() =>
+    meter.createCounter('bedrock_ha.hedges', {
+      description: 'Second calls started by hedged requests',
+      unit: '{hedge}',
+      valueType: ValueType.INT,
+    }),
+  );
   const transitions = safely(() =>
     meter.createCounter('bedrock_ha.breaker.transitions', {
       description: 'Circuit breaker state changes, by new state',
@@ -117,6 +124,13 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
             'bedrock_ha.failure.reason': event.reason,
             'bedrock_ha.failover.resumed': event.resumed,
           }),
+        );
+      }),
+    ),
+    safely(() =>
+      events.onHedge((event) => {
+        safely(() =>
+          hedges?.add(1, { 'bedrock_ha.chain': event.chain, 'bedrock_ha.endpoint.id': event.to.endpointId }),
         );
       }),
     ),

@@ -1,3 +1,4 @@
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import type { BedrockHAConfig } from '../src/index.js';
 import { DeadlineExceededError } from '../src/index.js';
@@ -117,5 +118,26 @@ describe('hedged requests', () => {
     await expect
       .poll(() => (outcomesIn(sim, 'us-east-1').aborted ?? 0) + (outcomesIn(sim, 'us-west-2').aborted ?? 0))
       .toBe(2);
+  });
+
+  it('counts each second start in bedrock_ha.hedges', async () => {
+    class Reader extends MetricReader {
+      protected override async onShutdown(): Promise<void> {}
+      protected override async onForceFlush(): Promise<void> {}
+    }
+    const reader = new Reader();
+    const sim = await simulator();
+    sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 3_000 } });
+    const ha = engine(sim, hedged(), {
+      telemetry: { meterProvider: new MeterProvider({ readers: [reader] }) },
+    });
+    await ha.converse('haiku', { messages });
+    const { resourceMetrics } = await reader.collect();
+    const hedges = resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((metric) => metric.descriptor.name === 'bedrock_ha.hedges');
+    expect(
+      hedges?.dataPoints.map((point) => [point.attributes['bedrock_ha.endpoint.id'], point.value]),
+    ).toEqual([['west', 1]]);
   });
 });
