@@ -39,18 +39,23 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
+/** Aborts `controller` (with the same reason) when `parent` aborts, until the returned unlink is called. */
+export function follow(parent: AbortSignal | undefined, controller: AbortController): () => void {
+  if (!parent) return () => undefined;
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return () => undefined;
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return () => parent.removeEventListener('abort', onAbort);
+}
+
 /** An AbortController that also aborts when `parent` does, until `unlink()` is called. */
 export function childController(parent: AbortSignal | undefined): {
   controller: AbortController;
   unlink(): void;
 } {
   const controller = new AbortController();
-  if (!parent) return { controller, unlink: () => undefined };
-  if (parent.aborted) {
-    controller.abort(parent.reason);
-    return { controller, unlink: () => undefined };
-  }
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
+  return { controller, unlink: follow(parent, controller) };
 }

@@ -89,7 +89,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     scope: instrumentation.request({ chain: chain.name, operation, input }),
     attempts: [],
   });
-  const clientOf = (endpoint: Endpoint) => clients.get({ region: endpoint.region, client: endpoint.client });
+  const clientOf = (endpoint: Endpoint) => clients.of(endpoint);
 
   /** Runs a one-shot operation down a chain. */
   async function unary<T extends object>(

@@ -69,6 +69,8 @@ export interface Served<T> {
   /** The attempt's telemetry scope, still open when the step keeps it open. */
   readonly attemptScope: AttemptScope;
   readonly startedAt: number;
+  /** Settles (never rejects) once the endpoint's breaker and bulkhead have let go of the attempt. */
+  readonly released: Promise<void>;
 }
 
 /** The endpoints of a request, handed out in order to whichever lane asks next. */
@@ -258,14 +260,21 @@ async function attemptOnce<T>(
     return { skipped: 'circuit-open' };
   }
   try {
-    const value = await raceAbort(
+    const { value, released } = await raceAbort(
       scope.run(() => attemptThroughPolicies(state, step, endpoint, request.clock)),
       request.clock.signal,
     );
     state.budget?.refill();
     record({ outcome: 'success' }, step.describe(value));
     return {
-      served: { value, endpoint, attemptIndex: request.attempts.length - 1, attemptScope: scope, startedAt },
+      served: {
+        value,
+        endpoint,
+        attemptIndex: request.attempts.length - 1,
+        attemptScope: scope,
+        startedAt,
+        released,
+      },
     };
   } catch (raw) {
     if (request.clock.signal.aborted) {
@@ -302,7 +311,7 @@ function attemptThroughPolicies<T>(
   step: Step<T>,
   endpoint: Endpoint,
   clock: RequestClock,
-): Promise<T> {
+): Promise<{ value: T; released: Promise<void> }> {
   const configured = step.timeoutMs(endpoint);
   // When the deadline comes first, its own timer ends the attempt (min(attemptMs, remaining)). A
   // second timer due at the same moment would often fire first and turn the caller's
@@ -328,18 +337,47 @@ function attemptThroughPolicies<T>(
     }
   };
   const { breaker, bulkhead } = state;
-  if (!breaker && !bulkhead) return call();
+  if (!breaker && !bulkhead) return call().then((value) => ({ value, released: Promise.resolve() }));
   // The caller gets the value as soon as the call returns it; the breaker and bulkhead hold the
   // attempt until `holdUntil` settles, so a stream keeps its slot and the breaker learns whether
-  // it broke after content.
-  return new Promise<T>((resolve, reject) => {
+  // it broke after content. `released` settles once both have let go.
+  return new Promise((resolve, reject) => {
     const held = async () => {
       const value = await call();
-      resolve(value);
+      resolve({ value, released });
       await step.holdUntil?.(value);
     };
     const guarded = breaker ? () => breaker.execute(held) : held;
-    (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).catch(reject);
+    const released = (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).then(
+      () => undefined,
+      (error: unknown) => reject(error),
+    );
+  });
+}
+
+/**
+ * Ends an attempt the runner left open (a stream's, at its first content): rewrites its record
+ * with how it ended, and reports it once, as an event and to telemetry.
+ */
+export function endOpenAttempt<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  served: Served<T>,
+  fields: Pick<Attempt, 'outcome'> & Partial<Pick<Attempt, 'errorClass' | 'reason'>>,
+  end: Omit<Partial<AttemptEnd>, 'attempt' | 'breakerState'> = {},
+): void {
+  const entry: Attempt = {
+    ...request.attempts[served.attemptIndex]!,
+    durationMs: performance.now() - served.startedAt,
+    ...fields,
+    ...(end.error !== undefined && describeError(end.error)),
+  };
+  request.attempts[served.attemptIndex] = entry;
+  context.events.attempt.emit({ chain: context.chain, ...entry });
+  served.attemptScope.end({
+    attempt: entry,
+    breakerState: context.state(served.endpoint).breakerState,
+    ...end,
   });
 }
 

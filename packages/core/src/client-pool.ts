@@ -41,6 +41,8 @@ export const defaultClientFactory: ClientFactory = ({ region, client }) => {
 /** One SDK client per region and connection settings, created on first use and reused. */
 export class ClientPool {
   private readonly clients = new Map<string, BedrockRuntimeClient>();
+  // Per endpoint, so the hot path does not rebuild the settings key on every attempt.
+  private byEndpoint = new WeakMap<ClientSpec, BedrockRuntimeClient>();
 
   constructor(private readonly factory: ClientFactory) {}
 
@@ -67,8 +69,19 @@ export class ClientPool {
     return client;
   }
 
+  /** The client of an endpoint (which has a region and client settings), looked up once per endpoint. */
+  of(endpoint: ClientSpec): BedrockRuntimeClient {
+    let client = this.byEndpoint.get(endpoint);
+    if (!client) {
+      client = this.get({ region: endpoint.region, client: endpoint.client });
+      this.byEndpoint.set(endpoint, client);
+    }
+    return client;
+  }
+
   /** Closes every client's connections. */
   destroy(): void {
+    this.byEndpoint = new WeakMap();
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
   }

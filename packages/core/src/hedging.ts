@@ -1,5 +1,6 @@
 import {
   type EndpointQueue,
+  endOpenAttempt,
   type RunnerContext,
   type RunnerRequest,
   runLane,
@@ -75,13 +76,6 @@ export function runHedged<T>(
 /** Lets go of an answer that came second: its call is aborted and its attempt reported as outrun. */
 function discard<T>(context: RunnerContext, request: RunnerRequest, step: Step<T>, served: Served<T>): void {
   step.discard?.(served.value);
-  if (!step.keepAttemptOpen) return;
-  const attempt = {
-    ...request.attempts[served.attemptIndex]!,
-    outcome: 'failure' as const,
-    reason: 'outrun' as const,
-  };
-  request.attempts[served.attemptIndex] = attempt;
-  context.events.attempt.emit({ chain: context.chain, ...attempt });
-  served.attemptScope.end({ attempt, breakerState: context.state(served.endpoint).breakerState });
+  if (step.keepAttemptOpen)
+    endOpenAttempt(context, request, served, { outcome: 'failure', reason: 'outrun' });
 }

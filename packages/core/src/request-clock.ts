@@ -1,3 +1,5 @@
+import { follow } from './abort.js';
+
 const DEADLINE = Symbol('deadline');
 const OUTRUN = Symbol('outrun');
 
@@ -9,7 +11,7 @@ export class RequestClock {
   private readonly controller = new AbortController();
   private readonly deadlineAt: number;
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onCallerAbort = () => this.controller.abort(this.caller?.reason);
+  private readonly unfollowCaller: () => void;
 
   constructor(
     /** The caller's own signal, which also bounds a stream after its first content. */
@@ -20,8 +22,7 @@ export class RequestClock {
   ) {
     this.deadlineAt =
       deadlineAt ?? (deadlineMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deadlineMs);
-    if (caller?.aborted) this.controller.abort(caller.reason);
-    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.unfollowCaller = follow(caller, this.controller);
     if (deadlineAt === undefined && deadlineMs !== undefined && !this.controller.signal.aborted)
       this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
   }
@@ -62,6 +63,6 @@ export class RequestClock {
   /** Stops the deadline timer and lets go of the caller's signal. */
   dispose(): void {
     clearTimeout(this.timer);
-    this.caller?.removeEventListener('abort', this.onCallerAbort);
+    this.unfollowCaller();
   }
 }

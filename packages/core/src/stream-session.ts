@@ -1,4 +1,12 @@
-import { type RunnerContext, type RunnerRequest, runChain, type Served, type Step } from './chain-runner.js';
+import { follow } from './abort.js';
+import {
+  endOpenAttempt,
+  type RunnerContext,
+  type RunnerRequest,
+  runChain,
+  type Served,
+  type Step,
+} from './chain-runner.js';
 import { type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
 import {
   type Attempt,
@@ -64,9 +72,9 @@ export class StreamSession<E> {
     let filter: ((event: E) => E | undefined) | undefined;
     try {
       for (;;) {
-        const opened = this.current.value;
-        const onCallerAbort = () => opened.controller.abort(caller?.reason);
-        caller?.addEventListener('abort', onCallerAbort, { once: true });
+        const served = this.current;
+        const opened = served.value;
+        const unfollowCaller = follow(caller, opened.controller);
         let reported = false;
         let stopped = false;
         try {
@@ -111,15 +119,15 @@ export class StreamSession<E> {
           this.current = next;
           filter = this.init.resume?.filter(this.delivered);
         } finally {
-          caller?.removeEventListener('abort', onCallerAbort);
+          unfollowCaller();
           opened.controller.abort();
           opened.finish();
           // The caller broke out of its loop: nothing failed, it has what it wanted. Without this
           // the attempt would never be reported and its telemetry span never ended.
           if (!reported) this.endAttempt('success');
-          // The bulkhead frees the endpoint's slot a few microtasks after finish(); wait them
-          // out, so a caller that breaks out of its loop can start another stream here at once.
-          await new Promise((resolve) => setImmediate(resolve));
+          // The bulkhead frees the endpoint's slot a few microtasks after finish(); wait for it,
+          // so a caller that breaks out of its loop can start another stream here at once.
+          await served.released;
         }
       }
     } catch (error) {
@@ -197,28 +205,16 @@ export class StreamSession<E> {
     error?: unknown,
     verdict?: Pick<Attempt, 'errorClass' | 'reason'>,
   ): void {
-    const { request, context } = this.init;
-    const served = this.current;
-    const previous = request.attempts[served.attemptIndex]!;
-    const entry: Attempt = {
-      ...previous,
-      outcome,
-      durationMs: performance.now() - served.startedAt,
-      ...(outcome === 'failure' && {
-        ...verdict,
-        errorName: error instanceof Error ? error.name : typeof error,
-        errorMessage: error instanceof Error ? error.message : undefined,
-      }),
-    };
-    request.attempts[served.attemptIndex] = entry;
-    context.events.attempt.emit({ chain: context.chain, ...entry });
-    served.attemptScope.end({
-      attempt: entry,
-      error,
-      usage: outcome === 'success' ? this.usage : undefined,
-      finishReasons: outcome === 'success' ? this.finishReasons : undefined,
-      breakerState: context.state(served.endpoint).breakerState,
-    });
+    const { context, request } = this.init;
+    if (outcome === 'success')
+      endOpenAttempt(
+        context,
+        request,
+        this.current,
+        { outcome },
+        { usage: this.usage, finishReasons: this.finishReasons },
+      );
+    else endOpenAttempt(context, request, this.current, { outcome, ...verdict }, { error });
   }
 }
 

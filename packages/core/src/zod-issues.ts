@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-error.js';
-import { definition, schemaAt } from './zod-schema-path.js';
+import { definition, isRecord, schemaAt } from './zod-schema-path.js';
 
 type Issue = z.core.$ZodIssue;
 type Key = PropertyKey;
@@ -291,10 +291,6 @@ function join(path: readonly (Key | undefined)[]): string {
     .filter((key) => key !== undefined && key !== '')
     .map(String)
     .join('.');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function knownKeys(context: ZodIssueContext, path: readonly Key[]): string[] {
