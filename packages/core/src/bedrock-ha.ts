@@ -239,7 +239,14 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     },
 
     client: undefined as unknown as DropInClient,
-    health: () => [...states.values()].map((state) => state.health()),
+    health: () =>
+      [...states.values()].map((state) =>
+        state.health(
+          [...resolved.chains.values()]
+            .filter((chain) => chain.endpoints.some((endpoint) => endpoint.id === state.endpoint.id))
+            .map((chain) => chain.name),
+        ),
+      ),
     destroy() {
       clients.destroy();
       telemetry?.dispose();

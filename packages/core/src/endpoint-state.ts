@@ -29,6 +29,9 @@ export interface EndpointHealth {
   readonly endpointId: string;
   readonly region: string;
   readonly kind: Endpoint['kind'];
+  readonly modelId: string;
+  /** The chains that route to this endpoint. */
+  readonly chains: readonly string[];
   readonly breaker: BreakerState;
   /** Calls running now, and waiting for a slot (bulkhead). */
   readonly active: number;
@@ -109,12 +112,14 @@ export class EndpointState {
   }
 
   /** A snapshot for `health()`. */
-  health(): EndpointHealth {
+  health(chains: readonly string[]): EndpointHealth {
     const { bulkhead: limits } = this.endpoint.policy;
     return {
       endpointId: this.endpoint.id,
       region: this.endpoint.region,
       kind: this.endpoint.kind,
+      modelId: this.endpoint.modelId,
+      chains,
       breaker: this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,

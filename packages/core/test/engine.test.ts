@@ -177,17 +177,20 @@ describe('events and health', () => {
     expect(seen).toEqual(['success']);
   });
 
-  it('reports every endpoint in health()', async () => {
+  it('reports every endpoint in health(), with the chains that route to it', async () => {
     const sim = await simulator();
     const ha = engine(sim, {
       policy: { bulkhead: { maxConcurrent: 4, maxQueued: 2 } },
-      chains: { haiku: { endpoints: [{ id: 'east', region: 'us-east-1', modelId: HAIKU }] } },
+      endpoints: { east: { region: 'us-east-1', modelId: HAIKU } },
+      chains: { haiku: { endpoints: ['east'] }, cheap: { endpoints: ['east'] } },
     });
     expect(ha.health()).toEqual([
       {
         endpointId: 'east',
         region: 'us-east-1',
         kind: 'on-demand',
+        modelId: HAIKU,
+        chains: ['haiku', 'cheap'],
         breaker: 'closed',
         active: 0,
         queued: 0,
