@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MetricReader, MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
@@ -121,6 +122,12 @@ function allAttributeText(spans: ReadableSpan[]): string {
 }
 
 describe('createTelemetry spans', () => {
+  it('reports the package version as the instrumentation scope version', () => {
+    const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    // After `changeset version`, update TELEMETRY_VERSION in telemetry.ts to the new version.
+    expect(TELEMETRY_VERSION).toBe(packageJson.version);
+  });
+
   it('records a failover as a request span with a throttled and a successful attempt span under it', () => {
     const { span, exporter, telemetry } = setup();
     failOver(telemetry);

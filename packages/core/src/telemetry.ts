@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import {
   type Attributes,
   type Context,
@@ -35,10 +34,11 @@ import {
   type TelemetryMetrics,
 } from './telemetry-metrics.js';
 
-/** The version bedrock-ha reports as its instrumentation scope's: the package's own. */
-export const TELEMETRY_VERSION: string = (
-  createRequire(import.meta.url)('../package.json') as { version: string }
-).version;
+/**
+ * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant
+ * rather than a read of package.json, so bundles (Lambda) carry it; a test keeps the two equal.
+ */
+export const TELEMETRY_VERSION = '0.0.0';
 const SCOPE = '@bedrock-ha/core';
 
 // `gen_ai.system` is the name older backends read; semconv 1.37 renamed it `gen_ai.provider.name`.
