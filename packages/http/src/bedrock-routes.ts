@@ -1,0 +1,145 @@
+import type { InvokeModelInput } from '@bedrock-ha/core';
+import { BedrockHAError } from '@bedrock-ha/core';
+import { fromWireConverse, toWireJson } from './bedrock-wire.js';
+import { encodeEvent, encodeException, type STREAM_EXCEPTIONS } from './event-stream-encoder.js';
+import { describeFailure, invalidRequest, unknownChain } from './failure.js';
+import type { GatewayRequest } from './gateway-api.js';
+import { bodyBytes, parseJsonBody } from './request-body.js';
+import type { RequestContext } from './request-context.js';
+import type { RouteHandler } from './routes.js';
+import { streamBody, type Upstream, upstreamOf } from './stream-body.js';
+
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+/** The chain in the path (the SDK's `modelId`); a 400 ValidationException naming the chains if unknown. */
+function chainOf(context: RequestContext): string {
+  const chain = context.params.chain!;
+  context.chain = chain;
+  if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, null);
+  return chain;
+}
+
+/** `POST /model/{chain}/converse`: Bedrock's Converse, answered by the chain. */
+export const bedrockConverse: RouteHandler = async (context) => {
+  const chain = chainOf(context);
+  const input = fromWireConverse(parseJsonBody(context.request.body));
+  const result = await context.ha.converse(chain, input, context.engineOptions);
+  return {
+    status: 200,
+    headers: { ...context.headers(true), ...context.served(result), 'content-type': 'application/json' },
+    body: JSON.stringify(toWireJson(result)),
+  };
+};
+
+/** `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream, re-encoded as an event stream. */
+export const bedrockConverseStream: RouteHandler = async (context) => {
+  const chain = chainOf(context);
+  const input = fromWireConverse(parseJsonBody(context.request.body));
+  const result = await context.ha.converseStream(chain, input, context.engineOptions);
+  const upstream = upstreamOf(result.stream);
+  return {
+    status: 200,
+    headers: { ...context.headers(true), ...context.served(result), 'content-type': EVENT_STREAM },
+    body: streamBody(eventFrames(upstream, 'converse', context.request.signal), upstream, context.deferLog()),
+  };
+};
+
+/** `POST /model/{chain}/invoke`: Bedrock's InvokeModel; the body passes through as bytes. */
+export const bedrockInvoke: RouteHandler = async (context) => {
+  const chain = chainOf(context);
+  const input = invokeInputOf(context.request, 'accept');
+  const result = await context.ha.invokeModel(chain, input, context.engineOptions);
+  return {
+    status: 200,
+    headers: {
+      ...context.headers(true),
+      ...context.served(result),
+      ...optionalHeaders(result),
+      // The SDK reads the model's content type back from this header.
+      'content-type': result.contentType ?? 'application/json',
+    },
+    body: new Uint8Array(result.body.buffer, result.body.byteOffset, result.body.byteLength),
+  };
+};
+
+/** `POST /model/{chain}/invoke-with-response-stream`: the model's chunks as `chunk` events. */
+export const bedrockInvokeStream: RouteHandler = async (context) => {
+  const chain = chainOf(context);
+  const input = invokeInputOf(context.request, 'x-amzn-bedrock-accept');
+  const result = await context.ha.invokeModelWithResponseStream(chain, input, context.engineOptions);
+  const upstream = upstreamOf(result.body);
+  return {
+    status: 200,
+    headers: {
+      ...context.headers(true),
+      ...context.served(result),
+      ...optionalHeaders(result),
+      'content-type': EVENT_STREAM,
+      'x-amzn-bedrock-content-type': result.contentType ?? 'application/json',
+    },
+    body: streamBody(eventFrames(upstream, 'invoke', context.request.signal), upstream, context.deferLog()),
+  };
+};
+
+/**
+ * Upstream events as event-stream frames. A failure becomes the modelled exception the SDK raises
+ * as a typed error from its loop, and ends the stream; the generator returns the error, for the log.
+ */
+async function* eventFrames(
+  upstream: Upstream<object>,
+  stream: keyof typeof STREAM_EXCEPTIONS,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array, unknown, undefined> {
+  try {
+    for (;;) {
+      const next = await upstream.next();
+      if (next.done) return undefined;
+      yield* encodeEvent(next.value);
+    }
+  } catch (error) {
+    const failure = describeFailure(error, signal);
+    yield encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
+    return error;
+  }
+}
+
+// A stream cut by the upstream's own modelled exception keeps its name (throttlingException, ...).
+function exceptionName(error: unknown, fallback: string): string {
+  const cause = BedrockHAError.isInstance(error) ? error.cause : undefined;
+  return cause instanceof Error && cause.name.endsWith('Exception') ? cause.name : fallback;
+}
+
+/** InvokeModel's input from the raw body and the `X-Amzn-Bedrock-*` headers the SDK sends. */
+function invokeInputOf(request: GatewayRequest, acceptHeader: string): InvokeModelInput {
+  const { headers } = request;
+  const input: Record<string, unknown> = {
+    body: bodyBytes(request.body),
+    contentType: headers['content-type'] ?? 'application/json',
+    accept: headers[acceptHeader],
+    trace: headers['x-amzn-bedrock-trace'],
+    guardrailIdentifier: headers['x-amzn-bedrock-guardrailidentifier'],
+    guardrailVersion: headers['x-amzn-bedrock-guardrailversion'],
+    performanceConfigLatency: headers['x-amzn-bedrock-performanceconfig-latency'],
+    serviceTier: headers['x-amzn-bedrock-service-tier'],
+  };
+  const metadata = headers['x-amzn-bedrock-request-metadata'];
+  if (metadata !== undefined) {
+    try {
+      input.requestMetadata = JSON.parse(metadata);
+    } catch {
+      throw invalidRequest('The X-Amzn-Bedrock-Request-Metadata header must be a JSON object of strings.');
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== undefined),
+  ) as InvokeModelInput;
+}
+
+function optionalHeaders(result: { performanceConfigLatency?: string; serviceTier?: string }) {
+  return {
+    ...(result.performanceConfigLatency && {
+      'x-amzn-bedrock-performanceconfig-latency': result.performanceConfigLatency,
+    }),
+    ...(result.serviceTier && { 'x-amzn-bedrock-service-tier': result.serviceTier }),
+  };
+}

@@ -1,0 +1,83 @@
+import type { ConverseInput } from '@bedrock-ha/core';
+import { invalidRequest } from './failure.js';
+
+// Output members that are ours or the SDK's, never Bedrock's wire.
+const NOT_ON_THE_WIRE = new Set(['$metadata', 'servedBy', 'attempts', 'stream', 'body']);
+// Blocks whose `source.bytes` is a blob (base64 on the wire).
+const SOURCED = ['image', 'document', 'video', 'audio'] as const;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A value as Bedrock's restJson1 wire carries it: blobs as base64, timestamps as epoch seconds,
+ * unset members left out. `$metadata`, `servedBy` and `attempts` are dropped.
+ */
+export function toWireJson(value: unknown, top = true): unknown {
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map((item) => toWireJson(item, false));
+  if (typeof value !== 'object' || value === null) return value;
+  const wire: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member === undefined || (top && NOT_ON_THE_WIRE.has(key))) continue;
+    wire[key] = toWireJson(member, false);
+  }
+  return wire;
+}
+
+/**
+ * A Converse/ConverseStream request body as the AWS SDK serialises it, back in the SDK's input
+ * shape: the base64 of image, document, video and audio blocks becomes bytes again.
+ */
+export function fromWireConverse(body: unknown): ConverseInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidRequest('The request body must be a JSON object (a Converse request).');
+  }
+  const { modelId: _ignored, ...input } = body as Record<string, unknown>;
+  if (Array.isArray(input.messages)) {
+    input.messages.forEach((message: unknown, index) => {
+      const content = (message as { content?: unknown } | null)?.content;
+      if (Array.isArray(content)) decodeBlocks(content, `messages.${index}.member.content`);
+    });
+  }
+  if (Array.isArray(input.system)) decodeBlocks(input.system, 'system');
+  return input as ConverseInput;
+}
+
+function decodeBlocks(blocks: unknown[], at: string): void {
+  blocks.forEach((block, index) => {
+    if (typeof block !== 'object' || block === null) return;
+    const record = block as Record<string, Record<string, unknown> | undefined>;
+    const where = `${at}.${index}.member`;
+    for (const kind of SOURCED) decodeSource(record[kind]?.source, `${where}.${kind}.source.bytes`);
+    decodeSource(
+      (record.guardContent?.image as { source?: unknown } | undefined)?.source,
+      `${where}.guardContent`,
+    );
+    const reasoning = record.reasoningContent;
+    if (reasoning && typeof reasoning.redactedContent === 'string') {
+      reasoning.redactedContent = decodeBase64(
+        reasoning.redactedContent,
+        `${where}.reasoningContent.redactedContent`,
+      );
+    }
+    const results = record.toolResult?.content;
+    if (Array.isArray(results)) decodeBlocks(results, `${where}.toolResult.content`);
+  });
+}
+
+function decodeSource(source: unknown, at: string): void {
+  if (typeof source !== 'object' || source === null) return;
+  const record = source as Record<string, unknown>;
+  if (typeof record.bytes === 'string') record.bytes = decodeBase64(record.bytes, at);
+}
+
+function decodeBase64(text: string, at: string): Uint8Array {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+    // Bedrock's own wording style: the member path, then what is wrong.
+    throw invalidRequest(
+      `1 validation error detected: Value at '${at}' failed to satisfy constraint: Member must be base64-encoded bytes`,
+    );
+  }
+  return Buffer.from(text, 'base64');
+}

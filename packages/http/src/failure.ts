@@ -1,0 +1,180 @@
+import {
+  AllEndpointsFailedError,
+  type Attempt,
+  BedrockHAError,
+  DeadlineExceededError,
+} from '@bedrock-ha/core';
+
+/**
+ * What went wrong with a request, in terms both error formats can render: the HTTP status, the
+ * Bedrock exception name (for `x-amzn-errortype`), the OpenAI error type and code.
+ */
+export interface Failure {
+  readonly status: number;
+  readonly message: string;
+  /** Bedrock's exception name, e.g. `ValidationException`. */
+  readonly bedrockName: string;
+  /** OpenAI's error `type`, e.g. `invalid_request_error`. */
+  readonly openaiType: string;
+  /** OpenAI's error `code`, e.g. `model_not_found`. */
+  readonly code: string | null;
+  /** The request field at fault, e.g. `messages[0].content`. */
+  readonly param: string | null;
+  /** The engine's attempts, when the engine ran. */
+  readonly attempts?: readonly Attempt[];
+  /** The name of the error behind it, for the request log. */
+  readonly errorName: string;
+  /** Extra response headers, e.g. `allow` on a 405. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A failure the gateway itself decided (bad input, auth, routing); handlers throw it. */
+export class RequestFailure extends Error {
+  override readonly name = 'RequestFailure';
+
+  constructor(readonly failure: Omit<Failure, 'errorName'> & { errorName?: string }) {
+    super(failure.message);
+  }
+}
+
+/** A 400 for a request field that is wrong, saying how to fix it. */
+export function invalidRequest(message: string, param: string | null = null, code: string | null = null) {
+  return new RequestFailure({
+    status: 400,
+    message,
+    bedrockName: 'ValidationException',
+    openaiType: 'invalid_request_error',
+    code,
+    param,
+    errorName: 'ValidationError',
+  });
+}
+
+/** The 400 for a model/chain name the configuration does not have. */
+export function unknownChain(chain: string, chains: readonly string[], param: string | null) {
+  return new RequestFailure({
+    status: param === 'model' ? 404 : 400,
+    message: `No chain is named "${chain}"; use one of: ${chains.join(', ')}.`,
+    bedrockName: 'ValidationException',
+    openaiType: 'invalid_request_error',
+    code: 'model_not_found',
+    param,
+    errorName: 'UnknownChainError',
+  });
+}
+
+/** Turns anything a handler threw into a {@link Failure}; never throws. */
+export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
+  if (error instanceof RequestFailure)
+    return { errorName: error.failure.errorName ?? 'RequestFailure', ...error.failure };
+  if (signal?.aborted) return clientClosed(error);
+  if (error instanceof DeadlineExceededError || named(error, 'DeadlineExceededError')) {
+    return engineFailure(
+      error as BedrockHAError,
+      408,
+      'ModelTimeoutException',
+      'timeout',
+      'deadline_exceeded',
+    );
+  }
+  if (error instanceof AllEndpointsFailedError || named(error, 'AllEndpointsFailedError')) {
+    const failed = (error as AllEndpointsFailedError).attempts.filter(
+      (attempt) => attempt.outcome === 'failure',
+    );
+    // Throttling everywhere tells the client to back off; anything else is an outage.
+    if (failed.length > 0 && failed.every((attempt) => attempt.reason === 'throttled')) {
+      return engineFailure(
+        error as BedrockHAError,
+        429,
+        'ThrottlingException',
+        'rate_limit_error',
+        'rate_limit_exceeded',
+      );
+    }
+    return engineFailure(
+      error as BedrockHAError,
+      503,
+      'ServiceUnavailableException',
+      'server_error',
+      'all_endpoints_failed',
+    );
+  }
+  if (BedrockHAError.isInstance(error)) {
+    return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'stream_interrupted');
+  }
+  const status = sdkStatus(error);
+  if (status !== undefined && error instanceof Error) {
+    // A request error the engine rethrew as the SDK's own: pass it through unchanged.
+    return {
+      status,
+      message: error.message,
+      bedrockName: error.name,
+      openaiType: openaiTypeFor(status),
+      code: null,
+      param: null,
+      errorName: error.name,
+    };
+  }
+  return {
+    status: 500,
+    message: 'The gateway failed unexpectedly; the error is in its log.',
+    bedrockName: 'InternalServerException',
+    openaiType: 'server_error',
+    code: 'internal_error',
+    param: null,
+    errorName: error instanceof Error ? error.name : 'Error',
+  };
+}
+
+function clientClosed(error: unknown): Failure {
+  // nginx's 499: the client went away; nobody reads this body, the access log does.
+  return {
+    status: 499,
+    message: 'The client closed the request.',
+    bedrockName: 'RequestCancelled',
+    openaiType: 'client_closed_request',
+    code: 'client_closed_request',
+    param: null,
+    errorName: error instanceof Error ? error.name : 'AbortError',
+  };
+}
+
+function engineFailure(
+  error: BedrockHAError,
+  status: number,
+  bedrockName: string,
+  openaiType: string,
+  code: string,
+): Failure {
+  return {
+    status,
+    message: error.message,
+    bedrockName,
+    openaiType,
+    code,
+    param: null,
+    attempts: error.attempts,
+    errorName: error.name,
+  };
+}
+
+function named(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name && 'attempts' in error;
+}
+
+function sdkStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  const status = metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400 ? status : undefined;
+}
+
+/** OpenAI's error type for an HTTP status. */
+export function openaiTypeFor(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status < 500) return 'invalid_request_error';
+  return 'server_error';
+}

@@ -1,0 +1,88 @@
+import type { BedrockHA } from '@bedrock-ha/core';
+
+/**
+ * One HTTP request, as any framework or event source can describe it. Adapters (Express, Lambda)
+ * build this from their own request shape; the gateway never sees a framework object.
+ */
+export interface GatewayRequest {
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** The path without the query string, e.g. `/v1/chat/completions` or `/model/chat/converse`. */
+  readonly path: string;
+  /** Header names in lower case. Repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The raw body, or `undefined` when there is none. */
+  readonly body: Uint8Array | string | undefined;
+  /**
+   * Aborted when the client goes away (Express: the socket closes; Lambda: the time runs out).
+   * The gateway hands it to the engine, so the upstream Bedrock call stops too.
+   */
+  readonly signal?: AbortSignal;
+  /** The time left for the whole request in ms, e.g. a Lambda's remaining time minus a margin. */
+  readonly deadlineMs?: number;
+}
+
+/**
+ * The gateway's answer. A streaming body is an async iterable: the adapter writes each chunk as it
+ * arrives and pulls the next one only when the client has taken the last (backpressure), and calls
+ * `return()` on the iterator when the client disconnects.
+ */
+export interface GatewayResponse {
+  readonly status: number;
+  /** Header names in lower case. Always includes `content-type` and `x-request-id`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+/** Where the gateway reports each finished request. Never given prompt or completion text. */
+export interface RequestLog {
+  readonly requestId: string;
+  readonly method: string;
+  /** The route matched, e.g. `POST /v1/chat/completions`, or `unmatched`. */
+  readonly route: string;
+  readonly chain?: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** The endpoint that answered, when one did. */
+  readonly endpointId?: string;
+  readonly region?: string;
+  readonly attempts?: number;
+  /** The error's name and message for a failed request (never a credential or prompt text). */
+  readonly error?: { readonly name: string; readonly message: string };
+}
+
+/** Options for {@link createGateway}. */
+export interface GatewayOptions {
+  /**
+   * API keys accepted as `Authorization: Bearer <key>` or `x-api-key: <key>`, compared in constant
+   * time. Empty or absent: no authentication (only for a gateway behind its own auth).
+   */
+  readonly apiKeys?: readonly string[];
+  /** The largest request body accepted, in bytes. Default 1 MiB (Bedrock's own limit is larger for documents). */
+  readonly maxBodyBytes?: number;
+  /** Called once per finished request (after a stream ends), for access logs. */
+  readonly onRequestLog?: (entry: RequestLog) => void;
+}
+
+/** A framework-free HTTP front end over a bedrock-ha engine. */
+export interface Gateway {
+  /** Answers one request. Never rejects: every failure becomes an error response. */
+  handle(request: GatewayRequest): Promise<GatewayResponse>;
+  /** The body limit in bytes, so an adapter can stop reading an oversized body early. */
+  readonly maxBodyBytes: number;
+  /**
+   * An error response in the gateway's format for failures the adapter meets before it can call
+   * `handle` (body too large, body unreadable).
+   */
+  errorResponse(path: string, error: GatewayError): GatewayResponse;
+  /** Unsubscribes from the engine's events. Does not destroy the engine. */
+  close(): void;
+}
+
+/** A failure an adapter can report through {@link Gateway.errorResponse}. */
+export type GatewayError =
+  | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
+  | { readonly kind: 'bad-request'; readonly message: string };
+
+/** The engine type a gateway serves. */
+export type GatewayEngine = BedrockHA;

@@ -1,0 +1,190 @@
+import type {
+  ContentBlock,
+  ImageFormat,
+  Message,
+  SystemContentBlock,
+  ToolConfiguration,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseInput } from '@bedrock-ha/core';
+import { invalidRequest } from './failure.js';
+import type { ChatCompletionRequest, ChatMessage } from './openai-schema.js';
+
+type ConversationMessage = Exclude<ChatMessage, { role: 'system' | 'developer' }>;
+type Part = { readonly type: string; readonly [key: string]: unknown };
+
+const IMAGE_FORMATS: Record<string, ImageFormat> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/** Maps a validated chat completion request to the Converse input of its chain. */
+export function toConverseInput(request: ChatCompletionRequest): ConverseInput {
+  const system: SystemContentBlock[] = [];
+  const messages: Message[] = [];
+  request.messages.forEach((message, index) => {
+    const at = `messages[${index}]`;
+    if (message.role === 'system' || message.role === 'developer') {
+      for (const text of textsOf(message.content, `${at}.content`)) system.push({ text });
+      return;
+    }
+    const role = message.role === 'assistant' ? 'assistant' : 'user';
+    const content = contentOf(message as ConversationMessage, at);
+    const last = messages.at(-1);
+    // Bedrock wants user and assistant turns to alternate; OpenAI's consecutive same-role messages
+    // (several tool results, a user note after them) are one Bedrock turn.
+    if (last?.role === role) last.content = [...(last.content ?? []), ...content];
+    else messages.push({ role, content });
+  });
+  return {
+    messages,
+    ...(system.length > 0 && { system }),
+    ...inferenceConfigOf(request),
+    ...toolConfigOf(request, messages),
+  };
+}
+
+function contentOf(message: ConversationMessage, at: string): ContentBlock[] {
+  if (message.role === 'tool') {
+    const content = textsOf(message.content, `${at}.content`).map((text) => ({ text }));
+    return [{ toolResult: { toolUseId: message.tool_call_id, content } }];
+  }
+  if (message.role === 'user') return partsOf(message.content, `${at}.content`);
+  const blocks = message.content == null ? [] : partsOf(message.content, `${at}.content`);
+  message.tool_calls?.forEach((call, index) => {
+    blocks.push({
+      toolUse: {
+        toolUseId: call.id,
+        name: call.function.name,
+        input: parseArguments(call.function.arguments, `${at}.tool_calls[${index}].function.arguments`),
+      },
+    });
+  });
+  return blocks;
+}
+
+function partsOf(content: string | readonly Part[], at: string): ContentBlock[] {
+  if (typeof content === 'string') return [{ text: content }];
+  return content.map((part, index) => partOf(part, `${at}[${index}]`));
+}
+
+function partOf(part: Part, at: string): ContentBlock {
+  if (part.type === 'text') {
+    if (typeof part.text !== 'string') throw invalidRequest(`\`${at}.text\` must be a string.`, `${at}.text`);
+    return { text: part.text };
+  }
+  if (part.type === 'image_url') return imageOf(part, at);
+  throw invalidRequest(
+    `\`${at}.type\` "${part.type}" is not supported: send "text" parts, or "image_url" parts with a data: URL.`,
+    `${at}.type`,
+  );
+}
+
+function imageOf(part: Part, at: string): ContentBlock {
+  const imageUrl = part.image_url as { url?: unknown } | undefined;
+  const url = typeof imageUrl === 'object' && imageUrl !== null ? imageUrl.url : undefined;
+  if (typeof url !== 'string') {
+    throw invalidRequest(
+      `\`${at}.image_url.url\` is required: a data: URL of the image.`,
+      `${at}.image_url.url`,
+    );
+  }
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (!match) {
+    throw invalidRequest(
+      `\`${at}.image_url.url\` must be a base64 data: URL (data:image/png;base64,...): the gateway does not fetch remote images; download the image and inline it.`,
+      `${at}.image_url.url`,
+    );
+  }
+  const format = IMAGE_FORMATS[match[1]!.toLowerCase()];
+  if (!format) {
+    throw invalidRequest(
+      `\`${at}.image_url.url\` has media type ${match[1]}; Bedrock takes image/png, image/jpeg, image/gif or image/webp.`,
+      `${at}.image_url.url`,
+    );
+  }
+  return { image: { format, source: { bytes: Buffer.from(match[2]!, 'base64') } } };
+}
+
+function textsOf(content: string | readonly Part[], at: string): string[] {
+  if (typeof content === 'string') return [content];
+  return content.map((part, index) => {
+    if (part.type !== 'text' || typeof part.text !== 'string') {
+      throw invalidRequest(
+        `\`${at}[${index}]\` must be a text part ({ "type": "text", "text": "..." }): this role takes text only.`,
+        `${at}[${index}]`,
+      );
+    }
+    return part.text;
+  });
+}
+
+function parseArguments(text: string, at: string): ContentBlock.ToolUseMember['toolUse']['input'] {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest(`\`${at}\` must be a JSON string of the call's arguments, e.g. "{}".`, at);
+  }
+}
+
+function inferenceConfigOf(request: ChatCompletionRequest): Pick<ConverseInput, 'inferenceConfig'> {
+  const { max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens } = request;
+  if (maxTokens != null && maxCompletionTokens != null && maxTokens !== maxCompletionTokens) {
+    throw invalidRequest(
+      '`max_tokens` and `max_completion_tokens` differ; send only `max_completion_tokens`.',
+      'max_tokens',
+    );
+  }
+  const config = {
+    maxTokens: maxCompletionTokens ?? maxTokens ?? undefined,
+    temperature: request.temperature ?? undefined,
+    topP: request.top_p ?? undefined,
+    stopSequences: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined),
+  };
+  const set = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
+  return Object.keys(set).length > 0 ? { inferenceConfig: set } : {};
+}
+
+function toolConfigOf(
+  request: ChatCompletionRequest,
+  messages: readonly Message[],
+): Pick<ConverseInput, 'toolConfig'> {
+  const { tools, tool_choice: choice } = request;
+  if (!tools || tools.length === 0) {
+    if (choice !== undefined && choice !== 'none' && choice !== 'auto') {
+      throw invalidRequest(
+        '`tool_choice` needs `tools`; add the tools or remove tool_choice.',
+        'tool_choice',
+      );
+    }
+    return {};
+  }
+  if (choice === 'none') {
+    // Bedrock has no "none"; leaving the tools out says the same, unless the history uses them.
+    const usesTools = messages.some((message) =>
+      message.content?.some((block) => block.toolUse !== undefined || block.toolResult !== undefined),
+    );
+    if (usesTools) {
+      throw invalidRequest(
+        '`tool_choice` "none" cannot be mapped to Bedrock when the conversation holds tool calls; use "auto".',
+        'tool_choice',
+      );
+    }
+    return {};
+  }
+  const toolConfig: ToolConfiguration = {
+    tools: tools.map(({ function: definition }) => ({
+      toolSpec: {
+        name: definition.name,
+        ...(definition.description !== undefined && { description: definition.description }),
+        inputSchema: { json: (definition.parameters ?? { type: 'object', properties: {} }) as never },
+      },
+    })),
+  };
+  if (choice === 'required') toolConfig.toolChoice = { any: {} };
+  else if (typeof choice === 'object') toolConfig.toolChoice = { tool: { name: choice.function.name } };
+  else if (choice === 'auto') toolConfig.toolChoice = { auto: {} };
+  return { toolConfig };
+}

@@ -1,0 +1,52 @@
+import { unknownChain } from './failure.js';
+import { toConverseInput } from './openai-request.js';
+import { modelList, toChatCompletion } from './openai-response.js';
+import { chatCompletionRequest } from './openai-schema.js';
+import { chatCompletionChunks } from './openai-stream.js';
+import { parseJsonBody, validateBody } from './request-body.js';
+import type { RouteHandler } from './routes.js';
+import { streamBody, upstreamOf } from './stream-body.js';
+
+/** `POST /v1/chat/completions`: OpenAI's chat completions over a chain named by `model`. */
+export const chatCompletions: RouteHandler = async (context) => {
+  const request = validateBody(chatCompletionRequest, parseJsonBody(context.request.body));
+  const chain = request.model;
+  context.chain = chain;
+  if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, 'model');
+  const input = toConverseInput(request);
+  const headers = context.headers(false);
+  if (!request.stream) {
+    const result = await context.ha.converse(chain, input, context.engineOptions);
+    return {
+      status: 200,
+      headers: { ...headers, ...context.served(result), 'content-type': 'application/json' },
+      body: JSON.stringify(toChatCompletion(result, chain)),
+    };
+  }
+  const result = await context.ha.converseStream(chain, input, context.engineOptions);
+  const upstream = upstreamOf(result.stream);
+  const chunks = chatCompletionChunks(upstream, {
+    model: chain,
+    includeUsage: request.stream_options?.include_usage === true,
+    ...(context.request.signal && { signal: context.request.signal }),
+  });
+  return {
+    status: 200,
+    headers: {
+      ...headers,
+      ...context.served(result),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // Tells nginx-style proxies not to buffer the stream.
+      'x-accel-buffering': 'no',
+    },
+    body: streamBody(chunks, upstream, context.deferLog()),
+  };
+};
+
+/** `GET /v1/models`: the chains, as OpenAI models. */
+export const models: RouteHandler = (context) => ({
+  status: 200,
+  headers: { ...context.headers(false), 'content-type': 'application/json' },
+  body: JSON.stringify(modelList(context.ha.chains)),
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+// Content parts are checked while mapping (openai-request.ts), where each unsupported type gets its own fix.
+const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], {
+  error: 'must be a string or an array of content parts ({ "type": "text", "text": "..." })',
+});
+
+const toolCall = z.strictObject({
+  id: z.string(),
+  type: z.literal('function', { error: 'must be "function": only function tools map to Bedrock' }),
+  function: z.strictObject({ name: z.string(), arguments: z.string() }),
+});
+
+const message = z.discriminatedUnion(
+  'role',
+  [
+    z.strictObject({ role: z.enum(['system', 'developer']), content, name: z.string().optional() }),
+    z.strictObject({ role: z.literal('user'), content, name: z.string().optional() }),
+    z.strictObject({
+      role: z.literal('assistant'),
+      content: content.nullish(),
+      name: z.string().optional(),
+      refusal: z.string().nullish(),
+      tool_calls: z.array(toolCall).optional(),
+    }),
+    z.strictObject({ role: z.literal('tool'), content, tool_call_id: z.string() }),
+  ],
+  {
+    error:
+      'must be "system", "developer", "user", "assistant" or "tool" ("function" messages are deprecated: send tool messages)',
+  },
+);
+
+const tool = z.strictObject({
+  type: z.literal('function', { error: 'must be "function": only function tools map to Bedrock' }),
+  function: z.strictObject({
+    name: z.string(),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+const toolChoice = z.union(
+  [
+    z.enum(['auto', 'required', 'none']),
+    z.strictObject({ type: z.literal('function'), function: z.strictObject({ name: z.string() }) }),
+  ],
+  { error: 'must be "auto", "required", "none" or { "type": "function", "function": { "name": "..." } }' },
+);
+
+const unsupported = (fix: string) => z.never({ error: `is not supported: ${fix}` });
+
+/**
+ * The OpenAI chat completion request this gateway accepts. Strict: a field it cannot honour is a
+ * 400 naming it, as OpenAI does for an unknown argument, rather than silently ignored.
+ */
+export const chatCompletionRequest = z.strictObject({
+  model: z.string({
+    error: "must be a string naming one of the gateway's chains (GET /v1/models lists them)",
+  }),
+  messages: z.array(message).min(1, { error: 'must contain at least one message' }),
+  temperature: z.number().min(0, { error: 'must be at least 0' }).nullish(),
+  top_p: z
+    .number()
+    .min(0, { error: 'must be between 0 and 1' })
+    .max(1, { error: 'must be between 0 and 1' })
+    .nullish(),
+  max_tokens: z.int().positive({ error: 'must be a positive integer' }).nullish(),
+  max_completion_tokens: z.int().positive({ error: 'must be a positive integer' }).nullish(),
+  stop: z
+    .union([z.string(), z.array(z.string())], { error: 'must be a string or an array of strings' })
+    .nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice.optional(),
+  n: z
+    .literal(1, { error: 'must be 1: Bedrock returns one choice; send separate requests for more' })
+    .nullish(),
+  logprobs: z.literal(false, { error: 'must be false: Bedrock does not return log probabilities' }).nullish(),
+  top_logprobs: unsupported('Bedrock does not return log probabilities; remove it').optional(),
+  presence_penalty: z
+    .literal(0, { error: 'must be 0: Bedrock has no presence penalty; remove it' })
+    .nullish(),
+  frequency_penalty: z
+    .literal(0, { error: 'must be 0: Bedrock has no frequency penalty; remove it' })
+    .nullish(),
+  logit_bias: unsupported('Bedrock has no logit bias; remove it').optional(),
+  response_format: z
+    .strictObject({
+      type: z.literal('text', { error: 'must be "text": ask for JSON in the prompt, or use a tool' }),
+    })
+    .optional(),
+  modalities: z
+    .array(z.literal('text', { error: 'must be "text": this gateway returns text only' }))
+    .optional(),
+  audio: unsupported('this gateway returns text only; remove it').optional(),
+  prediction: unsupported('Bedrock has no predicted outputs; remove it').optional(),
+  // Accepted and ignored: they steer OpenAI's own service, not the answer.
+  user: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  store: z.boolean().nullish(),
+  seed: z.int().nullish(),
+  service_tier: z.string().nullish(),
+  parallel_tool_calls: z.boolean().optional(),
+});
+
+/** A validated chat completion request. */
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
+/** One message of a chat completion request. */
+export type ChatMessage = ChatCompletionRequest['messages'][number];

@@ -1,0 +1,122 @@
+import {
+  bedrockConverse,
+  bedrockConverseStream,
+  bedrockInvoke,
+  bedrockInvokeStream,
+} from './bedrock-routes.js';
+import type { EndpointStats } from './endpoint-stats.js';
+import { invalidRequest, RequestFailure } from './failure.js';
+import type { GatewayResponse } from './gateway-api.js';
+import { endpoints, healthz, readyz } from './health-routes.js';
+import { chatCompletions, models } from './openai-routes.js';
+import type { RequestContext } from './request-context.js';
+
+/** What the gateway shares with its routes. */
+export interface RouteServices {
+  readonly stats: EndpointStats;
+}
+
+/** Answers one matched request. */
+export type RouteHandler = (
+  context: RequestContext,
+  services: RouteServices,
+) => GatewayResponse | Promise<GatewayResponse>;
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  /** `{chain}` matches one path segment, URL-decoded. */
+  readonly template: string;
+  /** Health checks answer without an API key, so load balancers need none. */
+  readonly public?: boolean;
+  readonly handler: RouteHandler;
+}
+
+const ROUTES: readonly Route[] = [
+  { method: 'GET', template: '/healthz', public: true, handler: healthz },
+  { method: 'GET', template: '/readyz', public: true, handler: readyz },
+  { method: 'GET', template: '/v1/endpoints', handler: endpoints },
+  { method: 'GET', template: '/v1/models', handler: models },
+  { method: 'POST', template: '/v1/chat/completions', handler: chatCompletions },
+  { method: 'POST', template: '/model/{chain}/converse', handler: bedrockConverse },
+  { method: 'POST', template: '/model/{chain}/converse-stream', handler: bedrockConverseStream },
+  { method: 'POST', template: '/model/{chain}/invoke', handler: bedrockInvoke },
+  { method: 'POST', template: '/model/{chain}/invoke-with-response-stream', handler: bedrockInvokeStream },
+];
+
+/** A matched route: its name for the log, its handler, its path parameters. */
+export interface RouteMatch {
+  readonly name: string;
+  readonly public: boolean;
+  readonly handler: RouteHandler;
+  readonly params: Record<string, string>;
+}
+
+/**
+ * Finds the route of a method and path. Throws a 404 for an unknown path and a 405 (with `allow`)
+ * for a known path with another method. The path is split before its segments are decoded, as
+ * the AWS SDK encodes a model id's `/` and `:` (an ARN) inside one segment.
+ */
+export function matchRoute(method: string, path: string): RouteMatch {
+  const segments = path.split('?')[0]!.split('/');
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const params = matchTemplate(route.template.split('/'), segments);
+    if (!params) continue;
+    if (route.method === method.toUpperCase()) {
+      return {
+        name: `${route.method} ${route.template}`,
+        public: route.public ?? false,
+        handler: route.handler,
+        params,
+      };
+    }
+    allowed.push(route.method);
+  }
+  if (allowed.length > 0) {
+    throw new RequestFailure({
+      status: 405,
+      message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
+      bedrockName: 'UnknownOperationException',
+      openaiType: 'invalid_request_error',
+      code: 'method_not_allowed',
+      param: null,
+      errorName: 'MethodNotAllowed',
+      headers: { allow: allowed.join(', ') },
+    });
+  }
+  throw new RequestFailure({
+    status: 404,
+    message: `No route ${method} ${path}. Routes: ${ROUTES.map((route) => `${route.method} ${route.template}`).join(', ')}.`,
+    bedrockName: 'UnknownOperationException',
+    openaiType: 'invalid_request_error',
+    code: 'unknown_route',
+    param: null,
+    errorName: 'NotFound',
+  });
+}
+
+function matchTemplate(
+  template: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | undefined {
+  if (template.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of template.entries()) {
+    const segment = segments[index]!;
+    if (part.startsWith('{')) {
+      if (segment === '') return undefined;
+      params[part.slice(1, -1)] = decodeSegment(segment);
+    } else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidRequest(
+      `The path segment "${segment}" is not valid URL encoding; encode the chain name with encodeURIComponent.`,
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import OpenAI, { NotFoundError, RateLimitError } from 'openai';
+import { describe, expect, it } from 'vitest';
+import type { Gateway } from '../src/index.js';
+import { API_KEY, gatewayHarness, PT_ARN, TOKYO_PROMPT } from './harness.js';
+
+const start = gatewayHarness();
+
+/** The real `openai` client with `gateway.handle()` as its fetch: no socket, the client's own parsing. */
+function openaiClient(gateway: Gateway): OpenAI {
+  return new OpenAI({
+    apiKey: API_KEY,
+    baseURL: 'http://gateway.invalid/v1',
+    maxRetries: 0,
+    fetch: async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const headers = Object.fromEntries(new Headers(init?.headers).entries());
+      const response = await gateway.handle({
+        method: init?.method ?? 'GET',
+        path: url.pathname,
+        headers,
+        body: typeof init?.body === 'string' ? init.body : undefined,
+        ...(init?.signal && { signal: init.signal }),
+      });
+      const body =
+        typeof response.body === 'string' || response.body instanceof Uint8Array
+          ? response.body
+          : ReadableStream.from(response.body);
+      return new Response(body as ConstructorParameters<typeof Response>[0], {
+        status: response.status,
+        headers: response.headers,
+      });
+    },
+  });
+}
+
+describe('the real openai client', () => {
+  it('parses a completion and a stream from the gateway, failing over on the way', async () => {
+    const { gateway, sim } = await start();
+    sim.faults.add({ match: { model: PT_ARN }, fault: { type: 'error', error: 'ThrottlingException' } });
+    const client = openaiClient(gateway);
+    const completion = await client.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: TOKYO_PROMPT }],
+    });
+    expect(completion.choices[0]?.message.content).toBe('Tokyo');
+    const stream = await client.chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: TOKYO_PROMPT }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      usage ??= chunk.usage;
+    }
+    expect(text).toBe('Tokyo');
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    const models = await client.models.list();
+    expect(models.data.map((model) => model.id)).toEqual(['claude', 'nova']);
+  });
+
+  it('raises the typed errors: NotFoundError for an unknown model, RateLimitError when all throttle', async () => {
+    const { gateway, sim } = await start();
+    const client = openaiClient(gateway);
+    const ask = (model: string) =>
+      client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    const missing = await ask('gpt-4o').catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect((missing as NotFoundError).code).toBe('model_not_found');
+    sim.faults.add({ match: {}, fault: { type: 'error', error: 'ThrottlingException' } });
+    const throttled = await ask('claude').catch((error: unknown) => error);
+    expect(throttled).toBeInstanceOf(RateLimitError);
+  });
+
+  it('a stream broken after content ends the client loop with an error, not silently', async () => {
+    const { gateway, sim } = await start();
+    sim.faults.add({ match: {}, fault: { type: 'stream-cut', afterEvents: 4, mode: 'reset' } });
+    const stream = await openaiClient(gateway).chat.completions.create({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Tell me about failover.' }],
+      stream: true,
+    });
+    const error = await (async () => {
+      for await (const _chunk of stream);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/broke after \d+ characters/);
+  });
+});
