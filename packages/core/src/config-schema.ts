@@ -107,16 +107,28 @@ export const policySchema = z.strictObject({
     .describe('false removes a limit set above.'),
 });
 
+/**
+ * The AWS SDK writes `$source` into any credentials object it is given, so an object that was
+ * also handed to an SDK client would fail the strict check for a key the user never wrote.
+ */
+function withoutSdkMarks(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('$source' in value)) return value;
+  const { $source: _ignored, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
+const credentialsSchema = z.strictObject({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1).optional(),
+});
+
 /** How the SDK client of an endpoint connects and signs. */
 export const clientSchema = z.strictObject({
   endpoint: z.url().optional().describe('Endpoint URL, for a VPC endpoint, a proxy or the simulator.'),
   profile: z.string().min(1).optional().describe('Named profile from ~/.aws/config and ~/.aws/credentials.'),
-  credentials: z
-    .strictObject({
-      accessKeyId: z.string().min(1),
-      secretAccessKey: z.string().min(1),
-      sessionToken: z.string().min(1).optional(),
-    })
+  // The cast keeps the config type's credentials shape; preprocess alone would widen its input to unknown.
+  credentials: (z.preprocess(withoutSdkMarks, credentialsSchema) as unknown as typeof credentialsSchema)
     .optional()
     // biome-ignore lint/suspicious/noTemplateCurlyInString: names the config file's ${ENV} syntax, not a template.
     .describe('Static credentials; prefer a profile or the default chain, or ${ENV} references.'),

@@ -1,4 +1,4 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { type ClientSpec, ConfigError, defaultClientFactory, UnknownChainError } from '../src/index.js';
 import { HAIKU, harness, requestCount, TOKYO_PROMPT, userMessage } from './harness.js';
@@ -35,6 +35,20 @@ describe('SDK clients', () => {
     await ha.converse('b', { messages });
     await ha.converse('a', { messages });
     expect(specs.map((spec) => spec.region)).toEqual(['us-east-1']);
+  });
+
+  it('accepts a credentials object that an SDK client has already used', async () => {
+    const sim = await simulator();
+    const credentials = { accessKeyId: 'AKIDSHARED', secretAccessKey: 'secret' };
+    const sdk = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: sim.url, credentials });
+    await sdk.send(new ConverseCommand({ modelId: HAIKU, messages }));
+    sdk.destroy();
+    expect(credentials).toHaveProperty('$source');
+    const ha = engine(sim, {
+      client: { credentials },
+      chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } },
+    });
+    await expect(ha.converse('haiku', { messages })).resolves.toMatchObject({ stopReason: 'end_turn' });
   });
 
   it('makes one attempt per SDK call: the chain, not the SDK, retries', async () => {
