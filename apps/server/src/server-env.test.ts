@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ServerEnvError, serverOptionsFromEnv } from './server-env.js';
+
+describe('serverOptionsFromEnv', () => {
+  it('reads the config path, port, host, keys and level, with defaults for the rest', () => {
+    expect(
+      serverOptionsFromEnv({
+        BEDROCK_HA_CONFIG: ' ./bedrock-ha.yaml ',
+        BEDROCK_HA_API_KEYS: 'one, two,,',
+        LOG_LEVEL: 'DEBUG',
+      }),
+    ).toEqual({
+      configPath: './bedrock-ha.yaml',
+      port: 8080,
+      host: '0.0.0.0',
+      apiKeys: ['one', 'two'],
+      logLevel: 'debug',
+    });
+    expect(
+      serverOptionsFromEnv({
+        BEDROCK_HA_CONFIG: 'c.json',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '2500',
+        BEDROCK_HA_MAX_BODY_BYTES: '2048',
+      }),
+    ).toMatchObject({ port: 0, host: '127.0.0.1', apiKeys: [], shutdownTimeoutMs: 2500, maxBodyBytes: 2048 });
+  });
+
+  it('reports every bad variable at once, saying what is expected', () => {
+    let caught: unknown;
+    try {
+      serverOptionsFromEnv({ PORT: '70000', LOG_LEVEL: 'chatty', BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '-1' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ServerEnvError);
+    expect((caught as ServerEnvError).problems).toEqual([
+      'BEDROCK_HA_CONFIG is not set: point it at a bedrock-ha config file (.json, .yaml or .yml)',
+      'PORT "70000" is not a whole number from 0 to 65535',
+      'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS "-1" is not a whole number from 0 to 9007199254740991',
+      'LOG_LEVEL "chatty" is not a level: use trace, debug, info, warn, error, fatal, silent',
+    ]);
+  });
+});

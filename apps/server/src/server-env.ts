@@ -1,0 +1,77 @@
+import { isLogLevel, LOG_LEVELS } from './logger.js';
+import type { ServerOptions } from './server-options.js';
+
+/** The environment variables the binary reads, with what each one means (printed by `--help`). */
+export const SERVER_ENV = {
+  BEDROCK_HA_CONFIG: 'the configuration file, .json, .yaml or .yml (required)',
+  PORT: 'the port to listen on (default 8080)',
+  HOST: 'the interface to listen on (default 0.0.0.0, every interface)',
+  BEDROCK_HA_API_KEYS: 'accepted API keys, comma-separated (none: every client is accepted)',
+  LOG_LEVEL: `${LOG_LEVELS.join(', ')} (default info)`,
+  BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: 'how long a shutdown waits for requests in flight (default 10000)',
+  BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
+} as const;
+
+/** The environment cannot start a server; `problems` says what to fix, one line each. */
+export class ServerEnvError extends Error {
+  override readonly name = 'ServerEnvError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`cannot start:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads the binary's options from the environment ({@link SERVER_ENV}), reporting every problem at
+ * once.
+ * @throws ServerEnvError when a variable is missing or invalid.
+ */
+export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
+  const problems: string[] = [];
+  const configPath = env.BEDROCK_HA_CONFIG?.trim();
+  if (!configPath)
+    problems.push(
+      'BEDROCK_HA_CONFIG is not set: point it at a bedrock-ha config file (.json, .yaml or .yml)',
+    );
+  const port = integer(env, 'PORT', 0, 65_535, problems);
+  const shutdownTimeoutMs = integer(
+    env,
+    'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS',
+    0,
+    Number.MAX_SAFE_INTEGER,
+    problems,
+  );
+  const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
+  const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
+  if (!isLogLevel(logLevel))
+    problems.push(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level: use ${LOG_LEVELS.join(', ')}`);
+  if (problems.length > 0) throw new ServerEnvError(problems);
+  const apiKeys = (env.BEDROCK_HA_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  return {
+    configPath: configPath!,
+    port: port ?? 8080,
+    host: env.HOST?.trim() || '0.0.0.0',
+    apiKeys,
+    logLevel,
+    ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+  };
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (/^\d+$/.test(text) && value >= min && value <= max) return value;
+  problems.push(`${name} "${env[name]}" is not a whole number from ${min} to ${max}`);
+  return undefined;
+}

@@ -1,0 +1,3 @@
+export type { GatewayResponse, RequestLog } from '@bedrock-ha/http';
+export { type BedrockHARouter, type BedrockHARouterOptions, bedrockHARouter } from './bedrock-ha-router.js';
+export { writeGatewayResponse } from './write-gateway-response.js';
