@@ -1,0 +1,11 @@
+// The deployed function's entry. Everything here runs once per execution environment, at init:
+// the engine (SDK clients, breakers) is shared by both handlers and every invocation.
+import { createHandler, createLambdaEngine, createStreamingHandler } from '@bedrock-ha/lambda';
+
+const engine = createLambdaEngine();
+
+/** API Gateway (HTTP API v2, REST v1), Function URLs in BUFFERED mode, and direct invocations. */
+export const handler = createHandler({ engine });
+
+/** Function URLs in RESPONSE_STREAM mode: SSE and event streams go out chunk by chunk. */
+export const streamingHandler = createStreamingHandler({ engine });

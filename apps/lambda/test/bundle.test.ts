@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Simulator, startSimulator } from '@bedrock-ha/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BundleResult, bundleHandler } from '../src/index.js';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const PT_ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/bundletest01';
+const PROMPT = 'what is the largest city in the world? only give the answer with no details';
+const fixtures = fileURLToPath(new URL('../../../packages/lambda/test/fixtures/', import.meta.url));
+
+let sim: Simulator;
+let bundle: BundleResult;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    provisionedThroughputs: [
+      { name: 'pt', region: 'us-east-1', modelId: `${HAIKU}:48k`, id: 'bundletest01' },
+    ],
+  });
+  bundle = await bundleHandler({ outDir: mkdtempSync(join(tmpdir(), 'bedrock-ha-bundle-')) });
+}, 120_000);
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+/** Runs the bundle in a fresh Node process; resolves with what it printed. */
+function runBundle(env: Record<string, string>, events: unknown) {
+  const eventsFile = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-events-')), 'events.json');
+  writeFileSync(eventsFile, JSON.stringify(events));
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('invoke-bundle.mjs', import.meta.url)), bundle.file, eventsFile],
+    { env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+describe('the bundled handler in a fresh Node process', () => {
+  it('initialises from BEDROCK_HA_CONFIG_JSON and serves HTTP, direct and streaming invocations through failover', async () => {
+    sim.faults.add({ match: { model: PT_ARN }, fault: { type: 'error', error: 'ThrottlingException' } });
+    const config = {
+      client: { endpoint: sim.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
+      chains: {
+        'claude-haiku': {
+          endpoints: [
+            { id: 'pt-east', modelId: PT_ARN },
+            { id: 'haiku-west', region: 'us-west-2', modelId: HAIKU },
+          ],
+        },
+      },
+    };
+    const functionUrl = JSON.parse(readFileSync(join(fixtures, 'function-url-event.json'), 'utf8'));
+    const events = {
+      http: functionUrl,
+      direct: JSON.parse(readFileSync(join(fixtures, 'direct-converse-event.json'), 'utf8')),
+      stream: {
+        ...functionUrl,
+        body: JSON.stringify({
+          model: 'claude-haiku',
+          stream: true,
+          messages: [{ role: 'user', content: PROMPT }],
+        }),
+      },
+    };
+
+    const { code, stdout, stderr } = await runBundle(
+      { BEDROCK_HA_CONFIG_JSON: JSON.stringify(config) },
+      events,
+    );
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    const result = JSON.parse(line!.slice('RESULT '.length));
+    expect(result.http.statusCode).toBe(200);
+    expect(result.http.headers['x-bedrock-ha-endpoint']).toBe('haiku-west');
+    expect(JSON.parse(result.http.body).choices[0].message.content).toContain('Tokyo');
+    expect(result.direct.servedBy.endpointId).toBe('haiku-west');
+    expect(JSON.parse(result.streamWrites[0]).statusCode).toBe(200);
+    expect(result.streamWrites.at(-1)).toBe('data: [DONE]\n\n');
+    // The access log: one JSON line per request on stdout, no prompt text.
+    const logs = stdout
+      .split('\n')
+      .filter((text) => text.startsWith('{'))
+      .map((text) => JSON.parse(text));
+    expect(logs.map((entry) => [entry.route, entry.status, entry.endpoint])).toEqual([
+      ['POST /v1/chat/completions', 200, 'haiku-west'],
+      ['invoke converse', 200, 'haiku-west'],
+      ['POST /v1/chat/completions', 200, 'haiku-west'],
+    ]);
+    expect(logs[0].cold_start).toBe(true);
+    expect(logs[1].cold_start).toBe(false);
+    expect(stdout).not.toContain('largest city');
+
+    // Measured, not asserted: the machine is shared and noisy.
+    console.log(
+      `bundle ${(bundle.bytes / 1024).toFixed(1)} KiB (${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped); ` +
+        `cold init (import + engine) ${result.initMs.toFixed(0)} ms; first invocation ${result.firstInvokeMs.toFixed(0)} ms`,
+    );
+  }, 60_000);
+
+  it('fails its init with the configuration problem when no configuration is set', async () => {
+    const { code, stderr } = await runBundle({}, { http: {}, direct: {}, stream: {} });
+
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('ConfigError');
+    expect(stderr).toMatch(/set BEDROCK_HA_CONFIG to a config file path/);
+  }, 60_000);
+});

@@ -1,0 +1,23 @@
+import { eventBody, type HttpEventProcessor, hasKeys, lowerCaseHeaders } from './http-event.js';
+import type { HttpEventV1 } from './lambda-types.js';
+
+/** Payload format 1.0: API Gateway REST APIs with a Lambda proxy integration. */
+export const apiGatewayV1Processor: HttpEventProcessor<HttpEventV1> = {
+  name: 'payload 1.0 (REST API)',
+  matches(event): event is HttpEventV1 {
+    return hasKeys(event, 'httpMethod', 'path') && typeof event.httpMethod === 'string';
+  },
+  toRequest(event) {
+    // multiValueHeaders carries every value of a repeated header; headers only the last one.
+    const joined: Record<string, string> = {};
+    for (const [name, values] of Object.entries(event.multiValueHeaders ?? {}))
+      if (values?.length) joined[name] = values.join(', ');
+    const headers = lowerCaseHeaders(Object.keys(joined).length ? joined : event.headers);
+    return {
+      method: event.httpMethod.toUpperCase(),
+      path: event.path,
+      headers,
+      body: eventBody(event.body, event.isBase64Encoded),
+    };
+  },
+};

@@ -1,0 +1,105 @@
+import type { BedrockHA, Served } from '@bedrock-ha/core';
+import { type CollectedConverse, collectConverseStream } from './converse-stream-collector.js';
+import { hasKeys } from './http-event.js';
+import { InvalidEventError } from './invalid-event-error.js';
+import type { InvocationBudget } from './invocation-budget.js';
+import type { DirectInvokeEvent } from './lambda-types.js';
+import { type LambdaLogger, logEntry } from './request-log.js';
+
+/** What a direct invocation returns: Converse's output, and who served it after which attempts. */
+export type DirectInvokeResult = CollectedConverse & Served;
+
+const OPERATIONS = ['converse', 'converseStream'] as const;
+
+/** True for an event that looks meant for the direct-invoke handler (it names a chain or an input). */
+export function isDirectInvokeEvent(event: unknown): boolean {
+  return (
+    hasKeys(event) &&
+    !('requestContext' in event) &&
+    ('chain' in event || 'input' in event || 'operation' in event)
+  );
+}
+
+/**
+ * Checks a direct-invoke event, naming what is wrong and how to fix it.
+ * @throws InvalidEventError
+ */
+export function parseDirectInvokeEvent(event: unknown): DirectInvokeEvent {
+  const example = 'invoke with { "chain": "<chain name>", "input": { "messages": [...] } }';
+  if (!hasKeys(event)) throw new InvalidEventError(`The event must be a JSON object; ${example}`);
+  const { operation = 'converse', chain, input } = event;
+  if (typeof chain !== 'string' || chain === '')
+    throw new InvalidEventError(`"chain" is ${chain === undefined ? 'missing' : 'not a name'}; ${example}`);
+  if (!OPERATIONS.includes(operation as DirectInvokeEvent['operation'] & string))
+    throw new InvalidEventError(
+      `"operation" is ${JSON.stringify(operation)}; use "converse" (the default) or "converseStream"`,
+    );
+  if (!hasKeys(input) || Array.isArray(input))
+    throw new InvalidEventError(
+      `"input" is ${input === undefined ? 'missing' : 'not an object'}; ${example}`,
+    );
+  if ('modelId' in input)
+    throw new InvalidEventError('"input.modelId" is not allowed: the chain picks the model; remove it');
+  return { operation: operation as DirectInvokeEvent['operation'], chain, input };
+}
+
+/**
+ * Runs a direct invocation through the engine within the invocation's budget. Engine errors
+ * (`UnknownChainError`, `AllEndpointsFailedError`, `DeadlineExceededError`, the SDK's
+ * `ValidationException`...) are thrown as they are, so callers can match them by name.
+ */
+export async function invokeDirect(
+  ha: BedrockHA,
+  event: DirectInvokeEvent,
+  budget: InvocationBudget,
+  logger: LambdaLogger | undefined,
+): Promise<DirectInvokeResult> {
+  const started = performance.now();
+  const options = { signal: budget.signal, deadlineMs: budget.deadlineMs };
+  const route = `invoke ${event.operation ?? 'converse'}`;
+  try {
+    let result: DirectInvokeResult;
+    if (event.operation === 'converseStream') {
+      const streamed = await ha.converseStream(event.chain, event.input, options);
+      const collected = await collectConverseStream(streamed.stream);
+      // Read after the stream ends: a resumed stream reports the endpoint that finished it.
+      result = { ...collected, servedBy: streamed.servedBy, attempts: streamed.attempts };
+    } else {
+      const { output, stopReason, usage, metrics, servedBy, attempts } = await ha.converse(
+        event.chain,
+        event.input,
+        options,
+      );
+      result = { output, stopReason, usage, metrics, servedBy, attempts } as DirectInvokeResult;
+    }
+    logger?.(
+      logEntry({
+        message: 'request',
+        route,
+        chain: event.chain,
+        status: 200,
+        endpoint: result.servedBy.endpointId,
+        region: result.servedBy.region,
+        attempts: result.attempts.length,
+        durationMs: Math.round(performance.now() - started),
+      }),
+    );
+    return result;
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    const attempts = (error as { attempts?: readonly unknown[] }).attempts;
+    logger?.(
+      logEntry({
+        message: 'request',
+        route,
+        chain: event.chain,
+        status: 500,
+        attempts: attempts?.length,
+        durationMs: Math.round(performance.now() - started),
+        // The engine's messages name chains, endpoints and error names, never prompt text.
+        error: { name, message },
+      }),
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import {
+  type BedrockHA,
+  type BedrockHAConfig,
+  type BedrockHAOptions,
+  ConfigError,
+  type ConfigFormat,
+  createBedrockHA,
+  parseConfigText,
+} from '@bedrock-ha/core';
+
+/** Where a handler gets its engine. Without any of these, the environment is read. */
+export interface EngineSource {
+  /** An engine to share between handlers of one function (it is not destroyed by them). */
+  readonly engine?: BedrockHA;
+  /** The configuration itself. */
+  readonly config?: BedrockHAConfig;
+  /** A `.json`, `.yaml` or `.yml` configuration file, e.g. one bundled next to the handler. */
+  readonly configPath?: string;
+  /** Options for `createBedrockHA` (client factory, telemetry providers...). */
+  readonly engineOptions?: BedrockHAOptions;
+  /** Variables for `BEDROCK_HA_CONFIG*` and `${NAME}` references. Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const FORMATS: Readonly<Record<string, ConfigFormat>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
+
+/**
+ * Creates the engine once per execution environment: call it at module scope, outside the handler,
+ * so SDK clients, connections and circuit breakers live across invocations.
+ *
+ * The configuration comes from, in order: `engine`, `config`, `configPath`, the
+ * `BEDROCK_HA_CONFIG_JSON` variable (the configuration as JSON), the `BEDROCK_HA_CONFIG` variable
+ * (a file path). It is read synchronously so that a bad configuration fails the function's init
+ * with every problem listed, before any request.
+ * @throws ConfigError when no configuration is given or it is invalid.
+ */
+export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
+  if (source.engine) return source.engine;
+  return createBedrockHA(lambdaConfig(source), source.engineOptions);
+}
+
+/** The configuration `createLambdaEngine` would use (see there for the order). */
+export function lambdaConfig(source: EngineSource = {}): BedrockHAConfig {
+  const env = source.env ?? process.env;
+  if (source.config) return source.config;
+  if (source.configPath) return readConfigFile(source.configPath, env);
+  const inline = env.BEDROCK_HA_CONFIG_JSON;
+  if (inline) return parseConfigText(inline, 'json', { env, source: 'BEDROCK_HA_CONFIG_JSON' });
+  const path = env.BEDROCK_HA_CONFIG;
+  if (path) return readConfigFile(path, env);
+  throw new ConfigError([
+    {
+      path: '',
+      message: 'no configuration was given to the Lambda handler',
+      fix: 'set BEDROCK_HA_CONFIG to a config file path (e.g. a bundled bedrock-ha.json), or BEDROCK_HA_CONFIG_JSON to the configuration as JSON',
+    },
+  ]);
+}
+
+function readConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): BedrockHAConfig {
+  const format = FORMATS[extname(path).toLowerCase()];
+  if (format === undefined)
+    throw new ConfigError(
+      [{ path: '', message: `cannot tell the format of ${path}`, fix: 'name the file .json, .yaml or .yml' }],
+      path,
+    );
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      [
+        {
+          path: '',
+          message: `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(code)}`,
+          fix: 'bundle the file with the function and point BEDROCK_HA_CONFIG at it (relative paths start from the task root)',
+        },
+      ],
+      path,
+    );
+  }
+  return parseConfigText(text, format, { env, source: path });
+}

@@ -1,0 +1,75 @@
+import type { BedrockHA } from '@bedrock-ha/core';
+import { createGateway, type Gateway, type GatewayResponse } from '@bedrock-ha/http';
+import { apiGatewayV1Processor } from './api-gateway-v1-processor.js';
+import { apiGatewayV2Processor } from './api-gateway-v2-processor.js';
+import type { HttpEventProcessor, HttpRequestParts } from './http-event.js';
+import { InvalidEventError } from './invalid-event-error.js';
+import type { InvocationBudget } from './invocation-budget.js';
+import type { EngineSource } from './lambda-engine.js';
+import { jsonLineLogger, type LambdaLogger, requestLogEntry } from './request-log.js';
+
+/** Options shared by the HTTP handlers. */
+export interface HttpHandlerOptions extends EngineSource {
+  /**
+   * API keys accepted as `Authorization: Bearer <key>` or `x-api-key`. Default: the comma-separated
+   * `BEDROCK_HA_API_KEYS` variable; none means no key check (a Function URL with AWS_IAM auth, or
+   * an HTTP API with its own authorizer, already authenticates callers).
+   */
+  readonly apiKeys?: readonly string[];
+  /** The largest request body accepted, in bytes (default: the gateway's, 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Time kept back from the invocation's remaining time (default 1000 ms). */
+  readonly safetyMarginMs?: number;
+  /** Where the one-line-per-request logs go (default: JSON lines on stdout); `false` for none. */
+  readonly logger?: LambdaLogger | false;
+}
+
+/** An HTTP event as request data, by the processor for its shape; `undefined` for other events. */
+export function httpRequestParts(event: unknown): HttpRequestParts | undefined {
+  return translate(apiGatewayV2Processor, event) ?? translate(apiGatewayV1Processor, event);
+}
+
+function translate<E>(processor: HttpEventProcessor<E>, event: unknown): HttpRequestParts | undefined {
+  return processor.matches(event) ? processor.toRequest(event) : undefined;
+}
+
+/** The message for an event no handler serves. */
+export function unknownEventError(event: unknown, accepts: string): InvalidEventError {
+  const keys = typeof event === 'object' && event !== null ? Object.keys(event).slice(0, 8) : [];
+  return new InvalidEventError(
+    `The event is not ${accepts} (got ${
+      keys.length ? `an object with keys ${keys.join(', ')}` : typeof event
+    }); send it through a Function URL or API Gateway proxy integration, or invoke with { "chain": "<chain name>", "input": { "messages": [...] } }`,
+  );
+}
+
+/** A gateway over the engine whose access log goes to the Lambda logger. */
+export function lambdaGateway(ha: BedrockHA, options: HttpHandlerOptions): Gateway {
+  const logger = selectLogger(options);
+  const envKeys = (options.env ?? process.env).BEDROCK_HA_API_KEYS;
+  const apiKeys =
+    options.apiKeys ??
+    envKeys
+      ?.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+  return createGateway(ha, {
+    apiKeys,
+    maxBodyBytes: options.maxBodyBytes,
+    onRequestLog: logger && ((record) => logger(requestLogEntry(record))),
+  });
+}
+
+/** Answers one translated HTTP request within the invocation's budget. */
+export function serveHttp(
+  gateway: Gateway,
+  parts: HttpRequestParts,
+  budget: InvocationBudget,
+): Promise<GatewayResponse> {
+  return gateway.handle({ ...parts, signal: budget.signal, deadlineMs: budget.deadlineMs });
+}
+
+/** The logger an options object selects. */
+export function selectLogger(options: HttpHandlerOptions): LambdaLogger | undefined {
+  return options.logger === false ? undefined : (options.logger ?? jsonLineLogger);
+}

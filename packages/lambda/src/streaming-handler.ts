@@ -1,0 +1,70 @@
+import type { BedrockHA } from '@bedrock-ha/core';
+import { DEFAULT_SAFETY_MARGIN_MS, invocationBudget } from './invocation-budget.js';
+import { createLambdaEngine } from './lambda-engine.js';
+import {
+  type HttpHandlerOptions,
+  httpRequestParts,
+  lambdaGateway,
+  serveHttp,
+  unknownEventError,
+} from './lambda-gateway.js';
+import {
+  type AwsLambdaRuntime,
+  findLambdaRuntime,
+  type ResponseStream,
+  type StreamingHandlerFunction,
+} from './lambda-runtime.js';
+import type { LambdaContext } from './lambda-types.js';
+import { runInvocation } from './request-log.js';
+import { writeStreamingResponse } from './stream-response.js';
+
+/** Options of {@link createStreamingHandler}. */
+export interface StreamingHandlerOptions extends HttpHandlerOptions {
+  /** The runtime's `awslambda` global (default: found on `globalThis`); pass one to run elsewhere. */
+  readonly runtime?: AwsLambdaRuntime;
+}
+
+/** A response-streaming handler, already wrapped by `awslambda.streamifyResponse`. */
+export interface StreamingHandler extends StreamingHandlerFunction {
+  /** The engine this handler serves. */
+  readonly engine: BedrockHA;
+}
+
+/**
+ * Creates a handler for a Function URL in RESPONSE_STREAM mode: server-sent events
+ * (`/v1/chat/completions` with `stream: true`) and Bedrock event streams (`converse-stream`,
+ * `invoke-with-response-stream`) reach the client chunk by chunk as Bedrock produces them, with
+ * backpressure. Other answers are sent whole. Export it as the function's handler; create it at
+ * module scope, so the engine lives across invocations.
+ *
+ * Outside the Lambda runtime (no `awslambda` global and no `runtime` option), the handler throws
+ * when invoked, saying so; importing it stays safe.
+ * @throws ConfigError at creation when the configuration is missing or invalid.
+ */
+export function createStreamingHandler(options: StreamingHandlerOptions = {}): StreamingHandler {
+  const engine = createLambdaEngine(options);
+  const gateway = lambdaGateway(engine, options);
+  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const runtime = options.runtime ?? findLambdaRuntime();
+  if (!runtime) {
+    const missing = async () => {
+      throw new Error(
+        'The streaming handler needs the `awslambda` global of the AWS Lambda Node.js runtime, which is missing here; run it in Lambda, pass createStreamingHandler({ runtime }), or use createHandler for buffered responses',
+      );
+    };
+    return Object.assign(missing, { engine });
+  }
+  const handle = (event: unknown, responseStream: ResponseStream, context: LambdaContext) =>
+    runInvocation(context, async () => {
+      const parts = httpRequestParts(event);
+      if (!parts) throw unknownEventError(event, 'a Function URL or HTTP API event');
+      const budget = invocationBudget(context, margin);
+      try {
+        const response = await serveHttp(gateway, parts, budget);
+        await writeStreamingResponse(runtime, responseStream, response);
+      } finally {
+        budget.dispose();
+      }
+    });
+  return Object.assign(runtime.streamifyResponse(handle), { engine });
+}
