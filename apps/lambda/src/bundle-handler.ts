@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { inlinePackageJsonPlugin } from './inline-package-json-plugin.js';
 
 /** Options of {@link bundleHandler}. */
 export interface BundleOptions {
@@ -47,7 +46,6 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleResul
     treeShaking: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [inlinePackageJsonPlugin()],
     // Some bundled CommonJS code calls require() for Node built-ins, which an ES module lacks.
     banner: {
       js: "import { createRequire as __bedrockHaCreateRequire } from 'node:module'; const require = __bedrockHaCreateRequire(import.meta.url);",
