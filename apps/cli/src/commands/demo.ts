@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.js';
+import type { DemoOptions } from '../demo/demo-run.js';
+import { globalOptions } from '../global-options.js';
+import { integerOption } from '../integer-option.js';
+import { Output } from '../output.js';
+
+/** `bedrock-ha demo`: the AWS sample's walkthrough through the engine, against an embedded simulator. */
+export function registerDemo(program: Command, context: CommandContext): void {
+  program
+    .command('demo')
+    .description(
+      "run the AWS sample's walkthrough through bedrock-ha against an embedded simulator: the PT runs out of capacity, requests fail over to us-west-2, then return to the PT (no AWS account needed)",
+    )
+    .option('--requests <n>', 'how many requests to send', integerOption(1, 100_000), 20)
+    .option('--concurrency <n>', 'requests in flight at once', integerOption(1, 256), 1)
+    .option(
+      '--interval <ms>',
+      "least time between the starts of one worker's requests",
+      integerOption(0),
+      100,
+    )
+    .option('--scenario <file>', 'simulator scenario (default: the seed walkthrough)')
+    .action(async (options: DemoOptions, command: Command) => {
+      const output = new Output(globalOptions(command));
+      // Loaded on use: the engine and the simulator are not needed for --help or a usage mistake.
+      const { runDemo } = await import('../demo/demo-run.js');
+      const code = await runDemo(options, output, context.signal);
+      context.setExitCode(code);
+    });
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.js';
+import { resolveEngineConfig } from '../engine-config.js';
+import { CliError, ExitCode } from '../exit-code.js';
+import { globalOptions } from '../global-options.js';
+import { integerOption } from '../integer-option.js';
+import { Output } from '../output.js';
+import type { SeedFlags } from '../seed-chain.js';
+import { waitForAbort } from '../wait-for-abort.js';
+
+interface ServeOptions extends SeedFlags {
+  readonly port: number;
+  readonly host?: string;
+  readonly apiKey?: string[];
+  readonly logLevel: string;
+}
+
+/** `bedrock-ha serve`: the OpenAI-compatible and Bedrock-native gateway, until SIGINT or SIGTERM. */
+export function registerServe(program: Command, context: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the HTTP gateway (OpenAI-compatible and Bedrock-native routes) over a chain config')
+    .option('--port <n>', 'TCP port (0 picks a free one)', integerOption(0, 65_535), 8080)
+    .option('--host <host>', 'interface to listen on (default: every interface)')
+    .option(
+      '--api-key <key...>',
+      'accepted API keys (default: BEDROCK_HA_API_KEYS, comma-separated; none: no auth)',
+    )
+    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
+    .option('--provisioned-arn <arn>', "serve the AWS sample's setup instead of a --config file")
+    .option('--fallback-region <region>', 'region of the on-demand fallback (default: us-west-2)')
+    .option('--fallback-model <id>', 'on-demand fallback model (default: Claude 3 Haiku)')
+    .action(async (options: ServeOptions, command: Command) => {
+      const globals = globalOptions(command);
+      const output = new Output(globals);
+      const { config } = await resolveEngineConfig(globals, options);
+      const apiKeys =
+        options.apiKey ??
+        (process.env.BEDROCK_HA_API_KEYS ?? '')
+          .split(',')
+          .map((key) => key.trim())
+          .filter((key) => key !== '');
+      // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
+      // every other command can do without.
+      const { startServer } = await import('@bedrock-ha/server');
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({
+          config,
+          port: options.port,
+          ...(options.host ? { host: options.host } : {}),
+          apiKeys,
+          logLevel: options.logLevel,
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new CliError(
+            `port ${options.port} is in use`,
+            ExitCode.failed,
+            'choose another with --port (0 picks a free one)',
+          );
+        }
+        // An invalid option such as --log-level; the server names it.
+        if (error instanceof RangeError) throw new CliError(error.message, ExitCode.usage);
+        throw error;
+      }
+      // On stderr: stdout carries the gateway's JSON log lines.
+      output.note(
+        `bedrock-ha gateway listening on ${server.url} (chains: ${Object.keys(config.chains).join(', ')})`,
+      );
+      await waitForAbort(context.signal);
+      output.note('shutting down: letting requests in flight finish');
+      await server.close();
+    });
+}

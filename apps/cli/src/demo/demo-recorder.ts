@@ -1,0 +1,144 @@
+import type { BedrockHA, BreakerState, EndpointRef, FailureReason } from '@bedrock-ha/core';
+import { percentile } from './percentile.js';
+
+/** One demo request's outcome. */
+export interface DemoRequest {
+  readonly index: number;
+  /** Undefined when every endpoint failed. */
+  readonly servedBy: EndpointRef | undefined;
+  readonly text: string;
+  readonly latencyMs: number;
+  /** Calls made or skipped for this request. */
+  readonly attempts: number;
+  readonly error?: string;
+}
+
+/** Something the engine decided, stamped with the time since the demo started. */
+export type DemoEvent =
+  | {
+      readonly type: 'failover';
+      readonly atMs: number;
+      readonly from: EndpointRef;
+      readonly to: EndpointRef | undefined;
+      readonly reason: FailureReason;
+    }
+  | {
+      readonly type: 'breaker';
+      readonly atMs: number;
+      readonly endpoint: EndpointRef;
+      readonly from: BreakerState;
+      readonly to: BreakerState;
+    };
+
+/** The numbers the summary table shows; every count is derived from the recorded requests and events. */
+export interface DemoSummary {
+  readonly requests: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly durationMs: number;
+  readonly latency: { readonly p50Ms: number | undefined; readonly p99Ms: number | undefined };
+  readonly endpoints: readonly {
+    readonly endpointId: string;
+    readonly region: string;
+    readonly kind: string;
+    readonly served: number;
+    readonly p50Ms: number | undefined;
+    readonly p99Ms: number | undefined;
+  }[];
+  readonly failovers: { readonly total: number; readonly byReason: Record<string, number> };
+  readonly breakerTransitions: number;
+  /** The first request the primary served after its breaker had opened. */
+  readonly returnedToPrimary: { readonly index: number; readonly atMs: number } | undefined;
+}
+
+/** Subscribes to the engine's events and collects what the demo prints and sums up. */
+export class DemoRecorder {
+  readonly requests: DemoRequest[] = [];
+  readonly events: DemoEvent[] = [];
+  private readonly started = performance.now();
+  private readonly breakerStates = new Map<string, BreakerState>();
+  private readonly disposables: { dispose(): void }[];
+  private primaryOpened = false;
+  private returned: { index: number; atMs: number } | undefined;
+
+  constructor(
+    ha: BedrockHA,
+    private readonly endpoints: readonly EndpointRef[],
+    onEvent: (event: DemoEvent) => void,
+  ) {
+    this.disposables = [
+      ha.onFailover(({ from, to, reason }) => {
+        const event: DemoEvent = { type: 'failover', atMs: this.elapsed(), from, to, reason };
+        this.events.push(event);
+        onEvent(event);
+      }),
+      ha.onBreakerStateChange(({ endpoint, state }) => {
+        const from = this.breakerStates.get(endpoint.endpointId) ?? 'closed';
+        this.breakerStates.set(endpoint.endpointId, state);
+        if (endpoint.endpointId === this.primaryId && state === 'open') this.primaryOpened = true;
+        const event: DemoEvent = { type: 'breaker', atMs: this.elapsed(), endpoint, from, to: state };
+        this.events.push(event);
+        onEvent(event);
+      }),
+    ];
+  }
+
+  private get primaryId(): string | undefined {
+    return this.endpoints[0]?.endpointId;
+  }
+
+  /** Milliseconds since the demo started. */
+  elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  /** Records a finished request. */
+  record(request: DemoRequest): void {
+    this.requests.push(request);
+    const primary = request.servedBy?.endpointId === this.primaryId;
+    if (primary && this.primaryOpened && this.returned === undefined) {
+      this.returned = { index: request.index, atMs: this.elapsed() };
+    }
+  }
+
+  /** Stops listening to the engine. */
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  /** The summary of everything recorded so far. */
+  summary(): DemoSummary {
+    const served = this.requests.filter((request) => request.servedBy !== undefined);
+    const latencies = served.map((request) => request.latencyMs);
+    const byReason: Record<string, number> = {};
+    let failovers = 0;
+    for (const event of this.events) {
+      if (event.type !== 'failover') continue;
+      failovers += 1;
+      byReason[event.reason] = (byReason[event.reason] ?? 0) + 1;
+    }
+    return {
+      requests: this.requests.length,
+      succeeded: served.length,
+      failed: this.requests.length - served.length,
+      durationMs: this.elapsed(),
+      latency: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) },
+      endpoints: this.endpoints.map((endpoint) => {
+        const mine = served
+          .filter((request) => request.servedBy?.endpointId === endpoint.endpointId)
+          .map((request) => request.latencyMs);
+        return {
+          endpointId: endpoint.endpointId,
+          region: endpoint.region,
+          kind: endpoint.kind,
+          served: mine.length,
+          p50Ms: percentile(mine, 50),
+          p99Ms: percentile(mine, 99),
+        };
+      }),
+      failovers: { total: failovers, byReason },
+      breakerTransitions: this.events.filter((event) => event.type === 'breaker').length,
+      returnedToPrimary: this.returned,
+    };
+  }
+}

@@ -1,0 +1,132 @@
+import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BedrockHA, BedrockHAError, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
+import { loadScenario, type Simulator, startSimulator } from '@bedrock-ha/simulator';
+import pc from 'picocolors';
+import { CliError, ExitCode } from '../exit-code.js';
+import type { Output } from '../output.js';
+import { DemoRecorder } from './demo-recorder.js';
+import { eventLine, requestLine, summaryText } from './demo-report.js';
+import { DEMO_CHAIN, DEMO_PROMPT, demoConfig, seedScenarioPath } from './demo-setup.js';
+
+/** The demo's options, as `bedrock-ha demo` parses them. */
+export interface DemoOptions {
+  readonly requests: number;
+  readonly concurrency: number;
+  readonly interval: number;
+  readonly scenario?: string;
+}
+
+/**
+ * Starts the embedded simulator, runs the walkthrough through the engine, prints it and its
+ * summary, and closes everything; resolves with the exit code (1 when a request failed).
+ */
+export async function runDemo(options: DemoOptions, output: Output, signal: AbortSignal): Promise<ExitCode> {
+  const scenarioPath = options.scenario ?? seedScenarioPath();
+  let scenario: Awaited<ReturnType<typeof loadScenario>>;
+  try {
+    scenario = await loadScenario(scenarioPath);
+  } catch (error) {
+    throw new CliError(
+      (error as Error).message,
+      ExitCode.usage,
+      'fix the scenario file, or leave --scenario out',
+    );
+  }
+  // Any free port: the demo must not collide with a simulator the user already runs.
+  const simulator = await startSimulator({ ...scenario, port: 0 });
+  const ha = createBedrockHA(demoConfig(simulator), { telemetry: false });
+  try {
+    return await walkthrough(ha, simulator, options, scenarioPath, output, signal);
+  } finally {
+    ha.destroy();
+    await simulator.close();
+  }
+}
+
+async function walkthrough(
+  ha: BedrockHA,
+  simulator: Simulator,
+  options: DemoOptions,
+  scenarioPath: string,
+  output: Output,
+  signal: AbortSignal,
+): Promise<ExitCode> {
+  const endpoints: EndpointRef[] = ha
+    .health()
+    .map(({ endpointId, region, kind, modelId }) => ({ endpointId, region, kind, modelId }));
+  const recorder = new DemoRecorder(ha, endpoints, (event) => {
+    const line = eventLine(event, output.verbose);
+    if (line !== undefined) output.line(line);
+  });
+  output.line(pc.bold("bedrock-ha demo: the AWS sample's walkthrough, through the bedrock-ha engine"));
+  output.line(`Simulator: ${simulator.url} (scenario: ${basename(scenarioPath)})`);
+  output.line(
+    `Chain: ${endpoints.map((endpoint) => `${endpoint.endpointId} (${endpoint.kind}, ${endpoint.region})`).join(' -> ')}`,
+  );
+  output.line(`Using Regions: ${endpoints.map((endpoint) => endpoint.region).join(' and ')}`);
+  output.line(`Using prompt: ${DEMO_PROMPT}`);
+  output.line();
+
+  const messages = [{ role: 'user' as const, content: [{ text: DEMO_PROMPT }] }];
+  let next = 0;
+  const worker = async () => {
+    while (next < options.requests && !signal.aborted) {
+      const index = next++;
+      const started = performance.now();
+      try {
+        const result = await ha.converse(DEMO_CHAIN, { messages }, { signal });
+        const text = result.output?.message?.content?.[0]?.text ?? '';
+        recorder.record({
+          index,
+          servedBy: result.servedBy,
+          text,
+          latencyMs: performance.now() - started,
+          attempts: result.attempts.length,
+        });
+      } catch (error) {
+        if (signal.aborted) break;
+        recorder.record({
+          index,
+          servedBy: undefined,
+          text: '',
+          latencyMs: performance.now() - started,
+          attempts: BedrockHAError.isInstance(error) ? error.attempts.length : 0,
+          error: (error as Error).message,
+        });
+      }
+      const request = recorder.requests.at(-1);
+      if (request) output.line(requestLine(request));
+      const wait = options.interval - (performance.now() - started);
+      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  recorder.dispose();
+  const summary = recorder.summary();
+
+  if (output.json) {
+    output.result({
+      simulator: { url: simulator.url, scenario: scenarioPath },
+      chain: endpoints,
+      prompt: DEMO_PROMPT,
+      requests: recorder.requests.map((request) => ({
+        ...request,
+        servedBy: request.servedBy?.endpointId,
+        latencyMs: Math.round(request.latencyMs),
+      })),
+      events: recorder.events.map((event) =>
+        event.type === 'failover'
+          ? { ...event, from: event.from.endpointId, to: event.to?.endpointId }
+          : { ...event, endpoint: event.endpoint.endpointId },
+      ),
+      summary,
+      simulatorCounters: simulator.counters(),
+    });
+  } else {
+    output.line();
+    output.line(summaryText(summary, options.concurrency));
+  }
+  if (signal.aborted) return ExitCode.failed;
+  return summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+}

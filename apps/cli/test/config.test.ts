@@ -1,0 +1,78 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configJsonSchema, loadConfig } from '@bedrock-ha/core';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, emptyHome, runCli } from './cli-process.js';
+
+describe('bedrock-ha config', () => {
+  it("init writes a commented starter config with the sample's two endpoints, which validates", async () => {
+    const home = await emptyHome();
+    const env = cleanEnv(home);
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/mypt00000001';
+    const init = await runCli(['config', 'init', '--provisioned-arn', arn], { env, cwd: home });
+    expect(init.code).toBe(0);
+    const file = join(home, 'bedrock-ha.yaml');
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/^# /);
+    const config = await loadConfig(file);
+    expect(config.chains['claude-haiku']?.endpoints).toEqual([
+      { id: 'pt-east', modelId: arn },
+      { id: 'haiku-west', region: 'us-west-2', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' },
+    ]);
+    const valid = await runCli(['config', 'validate'], { env, cwd: home });
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toBe('ok bedrock-ha.yaml: 1 chain (claude-haiku), 2 endpoints\n');
+  });
+
+  it('init refuses to overwrite without --force (exit 2), and overwrites with it', async () => {
+    const home = await emptyHome();
+    const file = join(home, 'mine.yaml');
+    await writeFile(file, 'keep me\n');
+    const refused = await runCli(['config', 'init', file], { env: cleanEnv(home) });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/mine\.yaml already exists/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(await readFile(file, 'utf8')).toBe('keep me\n');
+    const forced = await runCli(['config', 'init', file, '--force'], { env: cleanEnv(home) });
+    expect(forced.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toMatch(/BEDROCK_HA_PT_ARN/);
+  });
+
+  it('validate lists every problem with its path and fix, and exits 2', async () => {
+    const home = await emptyHome();
+    const file = join(home, 'bad.yaml');
+    await writeFile(
+      file,
+      'chains:\n  main:\n    endpoints:\n      - { modelId: x, region: mars, colour: red }\n',
+    );
+    const text = await runCli(['config', 'validate', file], { env: cleanEnv(home) });
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/bad\.yaml has 2 problems/);
+    expect(text.stderr).toMatch(/^chains\.main\.endpoints\.0\.region\s+an AWS region such as us-east-1/m);
+    expect(text.stderr).toMatch(
+      /^chains\.main\.endpoints\.0\s+unknown key "colour"\s+known keys: id, kind, region/m,
+    );
+    const json = await runCli(['config', 'validate', file, '--json'], { env: cleanEnv(home) });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'chains.main.endpoints.0.region' })]),
+    });
+  });
+
+  it('validate reports a file that does not exist as a usage error', async () => {
+    const home = await emptyHome();
+    const { code, stderr } = await runCli(['config', 'validate', 'nowhere.yaml'], {
+      env: cleanEnv(home),
+      cwd: home,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read .*nowhere\.yaml: no such file/);
+  });
+
+  it("schema prints core's JSON Schema", async () => {
+    const { code, stdout } = await runCli(['config', 'schema'], { env: cleanEnv(await emptyHome()) });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(configJsonSchema());
+  });
+});

@@ -1,0 +1,146 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Simulator } from '@bedrock-ha/simulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanEnv, emptyHome, runCli, TEST_CREDENTIALS } from './cli-process.js';
+import { closedUrl, PT_ARN, startSeedSimulator } from './seed-simulator.js';
+
+const PROMPT = 'what is the largest city in the world? only give the answer with no details';
+
+describe('bedrock-ha converse', () => {
+  let simulator: Simulator;
+  let home: string;
+  let env: Record<string, string>;
+  let seed: string[];
+
+  beforeAll(async () => {
+    simulator = await startSeedSimulator();
+    home = await emptyHome();
+    env = cleanEnv(home, TEST_CREDENTIALS);
+    seed = ['--endpoint-url', simulator.url, '--provisioned-arn', PT_ARN];
+  });
+  afterAll(async () => {
+    await simulator.close();
+  });
+  beforeEach(() => {
+    simulator.faults.clear();
+  });
+
+  it('answers from the PT with the seed flags, naming who served it on stderr', async () => {
+    const { code, stdout, stderr } = await runCli(['converse', ...seed, PROMPT], { env });
+    expect(code).toBe(0);
+    expect(stdout).toBe('Tokyo\n');
+    expect(stderr).toMatch(/served by provisioned \(provisioned, us-east-1\) after 1 attempt/);
+  });
+
+  it('fails over to Haiku on demand in us-west-2 when the PT throttles, and --json shows the attempts', async () => {
+    simulator.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
+    const { code, stdout } = await runCli(['converse', '--json', ...seed, PROMPT], { env });
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.text).toBe('Tokyo');
+    expect(result.servedBy).toMatchObject({
+      endpointId: 'on-demand',
+      region: 'us-west-2',
+      kind: 'on-demand',
+    });
+    expect(result.attempts).toEqual([
+      expect.objectContaining({
+        endpointId: 'provisioned',
+        outcome: 'failure',
+        errorName: 'ThrottlingException',
+      }),
+      expect.objectContaining({ endpointId: 'on-demand', outcome: 'success' }),
+    ]);
+  });
+
+  it('streams the answer with --stream, and reads a piped prompt with --repeat in the seed format', async () => {
+    const streamed = await runCli(['converse', '--stream', ...seed, PROMPT], { env });
+    expect(streamed.code).toBe(0);
+    expect(streamed.stdout).toBe('Tokyo\n');
+    const repeated = await runCli(['converse', '--repeat', '3', ...seed], { env, input: `${PROMPT}\n` });
+    expect(repeated.code).toBe(0);
+    expect(repeated.stdout).toBe(
+      [0, 1, 2].map((index) => `${index}: From provisioned throughput in us-east-1: Tokyo\n`).join(''),
+    );
+  });
+
+  it('calls the chain named by --chain in a --config file', async () => {
+    const config = join(home, 'chains.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  first:',
+        `    endpoints: [{ id: pt, modelId: "${PT_ARN}" }]`,
+        '  nova:',
+        '    endpoints: [{ id: nova-west, region: us-west-2, modelId: amazon.nova-micro-v1:0 }]',
+      ].join('\n'),
+    );
+    const { code, stderr } = await runCli(
+      ['converse', '--endpoint-url', simulator.url, '--config', config, '--chain', 'nova', PROMPT],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/served by nova-west \(on-demand, us-west-2\)/);
+  });
+
+  it('exits 1 with the attempts table when every endpoint fails', async () => {
+    simulator.faults.add({
+      match: { region: 'us-*' },
+      fault: { type: 'error', error: 'ServiceUnavailableException' },
+    });
+    const { code, stdout, stderr } = await runCli(['converse', ...seed, PROMPT], { env });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/AllEndpointsFailedError/);
+    expect(stderr).toMatch(
+      /^\d\s+provisioned\s+us-east-1\s+failure\s+unavailable\s+ServiceUnavailableException/m,
+    );
+    expect(stderr).toMatch(
+      /^\d\s+on-demand\s+us-west-2\s+failure\s+unavailable\s+ServiceUnavailableException/m,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 1 and says so when the endpoint URL is unreachable', async () => {
+    const url = await closedUrl();
+    const { code, stderr } = await runCli(
+      ['converse', '--endpoint-url', url, '--provisioned-arn', PT_ARN, PROMPT],
+      {
+        env,
+      },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/network/);
+    expect(stderr).toMatch(/hint: check --endpoint-url/);
+  });
+
+  it('exits 1 with a clear message when the credential chain finds nothing', async () => {
+    const { code, stderr } = await runCli(['converse', ...seed, PROMPT], {
+      env: cleanEnv(await emptyHome()),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no AWS credentials found/);
+    expect(stderr).toMatch(/hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile/);
+  });
+
+  it.each([
+    [['converse', PROMPT], /no chain to call/],
+    [['converse', '--provisioned-arn', 'not-an-arn', PROMPT], /is not a Provisioned Throughput ARN/],
+    [
+      ['converse', '--repeat', '0', ...['--provisioned-arn', PT_ARN], PROMPT],
+      /--repeat.*expected a whole number/,
+    ],
+    [['converse', '--temperature', '1', PROMPT], /unknown option '--temperature'/],
+    [['converse', '--provisioned-arn', PT_ARN], /no prompt|the piped prompt is empty/],
+  ])('exits 2 on a usage mistake: %j', async (args, message) => {
+    const { code, stderr } = await runCli(args, { env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

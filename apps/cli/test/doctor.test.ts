@@ -1,0 +1,135 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Simulator } from '@bedrock-ha/simulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanEnv, emptyHome, runCli } from './cli-process.js';
+import { closedUrl, PT_ARN, startSeedSimulator } from './seed-simulator.js';
+
+// A recognisable secret: doctor must never print it.
+const SECRET = 'doctor-must-not-print-this';
+
+describe('bedrock-ha doctor', () => {
+  let simulator: Simulator;
+  let home: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    simulator = await startSeedSimulator({
+      // A PT that stays Creating for the whole test.
+      provisioning: { delayMs: 3_600_000 },
+      provisionedThroughputs: [
+        {
+          name: 'still-creating',
+          region: 'us-east-1',
+          modelId: 'anthropic.claude-3-haiku-20240307-v1:0:48k',
+          id: 'creating0001',
+          status: 'Creating',
+        },
+      ],
+    });
+    home = await emptyHome();
+    env = cleanEnv(home, { AWS_ACCESS_KEY_ID: 'AKIDDOCTOR', AWS_SECRET_ACCESS_KEY: SECRET });
+  });
+  afterAll(async () => {
+    await simulator.close();
+  });
+  beforeEach(() => {
+    simulator.faults.clear();
+  });
+
+  it('passes every check of the seed setup, naming the credential source but not the secret', async () => {
+    const { code, stdout } = await runCli(
+      ['doctor', '--endpoint-url', simulator.url, '--provisioned-arn', PT_ARN],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^ok\s+credentials\s+environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\s+found/m,
+    );
+    expect(stdout).toMatch(
+      /^ok\s+provisioned throughput\s+provisioned \(us-east-1\)\s+ha-test-model: InService/m,
+    );
+    expect(stdout).toMatch(/^ok\s+region reachable\s+on-demand \(us-west-2\)/m);
+    expect(stdout).toMatch(/^ok\s+model\s+on-demand \(us-west-2\)\s+Claude 3 Haiku: ACTIVE/m);
+    expect(stdout).not.toMatch(/probe request/);
+    expect(stdout).not.toContain(SECRET);
+    expect(stdout).not.toContain('AKIDDOCTOR');
+  });
+
+  it('fails a PT that is not InService and model access refused by the probe, with a fix each (exit 1)', async () => {
+    simulator.faults.add({
+      match: { region: 'us-west-2' },
+      fault: { type: 'error', error: 'AccessDeniedException' },
+    });
+    const config = join(home, 'doctor.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        '      - { id: creating-pt, modelId: "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/creating0001" }',
+        '      - { id: haiku-west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(
+      ['doctor', '--json', '--probe', '--endpoint-url', simulator.url, '--config', config],
+      {
+        env,
+      },
+    );
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        check: 'provisioned throughput',
+        target: 'creating-pt (us-east-1)',
+        status: 'fail',
+        detail: 'still-creating: Creating',
+        fix: 'wait for it: bedrock-ha provision wait still-creating',
+      }),
+    );
+    expect(report.checks).toContainEqual(
+      expect.objectContaining({
+        check: 'probe request',
+        target: 'haiku-west (us-west-2)',
+        status: 'fail',
+        detail: expect.stringMatching(/^AccessDeniedException/),
+        fix: expect.stringMatching(/model access/),
+      }),
+    );
+  });
+
+  it('fails "region reachable" when the endpoint URL does not answer', async () => {
+    const { code, stdout } = await runCli(
+      ['doctor', '--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN],
+      { env },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^FAIL\s+region reachable\s+provisioned \(us-east-1\)\s+cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/m,
+    );
+  });
+
+  it('fails the credentials check when the SDK finds none, and skips the endpoints', async () => {
+    const { code, stdout } = await runCli(
+      ['doctor', '--endpoint-url', simulator.url, '--provisioned-arn', PT_ARN],
+      {
+        env: cleanEnv(await emptyHome()),
+      },
+    );
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL\s+credentials\s+.*no AWS credentials found\s+set AWS_ACCESS_KEY_ID/m);
+    expect(stdout).toMatch(/^skip\s+endpoint\s+provisioned \(us-east-1\)\s+no credentials/m);
+  });
+
+  it('exits 2 on an invalid config, naming the path', async () => {
+    const config = join(home, 'invalid.yaml');
+    await writeFile(config, 'chains:\n  main:\n    endpoints:\n      - { modelId: x, region: nowhere }\n');
+    const { code, stdout } = await runCli(['doctor', '--config', config], { env });
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/^FAIL\s+config\s+.*invalid\.yaml/m);
+    expect(stdout).toMatch(/chains\.main\.endpoints\.0\.region/);
+  });
+});
