@@ -3,41 +3,19 @@
 // `maxAttempts: 1`), so the two differ only by the engine. The simulator runs in its own process;
 // the CPU measured is the load generator's, which here is the engine plus the SDK. Scenarios run
 // in alternating rounds, so drift on a shared machine hits every scenario alike.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockHA, defaultClientFactory } from '@bedrock-ha/core';
+import { startSimulatorProcess } from './simulator-process.mjs';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const CHAIN = 'haiku';
 const CONCURRENCY = 32;
 const messages = [{ role: 'user', content: [{ text: 'what is the largest city in the world?' }] }];
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' };
-const UNLIMITED = { requestsPerMinute: 1e12, tokensPerMinute: 1e15, maxConcurrent: 1e6 };
 const THROTTLE_EAST = {
   match: { region: 'us-east-1' },
   fault: { type: 'error', error: 'ThrottlingException' },
 };
-
-async function startServer() {
-  const options = JSON.stringify({ quotas: { onDemand: UNLIMITED } });
-  const script = new URL('./simulator-server.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, options], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = await once(child.stdout, 'data');
-  const { url } = JSON.parse(String(line));
-  // Faults go through the admin API: the simulator lives in another process.
-  const admin = (method, path, body) =>
-    fetch(`${url}/_simulator/${path}`, { method, body: body && JSON.stringify(body) });
-  return {
-    url,
-    addFault: async (rule) => (await (await admin('POST', 'faults', rule)).json()).id,
-    removeFault: (id) => admin('DELETE', `faults/${encodeURIComponent(id)}`),
-    stop: () => {
-      child.kill('SIGTERM');
-      return once(child, 'exit');
-    },
-  };
-}
 
 /** A healthy primary in us-east-1 and its fallback in us-west-2, both on-demand Haiku. */
 function engine(url, { policy, telemetry = false } = {}) {
@@ -196,7 +174,7 @@ export async function coreOverhead({
   memoryRequests = 20_000,
 } = {}) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const server = await startServer();
+  const server = await startSimulatorProcess();
   const targets = new Map(SCENARIOS.map((scenario) => [scenario.key, scenario.make(server.url)]));
   const samples = new Map(SCENARIOS.map((scenario) => [scenario.key, []]));
   const unloaded = new Map(SCENARIOS.map((scenario) => [scenario.key, []]));

@@ -1,90 +1,160 @@
 #!/usr/bin/env node
-// `pnpm bench`: runs every benchmark, prints a table per benchmark and writes bench/results/*.json.
-// Exits non-zero only when a benchmark errors, never on a missed target: these machines are shared
-// and noisy, so targets are read as ratios measured side by side in one run.
+// `pnpm bench`: runs every benchmark, prints a table per benchmark and one of every figure against
+// its target, and writes bench/results/*.json. Exits non-zero only when a benchmark errors, never
+// on a missed target: these machines are shared and noisy, so targets are read as ratios measured
+// side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
+import { failoverCost } from './failover-cost.mjs';
+import { gatewayThroughput } from './gateway-throughput.mjs';
+import { lambdaColdStart } from './lambda-cold-start.mjs';
+import { memoryGrowth } from './memory-growth.mjs';
+import {
+  printCoreOverhead,
+  printSimulatorOverhead,
+  printSimulatorThroughput,
+} from './simulator-and-overhead-tables.mjs';
 import { simulatorOverhead } from './simulator-overhead.mjs';
 import { simulatorThroughput } from './simulator-throughput.mjs';
+import { targetRows } from './targets.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const machine = {
   node: process.version,
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model,
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
 };
+/** The 1-minute load average: other work on a shared machine shows in every figure. */
+const load = () => Number(os.loadavg()[0].toFixed(2));
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
+const write = (name, result, loadAverage) =>
+  writeFileSync(
+    new URL(`${name}.json`, resultsDir),
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine, loadAverage }, ...result }, null, 2)}\n`,
+  );
 
-const results = await simulatorThroughput({ seconds });
-console.log('\nSimulator throughput (zero latency; target >= 5,000 non-streaming req/s on one core)\n');
-console.table(
-  results.map((row) => ({
-    scenario: row.name,
-    concurrency: row.concurrency,
-    'req/s (wall)': row.requestsPerSecond,
-    'req per simulator CPU-s': row.requestsPerSimulatorCpuSecond,
-    errors: row.errors,
-  })),
-);
-writeFileSync(
-  new URL('simulator-throughput.json', resultsDir),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, results }, null, 2)}\n`,
-);
+/** Each benchmark: how to run it, and how to print what it returned (results also go to JSON). */
+const BENCHMARKS = {
+  simulator: {
+    file: 'simulator-throughput',
+    run: async () => ({ seconds, results: await simulatorThroughput({ seconds }) }),
+    print: printSimulatorThroughput,
+  },
+  simulatorOverhead: {
+    file: 'simulator-overhead',
+    run: () => simulatorOverhead(),
+    print: printSimulatorOverhead,
+  },
+  latency: {
+    file: 'core-latency',
+    run: () => coreLatency(),
+    print: (result) => {
+      console.log(
+        '\n1. Core hot path: one request at a time, interleaved request by request, vs the raw SDK\n',
+      );
+      console.table(
+        result.results.map(({ phase, name, samples, p50Ms, p99Ms, p50Ratio, addedUs }) => ({
+          phase,
+          target: name,
+          samples,
+          'p50 ms': p50Ms,
+          'p99 ms': p99Ms,
+          'p50 x raw': p50Ratio,
+          'added µs (median of pairs)': addedUs,
+        })),
+      );
+    },
+  },
+  overhead: {
+    file: 'core-overhead',
+    run: () =>
+      coreOverhead({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 3), memoryRequests: 2_000 }),
+    print: printCoreOverhead,
+  },
+  failover: {
+    file: 'failover-cost',
+    run: () => failoverCost(),
+    print: (result) => {
+      console.log(`\n2. Failover cost: ${result.requests} interleaved rounds, one request at a time\n`);
+      console.table(result.latencies);
+      console.log(
+        `failover adds ${result.failoverAddedMs} ms beyond the primary's error and the fallback's answer; ` +
+          `an open breaker's skip adds ${result.skipAddedMs} ms (skipped attempt p50 ${result.skipAttemptP50Ms} ms)`,
+      );
+    },
+  },
+  memory: {
+    file: 'memory',
+    run: () => memoryGrowth({ requests: Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000) }),
+    print: ({ samples, ...result }) => {
+      console.log('\n3. Memory: heap after forced GCs through a failing-over chain\n');
+      console.table(
+        samples.map(({ requests, heapBytes }) => ({
+          requests,
+          'heap MB': Number((heapBytes / 2 ** 20).toFixed(2)),
+        })),
+      );
+      console.log(result);
+    },
+  },
+  gateway: {
+    file: 'gateway-throughput',
+    run: () => gatewayThroughput({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
+    print: (result) => {
+      console.log(
+        `\n4. Gateway throughput at concurrency ${result.concurrency}, medians of ${result.rounds} alternating rounds\n`,
+      );
+      console.table(
+        result.results.map(({ statuses, ...row }) => ({
+          ...row,
+          throughputRatio: row.throughputRatio ?? '',
+          cpuAdvantage: row.cpuAdvantage ?? '',
+        })),
+      );
+    },
+  },
+  lambda: {
+    file: 'lambda',
+    run: () => lambdaColdStart(),
+    print: (result) => {
+      console.log('\n5. Lambda bundle and cold init (fresh processes)\n');
+      console.table(result);
+    },
+  },
+};
 
-const overhead = await simulatorOverhead();
-console.log(
-  '\nSimulator cost per real-SDK request vs a bare HTTP/2 server (client + server CPU, one process)\n',
-);
-console.table({
-  'bare node:http2, constant answer': overhead.bare,
-  '@bedrock-ha/simulator': overhead.simulator,
-});
-console.log(`simulator adds ${overhead.addedCpuMsPerRequest} ms CPU per request (x${overhead.cpuRatio})`);
-writeFileSync(
-  new URL('simulator-overhead.json', resultsDir),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ...overhead }, null, 2)}\n`,
-);
-
-const core = await coreOverhead({ seconds });
-console.log(
-  `\n@bedrock-ha/core overhead: Converse at concurrency ${core.concurrency}, ${core.rounds} alternating rounds of ${seconds} s, vs a raw SDK client with the same handler\n`,
-);
-console.table(
-  Object.fromEntries(
-    core.results.map((row) => [
-      row.name,
-      {
-        'req/s (wall)': row.requestsPerSecond,
-        'CPU ms/req': row.cpuMsPerRequest,
-        'CPU x raw': row.cpuRatio,
-        'p50 ms': row.p50Ms,
-        'p99 ms': row.p99Ms,
-        'CPU ms/req, alone': row.unloadedCpuMsPerRequest,
-        'CPU x raw, alone': row.unloadedCpuRatio,
-        'p50 ms, alone': row.unloadedP50Ms,
-        'p50 alone, +ms vs raw': row.unloadedP50DeltaMs,
-        'failed attempts/req': row.failedAttemptsPerRequest,
-        errors: row.errors,
-      },
-    ]),
-  ),
-);
-console.log(
-  `memory after ${core.memory[0].requests} requests each (${core.gcForced ? 'heap delta between forced GCs' : 'run with node --expose-gc for the heap delta'})`,
-);
-console.table(Object.fromEntries(core.memory.map(({ name, ...row }) => [name, row])));
-writeFileSync(
-  new URL('core-overhead.json', resultsDir),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ...core }, null, 2)}\n`,
-);
-
-if (
-  results.some((row) => row.errors > 0 || row.requests === 0) ||
-  core.results.some((row) => row.errors > 0 || row.requests === 0)
-) {
-  console.error('a benchmark scenario had errors; see the table above');
-  process.exit(1);
+const outcomes = {};
+let failed = false;
+for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
+  if (only && !only.includes(name)) continue;
+  try {
+    const loadBefore = load();
+    const result = await benchmark.run();
+    benchmark.print(result);
+    write(benchmark.file, result, { before: loadBefore, after: load() });
+    outcomes[name] = result;
+  } catch (error) {
+    failed = true;
+    console.error(`\nbenchmark "${name}" failed:`, error);
+  }
 }
+
+const targets = targetRows(outcomes);
+if (targets.length > 0) {
+  console.log('\nEvery figure against its target (this run)\n');
+  console.table(targets);
+  if (!only) write('targets', { targets }, { after: load() });
+}
+const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
+  (row) => row.errors > 0 || row.requests === 0,
+);
+if (errored || outcomes.memory?.errors > 0 || outcomes.gateway?.results.some((row) => row.errors > 0)) {
+  console.error('a benchmark scenario had errors; see the tables above');
+  failed = true;
+}
+if (failed) process.exit(1);

@@ -1,0 +1,163 @@
+// Benchmark 4: our gateway (apps/server's startServer) against the Portkey AI gateway
+// (`@portkey-ai/gateway`, its Node build) in front of the same simulator, with the same fallback
+// (Claude 3 Haiku on-demand in us-east-1, then us-west-2), both through their OpenAI-compatible
+// `POST /v1/chat/completions`. Portkey's Bedrock provider signs with SigV4 and honours
+// `custom_host`, so both reach the simulator the same way. Each gateway, the simulator and the
+// load generator run in their own processes; rounds alternate the gateways, medians reported.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { median } from './percentiles.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const CONCURRENCY = 64;
+const messages = [{ role: 'user', content: 'what is the largest city in the world?' }];
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const PORTKEY = here('../node_modules/@portkey-ai/gateway/build/start-server.js');
+
+/** CPU seconds a process has used (utime + stime from /proc, in ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  return port;
+}
+
+async function waitUntilUp(url) {
+  for (let tries = 0; tries < 100; tries++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${url} did not come up in 10 s`);
+}
+
+async function startOurs(simulatorUrl) {
+  const child = spawn(process.execPath, [here('./gateway-server.mjs'), simulatorUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  // Its log lines (a warning that no API keys are set) share stdout: take the line with the URL.
+  let url;
+  for await (const line of createInterface({ input: child.stdout })) {
+    url = JSON.parse(line).url;
+    if (url) break;
+  }
+  child.stdout.resume();
+  return {
+    name: '@bedrock-ha/server',
+    child,
+    url: `${url}/v1/chat/completions`,
+    headers: {},
+    body: JSON.stringify({ model: 'haiku', messages, max_tokens: 100 }),
+  };
+}
+
+async function startPortkey(simulatorUrl) {
+  const port = await freePort();
+  // --headless: no console UI. NODE_ENV=production: its deployment mode (no log-viewer routes).
+  const child = spawn(process.execPath, [PORTKEY, `--port=${port}`, '--headless'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  await waitUntilUp(`http://127.0.0.1:${port}/`);
+  const target = (region) => ({
+    provider: 'bedrock',
+    aws_access_key_id: 'AKIDTEST',
+    aws_secret_access_key: 'secret',
+    aws_region: region,
+    custom_host: simulatorUrl,
+  });
+  const config = { strategy: { mode: 'fallback' }, targets: [target('us-east-1'), target('us-west-2')] };
+  return {
+    name: `@portkey-ai/gateway ${JSON.parse(readFileSync(here('../node_modules/@portkey-ai/gateway/package.json'), 'utf8')).version}`,
+    child,
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    headers: { 'x-portkey-config': JSON.stringify(config) },
+    body: JSON.stringify({ model: HAIKU, messages, max_tokens: 100 }),
+  };
+}
+
+async function drive(gateway, seconds) {
+  const options = { ...gateway, child: undefined, concurrency: CONCURRENCY, seconds, warmupSeconds: 1 };
+  const loader = spawn(process.execPath, [here('./load-generator.mjs'), JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  loader.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  const cpuBefore = cpuSeconds(gateway.child.pid);
+  const [code] = await once(loader, 'exit');
+  const cpu = cpuSeconds(gateway.child.pid) - cpuBefore;
+  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
+  const result = JSON.parse(output);
+  // The gateway's CPU over warm-up and window alike; per request, over the requests it answered.
+  return { ...result, gatewayCpuSeconds: cpu };
+}
+
+/** Runs both scenarios in alternating rounds; returns one row per gateway and scenario. */
+export async function gatewayThroughput({ seconds = 4, rounds = 3 } = {}) {
+  const sim = await startSimulatorProcess();
+  const gateways = [await startOurs(sim.url), await startPortkey(sim.url)];
+  const scenarios = [
+    { key: 'healthy', name: 'primary healthy' },
+    {
+      key: 'failover',
+      name: 'primary throttled: every request falls back',
+      fault: { match: { region: 'us-east-1' }, fault: { type: 'error', error: 'ThrottlingException' } },
+    },
+  ];
+  const rows = [];
+  try {
+    for (const scenario of scenarios) {
+      const faultId = scenario.fault && (await sim.addFault(scenario.fault));
+      const samples = gateways.map(() => []);
+      for (let round = 0; round < rounds; round++)
+        for (let offset = 0; offset < gateways.length; offset++) {
+          const index = (round + offset) % gateways.length;
+          samples[index].push(await drive(gateways[index], seconds));
+        }
+      if (faultId) await sim.removeFault(faultId);
+      gateways.forEach((gateway, index) => {
+        const runs = samples[index];
+        rows.push({
+          scenario: scenario.name,
+          gateway: gateway.name,
+          requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+          p50Ms: median(runs.map((run) => run.p50Ms)),
+          p99Ms: median(runs.map((run) => run.p99Ms)),
+          gatewayCpuMsPerRequest: Number(
+            median(runs.map((run) => (run.gatewayCpuSeconds * 1000) / Math.max(run.requests, 1))).toFixed(3),
+          ),
+          errors: runs.reduce((sum, run) => sum + run.errors, 0),
+          statuses: runs.map((run) => run.statuses),
+        });
+      });
+      const [ours, peer] = rows.slice(-2);
+      ours.throughputRatio = Number((ours.requestsPerSecond / peer.requestsPerSecond).toFixed(2));
+      // CPU per request is steadier than req/s when the gateways share 2 cores with everything else.
+      ours.cpuAdvantage = Number((peer.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2));
+    }
+    return { concurrency: CONCURRENCY, seconds, rounds, results: rows };
+  } finally {
+    for (const gateway of gateways) {
+      gateway.child.kill('SIGTERM');
+      await once(gateway.child, 'exit');
+    }
+    await sim.stop();
+  }
+}

@@ -1,0 +1,115 @@
+// Benchmark 5: the Lambda bundle (apps/lambda's `bundle` script, esbuild, minified) — its size, and
+// its cold init in fresh Node processes: the time to import the bundle (which builds the engine,
+// as Lambda's Init phase does), and the first invocation against the simulator. Each cold run is
+// paired with a bare `node` start, so Node's own boot is shown apart.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { median } from './percentiles.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const round1 = (value) => Number(value.toFixed(1));
+
+function bundle(outDir) {
+  const run = spawnSync('pnpm', ['--silent', '-F', '@bedrock-ha/lambda-stack', 'bundle', outDir], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`the Lambda bundle failed: ${run.stderr || run.stdout}`);
+  return join(outDir, 'handler.mjs');
+}
+
+/** Spawns `args` and resolves with its stdout and the wall time from spawn to exit. */
+async function timedProcess(args, env) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+  return { output, wallMs: performance.now() - started };
+}
+
+/** Bundles, then measures `runs` cold starts; returns sizes and medians. */
+export async function lambdaColdStart({ runs = 10 } = {}) {
+  const outDir = mkdtempSync(join(tmpdir(), 'bedrock-ha-lambda-bench-'));
+  const sim = await startSimulatorProcess();
+  try {
+    const file = bundle(outDir);
+    const code = readFileSync(file);
+    const config = {
+      client: { endpoint: sim.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
+      chains: {
+        haiku: {
+          endpoints: [
+            { id: 'east', region: 'us-east-1', modelId: HAIKU },
+            { id: 'west', region: 'us-west-2', modelId: HAIKU },
+          ],
+        },
+      },
+    };
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      BEDROCK_HA_CONFIG_JSON: JSON.stringify(config),
+    };
+    const self = fileURLToPath(import.meta.url);
+    const cold = [];
+    const bare = [];
+    for (let run = 0; run < runs; run++) {
+      bare.push((await timedProcess(['-e', '0'], env)).wallMs);
+      const { output, wallMs } = await timedProcess([self, file], env);
+      // The handler's own request log shares stdout: the figures are the last line.
+      cold.push({ ...JSON.parse(output.trim().split('\n').at(-1)), wallMs });
+    }
+    return {
+      bundleBytes: code.byteLength,
+      bundleMB: Number((code.byteLength / 1e6).toFixed(3)),
+      gzipBytes: gzipSync(code).byteLength,
+      sourceMapBytes: statSync(`${file}.map`).size,
+      runs,
+      initMs: round1(median(cold.map((sample) => sample.initMs))),
+      initMaxMs: round1(Math.max(...cold.map((sample) => sample.initMs))),
+      initCpuMs: round1(median(cold.map((sample) => sample.initCpuMs))),
+      firstInvokeMs: round1(median(cold.map((sample) => sample.firstInvokeMs))),
+      processWallMs: round1(median(cold.map((sample) => sample.wallMs))),
+      bareNodeWallMs: round1(median(bare)),
+      processAddedMs: round1(median(cold.map((sample, index) => sample.wallMs - bare[index]))),
+    };
+  } finally {
+    await sim.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** In the fresh process: import the bundle (Init), then one direct invocation. */
+async function coldChild(file) {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const { handler } = await import(pathToFileURL(file).href);
+  const initMs = performance.now() - started;
+  // CPU time is steadier than wall time when other processes share the cores.
+  const cpu = process.cpuUsage(cpuBefore);
+  const initCpuMs = (cpu.user + cpu.system) / 1000;
+  const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 30_000 };
+  const event = {
+    chain: 'haiku',
+    input: { messages: [{ role: 'user', content: [{ text: 'what is the largest city?' }] }] },
+  };
+  const invoked = performance.now();
+  const result = await handler(event, context);
+  const firstInvokeMs = performance.now() - invoked;
+  if (!result?.servedBy) throw new Error(`the first invocation failed: ${JSON.stringify(result)}`);
+  process.stdout.write(`${JSON.stringify({ initMs, initCpuMs, firstInvokeMs })}\n`);
+  // The engine keeps keep-alive sockets, as it should in Lambda; end this process now.
+  process.exit(0);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await coldChild(process.argv[2]);

@@ -1,0 +1,70 @@
+// A closed-loop HTTP load generator, run in its own process so that it does not share an event
+// loop with the server it measures: `concurrency` keep-alive connections, each sending the next
+// request when the last answer has been read. Argument: one JSON object
+// { url, headers, body, concurrency, seconds, warmupSeconds }. Prints one JSON line of results.
+import http from 'node:http';
+
+const { url, headers, body, concurrency, seconds, warmupSeconds } = JSON.parse(process.argv[2]);
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const payload = Buffer.from(body);
+const requestHeaders = { ...headers, 'content-type': 'application/json', 'content-length': payload.length };
+
+function send() {
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: requestHeaders,
+      },
+      (response) => {
+        response.on('data', () => {});
+        response.on('end', () => resolve(response.statusCode));
+        response.on('error', () => resolve(0));
+      },
+    );
+    request.on('error', () => resolve(0));
+    request.end(payload);
+  });
+}
+
+let counting = false;
+let stop = false;
+const latencies = [];
+const statuses = {};
+const loops = Array.from({ length: concurrency }, async () => {
+  while (!stop) {
+    const started = performance.now();
+    const status = await send();
+    if (!counting) continue;
+    latencies.push(performance.now() - started);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+});
+const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+await sleep(warmupSeconds);
+counting = true;
+const started = performance.now();
+await sleep(seconds);
+counting = false;
+const elapsed = (performance.now() - started) / 1000;
+stop = true;
+await Promise.all(loops);
+agent.destroy();
+latencies.sort((a, b) => a - b);
+const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+const ok = statuses[200] ?? 0;
+console.log(
+  JSON.stringify({
+    requests: latencies.length,
+    errors: latencies.length - ok,
+    statuses,
+    requestsPerSecond: Math.round(ok / elapsed),
+    p50Ms: Number(at(0.5).toFixed(2)),
+    p99Ms: Number(at(0.99).toFixed(2)),
+  }),
+);

@@ -1,0 +1,129 @@
+// Benchmark 3: does the engine keep anything per request? 100,000 requests through a chain that
+// fails over (primary always throttled, default breaker: most requests skip it, and each half-open
+// probe is a real failed attempt and failover), the heap read after a forced GC every tenth of the
+// run. Runs in a child process with --expose-gc; the simulator in another.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { createBedrockHA } from '@bedrock-ha/core';
+import { startSimulatorProcess } from './simulator-process.mjs';
+
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const CONCURRENCY = 32;
+const SLICES = 10;
+
+/** Spawns this file under --expose-gc and returns what it measured. */
+export async function memoryGrowth({ requests = 100_000 } = {}) {
+  const sim = await startSimulatorProcess();
+  try {
+    await sim.addFault({
+      match: { region: 'us-east-1' },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), sim.url, String(requests)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
+    return JSON.parse(output);
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** In the child: drives the chain and samples the heap. */
+async function measure(url, requests) {
+  const ha = createBedrockHA(
+    {
+      client: { endpoint: url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
+      // Probes the throttled primary every 200 ms, so real failovers keep happening all run long.
+      policy: {
+        retry: { maxAttempts: 1 },
+        breaker: { mode: 'consecutive', failures: 5, halfOpenAfterMs: 200, maxHalfOpenAfterMs: 200 },
+      },
+      chains: {
+        haiku: {
+          endpoints: [
+            { id: 'east', region: 'us-east-1', modelId: HAIKU },
+            { id: 'west', region: 'us-west-2', modelId: HAIKU },
+          ],
+        },
+      },
+    },
+    { telemetry: false },
+  );
+  const messages = [{ role: 'user', content: [{ text: 'what is the largest city in the world?' }] }];
+  let failedAttempts = 0;
+  let skipped = 0;
+  let errors = 0;
+  const send = async () => {
+    try {
+      const { attempts } = await ha.converse('haiku', { messages });
+      for (const attempt of attempts) {
+        if (attempt.outcome === 'failure') failedAttempts++;
+        if (attempt.outcome === 'skipped') skipped++;
+      }
+    } catch {
+      errors++;
+    }
+  };
+  const drive = async (count) => {
+    let issued = 0;
+    const loop = async () => {
+      while (issued < count) {
+        issued++;
+        await send();
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  };
+  const heap = () => {
+    globalThis.gc();
+    globalThis.gc();
+    return process.memoryUsage().heapUsed;
+  };
+  await drive(2_000); // warm-up: connections, lazily built SDK and engine state
+  failedAttempts = 0;
+  skipped = 0;
+  errors = 0;
+  const started = performance.now();
+  const samples = [{ requests: 0, heapBytes: heap() }];
+  const slice = Math.ceil(requests / SLICES);
+  for (let done = slice; done <= requests; done += slice) {
+    await drive(slice);
+    samples.push({ requests: done, heapBytes: heap() });
+  }
+  ha.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  // Growth over the second half of the run, when every cache and pool has reached its size.
+  const middle = samples[Math.floor(samples.length / 2)];
+  const last = samples.at(-1);
+  const result = {
+    requests: last.requests,
+    concurrency: CONCURRENCY,
+    seconds: Math.round(seconds),
+    errors,
+    failedAttemptsPerRequest: Number((failedAttempts / last.requests).toFixed(4)),
+    skippedAttemptsPerRequest: Number((skipped / last.requests).toFixed(4)),
+    heapStartMB: Number((samples[0].heapBytes / 2 ** 20).toFixed(2)),
+    heapEndMB: Number((last.heapBytes / 2 ** 20).toFixed(2)),
+    bytesPerRequestWholeRun: Number(((last.heapBytes - samples[0].heapBytes) / last.requests).toFixed(2)),
+    bytesPerRequestSecondHalf: Number(
+      ((last.heapBytes - middle.heapBytes) / (last.requests - middle.requests)).toFixed(2),
+    ),
+    samples,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  await measure(process.argv[2], Number(process.argv[3]));

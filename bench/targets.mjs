@@ -1,0 +1,101 @@
+// Every figure of this run against its target (issue 8), as rows for one table and targets.json.
+
+const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
+
+/** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
+export function targetRows({ latency, failover, memory, gateway, lambda }) {
+  const rows = [];
+  if (latency) {
+    const find = (phase, key) =>
+      latency.results.find((result) => result.phase.startsWith(phase) && result.key === key);
+    for (const [phase, label] of [
+      ['Converse, simulator', 'answered at once'],
+      ['Converse, model', `model takes ${latency.modelLatencyMs} ms`],
+    ]) {
+      const engine = find(phase, 'converse');
+      rows.push(
+        row(
+          `1. ha.converse p50 / raw SDK p50 (${label})`,
+          '<= 1.03x',
+          `${engine.p50Ratio}x`,
+          engine.p50Ratio <= 1.03,
+        ),
+      );
+    }
+    for (const [key, label] of [
+      ['converse', 'telemetry off'],
+      ['telemetry', 'default telemetry (no-op API)'],
+    ]) {
+      const engine = find('Converse, simulator', key);
+      rows.push(
+        row(
+          `1. added per Converse request, ${label}`,
+          '<= 200 µs',
+          `${engine.addedUs} µs`,
+          engine.addedUs <= 200,
+        ),
+      );
+    }
+    const stream = find('ConverseStream', 'converse');
+    rows.push(
+      row(
+        '1. added to time to first token, ha.converseStream',
+        '<= 200 µs',
+        `${stream.addedUs} µs`,
+        stream.addedUs <= 200,
+      ),
+    );
+  }
+  if (failover) {
+    rows.push(
+      row(
+        '2. failover, beyond the two calls it makes',
+        '<= 2 ms',
+        `${failover.failoverAddedMs} ms`,
+        failover.failoverAddedMs <= 2,
+      ),
+    );
+    rows.push(
+      row(
+        '2. skipping an endpoint whose breaker is open',
+        '< 0.1 ms',
+        `${failover.skipAddedMs} ms`,
+        failover.skipAddedMs < 0.1,
+      ),
+    );
+  }
+  if (memory) {
+    const perRequest = memory.bytesPerRequestSecondHalf;
+    rows.push(
+      row(
+        `3. heap growth per request, last half of ${memory.requests} failing-over requests`,
+        'flat (< 100 B/request)',
+        `${perRequest} B/request (${memory.heapStartMB} -> ${memory.heapEndMB} MB)`,
+        perRequest < 100,
+      ),
+    );
+  }
+  if (gateway) {
+    for (const result of gateway.results.filter((entry) => entry.throughputRatio !== undefined))
+      rows.push(
+        row(
+          `4. gateway req/s vs Portkey, ${result.scenario}`,
+          '>= 1.5x',
+          `${result.throughputRatio}x (${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms; ${result.cpuAdvantage}x less CPU/request)`,
+          result.throughputRatio >= 1.5,
+        ),
+      );
+  }
+  if (lambda) {
+    rows.push(row('5. Lambda bundle size', '<= 1.5 MB', `${lambda.bundleMB} MB`, lambda.bundleMB <= 1.5));
+    rows.push(
+      row(
+        '5. Lambda cold init (import + engine), median',
+        '<= 150 ms',
+        `${lambda.initMs} ms (CPU ${lambda.initCpuMs} ms)`,
+        lambda.initMs <= 150,
+      ),
+    );
+  }
+  return rows;
+}
