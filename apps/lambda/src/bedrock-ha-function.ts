@@ -1,37 +1,45 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BedrockHAConfig } from '@bedrock-ha/core';
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, type Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Code,
   type FunctionUrl,
-  FunctionUrlAuthType,
+  type FunctionUrlAuthType,
   InvokeMode,
   Function as LambdaFunction,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type BedrockInvokeOptions, bedrockInvokeStatements } from './bedrock-invoke-statements.js';
+import { type ConfigSource, deployedConfig, writeDeployedConfig } from './deployed-config.js';
+import { frontDoorSettings } from './front-door-settings.js';
 
-/** The name of the configuration file inside the deployed package. */
+/** The name of the configuration file inside the deployed package when `config` is an object. */
 export const CONFIG_FILE = 'bedrock-ha.json';
 
-/** Properties of {@link BedrockHAFunction}. */
-export interface BedrockHAFunctionProps {
-  /** The bedrock-ha configuration; it is validated at synth and bundled as `bedrock-ha.json`. */
-  readonly config: BedrockHAConfig;
+/**
+ * Properties of {@link BedrockHAFunction}. Give the configuration as `configPath` (bundled as
+ * written, `${NAME}` references filled from the function's environment at init) or `config`.
+ * Either way it is validated at synth, and `client.credentials`, `client.profile` and
+ * `client.endpoint` are refused: the role supplies credentials.
+ */
+export interface BedrockHAFunctionProps extends ConfigSource {
   /** A directory holding `handler.mjs` (from `bundleHandler`); the config file is added to a copy. */
   readonly bundleDir: string;
   /** `nodejs22.x` (default) or `nodejs24.x`. */
   readonly runtime?: 'nodejs22.x' | 'nodejs24.x';
   /** Default 1024 MB. */
   readonly memorySize?: number;
-  /** Default 5 minutes: long answers stream for a while. */
+  /**
+   * Default 5 minutes (long answers stream for a while); 29 seconds, and at most that, behind an
+   * HTTP API, whose integrations time out after 30 seconds.
+   */
   readonly timeout?: Duration;
   /** Default one month. */
   readonly logRetention?: RetentionDays;
@@ -41,13 +49,28 @@ export interface BedrockHAFunctionProps {
    * (direct invocation only, e.g. from Step Functions).
    */
   readonly frontDoor?: 'function-url' | 'http-api' | 'none';
-  /** Function URL auth: AWS_IAM (default, callers sign with SigV4) or NONE (use API keys then). */
+  /** Function URL auth: AWS_IAM (default, callers sign with SigV4) or NONE (needs API keys then). */
   readonly functionUrlAuthType?: FunctionUrlAuthType;
+  /**
+   * The HTTP API's authorizer: IAM by default (callers sign with SigV4 for `execute-api`), or any
+   * other route authorizer. `'none'` leaves the routes open and needs API keys (`apiKeysSecret` or
+   * `environment.BEDROCK_HA_API_KEYS`).
+   */
+  readonly httpApiAuthorizer?: IHttpRouteAuthorizer | 'none';
+  /**
+   * A Secrets Manager secret holding the API keys (comma-separated), checked by the handler as
+   * `Authorization: Bearer <key>` or `x-api-key`. CloudFormation fills `BEDROCK_HA_API_KEYS` from
+   * it at deploy time, so the keys are in neither the template nor the asset.
+   */
+  readonly apiKeysSecret?: ISecret;
   /** See `bedrockInvokeStatements`. */
   readonly inferenceProfileRegions?: BedrockInvokeOptions['inferenceProfileRegions'];
   /** See `bedrockInvokeStatements`. */
   readonly applicationProfileModelArns?: BedrockInvokeOptions['applicationProfileModelArns'];
-  /** More environment variables, e.g. `BEDROCK_HA_API_KEYS` or ADOT's `AWS_LAMBDA_EXEC_WRAPPER`. */
+  /**
+   * More environment variables: the values of the configuration's `${NAME}` references, ADOT's
+   * `AWS_LAMBDA_EXEC_WRAPPER`... Never a secret in plain text: it would be in the template.
+   */
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -67,6 +90,14 @@ export class BedrockHAFunction extends Construct {
   constructor(scope: Construct, id: string, props: BedrockHAFunctionProps) {
     super(scope, id);
     const frontDoor = props.frontDoor ?? 'function-url';
+    const door = frontDoorSettings(frontDoor, props);
+    const region = Stack.of(this).region;
+    // Validated with the variables the function will have, which is where references are resolved.
+    const config = deployedConfig(props, {
+      ...(Token.isUnresolved(region) ? {} : { AWS_REGION: region, AWS_DEFAULT_REGION: region }),
+      ...door.environment,
+      ...props.environment,
+    });
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -81,34 +112,37 @@ export class BedrockHAFunction extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
-    const statements = bedrockInvokeStatements(props.config, {
+    const statements = bedrockInvokeStatements(config.resolved, {
       account: Stack.of(this).account,
       inferenceProfileRegions: props.inferenceProfileRegions,
       applicationProfileModelArns: props.applicationProfileModelArns,
     });
     for (const statement of statements) role.addToPolicy(statement);
 
+    const directory = packageDirectory(props.bundleDir);
+    const configFile = writeDeployedConfig(directory, config);
     this.function = new LambdaFunction(this, 'Function', {
       runtime: props.runtime === 'nodejs24.x' ? Runtime.NODEJS_24_X : Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      code: Code.fromAsset(packageDirectory(props.bundleDir, props.config)),
+      code: Code.fromAsset(directory),
       // The streaming export for a Function URL; the buffered one for API Gateway and direct calls.
       handler: frontDoor === 'function-url' ? 'handler.streamingHandler' : 'handler.handler',
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.minutes(5),
+      timeout: door.timeout,
       role,
       logGroup,
       environment: {
-        BEDROCK_HA_CONFIG: `/var/task/${CONFIG_FILE}`,
+        BEDROCK_HA_CONFIG: configFile,
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...door.environment,
         ...props.environment,
       },
     });
 
     if (frontDoor === 'function-url') {
       this.functionUrl = this.function.addFunctionUrl({
-        authType: props.functionUrlAuthType ?? FunctionUrlAuthType.AWS_IAM,
+        authType: door.functionUrlAuthType,
         invokeMode: InvokeMode.RESPONSE_STREAM,
       });
       new CfnOutput(this, 'FunctionUrl', { value: this.functionUrl.url });
@@ -116,18 +150,20 @@ export class BedrockHAFunction extends Construct {
     if (frontDoor === 'http-api') {
       this.httpApi = new HttpApi(this, 'HttpApi', {
         defaultIntegration: new HttpLambdaIntegration('Integration', this.function),
+        defaultAuthorizer: door.httpApiAuthorizer,
       });
       new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.apiEndpoint });
     }
   }
 }
 
-/** The deployment package: the bundle and its source map, with the configuration file added. */
-function packageDirectory(bundleDir: string, config: BedrockHAConfig): string {
+/** The deployment package: the bundle and its source map (the configuration file is added next). */
+function packageDirectory(bundleDir: string): string {
   const directory = join(bundleDir, 'package');
+  // Emptied first, so a configuration file of an earlier synth (another name) is not deployed too.
+  rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   for (const file of ['handler.mjs', 'handler.mjs.map'])
     copyFileSync(join(bundleDir, file), join(directory, file));
-  writeFileSync(join(directory, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   return directory;
 }

@@ -38,8 +38,10 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleResul
     format: 'esm',
     // Node 20 syntax runs on the nodejs22.x and nodejs24.x runtimes, and on the machines that test it.
     target: 'node20',
-    conditions: ['@bedrock-ha/source'],
-    // The ES module builds of the SDK and smithy tree-shake better than their CommonJS ones.
+    // `module` picks the ES module builds of the SDK and smithy where their `exports` offer one (it
+    // is no longer implied once `conditions` is set); `mainFields` does the same for packages
+    // without `exports`. ES modules tree-shake better than CommonJS and skip its wrappers at init.
+    conditions: ['@bedrock-ha/source', 'module'],
     mainFields: ['module', 'main'],
     minify: options.minify ?? true,
     sourcemap: 'linked',

@@ -10,4 +10,6 @@ export {
   bedrockInvokeStatements,
 } from './bedrock-invoke-statements.js';
 export { type BundleOptions, type BundleResult, bundleHandler } from './bundle-handler.js';
+export type { ConfigSource } from './deployed-config.js';
+export { HTTP_API_MAX_DEADLINE_MS, HTTP_API_MAX_TIMEOUT } from './front-door-settings.js';
 export { INFERENCE_PROFILE_REGIONS, partitionOf } from './inference-profile-regions.js';

@@ -4,14 +4,12 @@
 // BEDROCK_HA_STACK_NAME, CDK_DEFAULT_ACCOUNT/REGION (set by the cdk CLI), BEDROCK_HA_RUNTIME,
 // BEDROCK_HA_FRONT_DOOR (function-url | http-api | none).
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@bedrock-ha/core';
 import { App } from 'aws-cdk-lib';
 import { BedrockHAStack } from './bedrock-ha-stack.js';
 import { bundleHandler } from './bundle-handler.js';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const configPath = process.argv[2] ?? process.env.BEDROCK_HA_CONFIG ?? root('examples/bedrock-ha.yaml');
-const config = await loadConfig(configPath);
 const bundle = await bundleHandler({ outDir: root('bundle') });
 
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? root('cdk.out') });
@@ -19,7 +17,9 @@ const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 const stack = new BedrockHAStack(app, process.env.BEDROCK_HA_STACK_NAME ?? 'BedrockHA', {
   env: account || region ? { account, region } : undefined,
-  config,
+  // Bundled as written: its ${NAME} references are filled from the function's environment at init,
+  // so values read from this machine's environment never land in the deployment package.
+  configPath,
   bundleDir: root('bundle'),
   runtime: process.env.BEDROCK_HA_RUNTIME === 'nodejs24.x' ? 'nodejs24.x' : 'nodejs22.x',
   frontDoor: (process.env.BEDROCK_HA_FRONT_DOOR as 'function-url' | 'http-api' | 'none') ?? 'function-url',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NodeResponse } from '@bedrock-ha/express';
 
 /**
  * Counts the requests being answered, so a shutdown can wait for them (streams included) and
@@ -19,14 +20,22 @@ export class InFlightRequests {
    * answer carries `Connection: close`, so keep-alive clients move to another instance.
    */
   readonly middleware = (_request: IncomingMessage, response: ServerResponse, next: () => void): void => {
-    this.count++;
+    this.track(response);
     if (this.draining) response.setHeader('connection', 'close');
+    next();
+  };
+
+  /**
+   * Counts a request until its response closes. HTTP/2 requests come here directly: their session's
+   * GOAWAY, not a header, tells the client to move on.
+   */
+  track(response: NodeResponse): void {
+    this.count++;
     response.once('close', () => {
       this.count--;
       if (this.count === 0) for (const waiter of this.idleWaiters) waiter();
     });
-    next();
-  };
+  }
 
   /**
    * Resolves `true` once no request is in flight, or `false` when `timeoutMs` passes first. From

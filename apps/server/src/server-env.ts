@@ -8,7 +8,8 @@ export const SERVER_ENV = {
   HOST: 'the interface to listen on (default 0.0.0.0, every interface)',
   BEDROCK_HA_API_KEYS: 'accepted API keys, comma-separated (none: every client is accepted)',
   LOG_LEVEL: `${LOG_LEVELS.join(', ')} (default info)`,
-  BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: 'how long a shutdown waits for requests in flight (default 10000)',
+  BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
+    'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
   BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
 } as const;
 

@@ -17,7 +17,11 @@ export interface ServerOptions {
   readonly logLevel?: string;
   /** Where the JSON log lines go. Default: stdout. */
   readonly logDestination?: DestinationStream;
-  /** How long `close()` waits for requests in flight (streams included) before cutting them. Default 10 000 ms. */
+  /**
+   * The whole shutdown's budget: requests in flight (streams included) get it, less up to 2 s kept
+   * for the telemetry flush when telemetry runs, before they are cut. Default 8 000 ms, within
+   * Docker's and Kubernetes' default 10 s grace period.
+   */
   readonly shutdownTimeoutMs?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
@@ -35,9 +39,9 @@ export interface RunningServer {
   /** Where it listens, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
   /**
-   * Graceful shutdown: stops accepting connections, lets requests in flight (streams included)
-   * finish within `shutdownTimeoutMs`, cuts the rest, destroys the engine and flushes
-   * telemetry. Calling it again returns the same promise.
+   * Graceful shutdown: stops accepting connections (HTTP/2 sessions get a GOAWAY), lets requests
+   * in flight (streams included) finish, cuts the rest, destroys the engine and flushes telemetry,
+   * all within `shutdownTimeoutMs`. Calling it again returns the same promise.
    */
   close(): Promise<void>;
 }

@@ -1,17 +1,22 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BedrockHA, type BedrockHAConfig, createBedrockHA, loadConfig } from '@bedrock-ha/core';
-import { bedrockHARouter, type RequestLog } from '@bedrock-ha/express';
+import {
+  bedrockHARouter,
+  type NodeResponse,
+  type RequestLog,
+  serveGatewayRequest,
+} from '@bedrock-ha/express';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js';
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
 
 const DEFAULT_PORT = 8080;
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
  * Starts the bedrock-ha gateway: loads the configuration, starts OpenTelemetry, creates the
@@ -41,11 +46,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const apiKeys = options.apiKeys ?? [];
   const stopEngineLog = logEngineEvents(ha, logger);
+  const onRequestLog = (entry: RequestLog) => logRequest(logger, entry);
   const router = bedrockHARouter(ha, {
     apiKeys,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     answerEveryPath: true,
-    onRequestLog: (entry) => logRequest(logger, entry),
+    onRequestLog,
   });
   const inFlight = new InFlightRequests();
   const app = express();
@@ -53,24 +59,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(inFlight.middleware);
   app.use(router);
   app.use(lastResort(logger));
-  const server = createServer(app);
-  // Longer than load balancers' idle timeouts (an ALB's is 60 s), so a balancer never sends a
-  // request on a connection this server is closing at the same moment (a 502).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  const releaseAll = async () => {
+  // HTTP/2 requests (the AWS SDK's default) go straight to the router's gateway: same auth, body
+  // limit, access log and disconnect handling, without Express, which cannot serve them.
+  const servers = dualProtocolServer(app, (request, response) => {
+    inFlight.track(response);
+    serveGatewayRequest(router.gateway, request, response, { onRequestLog }).catch((error: unknown) =>
+      answerUnhandled(logger, error, response),
+    );
+  });
+  const releaseAll = async (flushTimeoutMs?: number) => {
     router.close();
     stopEngineLog();
     ha.destroy();
-    await telemetry.release();
+    await telemetry.release(flushTimeoutMs);
   };
+  let address: AddressInfo;
   try {
-    await listen(server, port, options.host);
+    address = await servers.listen(port, options.host);
   } catch (error) {
     await releaseAll();
     throw error;
   }
-  const url = urlOf(server.address() as AddressInfo);
+  const url = urlOf(address);
   logger.info(
     { event: 'start', url, chains: ha.chains, apiKeyCount: apiKeys.length, telemetry: telemetry.active },
     `bedrock-ha-server listening on ${url}`,
@@ -83,19 +93,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   let closing: Promise<void> | undefined;
   const shutdown = async () => {
+    const started = performance.now();
     logger.info({ event: 'shutdown', inFlight: inFlight.size }, 'shutting down: no new connections');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const finished = await inFlight.drain(shutdownTimeoutMs);
+    const closed = servers.stopAccepting();
+    // One budget for the drain and the telemetry flush, so together they end before the container
+    // runtime's grace period does.
+    const drainMs = drainBudgetMs(shutdownTimeoutMs, telemetry.active);
+    const finished = await inFlight.drain(drainMs);
     if (!finished)
       logger.warn(
-        { event: 'shutdown-timeout', cut: inFlight.size, shutdownTimeoutMs },
-        `${inFlight.size} request(s) still running after ${shutdownTimeoutMs} ms: cutting them`,
+        { event: 'shutdown-timeout', cut: inFlight.size, shutdownTimeoutMs, drainMs },
+        `${inFlight.size} request(s) still running after ${drainMs} ms: cutting them`,
       );
     // Cut connections abort their requests' signals, so the engine releases their upstream calls.
-    server.closeAllConnections();
+    servers.closeAll();
     await closed;
     try {
-      await releaseAll();
+      await releaseAll(Math.max(0, shutdownTimeoutMs - (performance.now() - started)));
     } catch (error) {
       logger.warn({ event: 'telemetry-flush-failed', error: String(error) }, 'telemetry flush failed');
     }
@@ -114,20 +128,6 @@ async function configOf(options: ServerOptions): Promise<BedrockHAConfig> {
   if (options.config) return options.config;
   if (options.configPath) return loadConfig(options.configPath, { env: process.env });
   throw new RangeError('startServer needs `config` (an object) or `configPath` (a .json or .yaml file)');
-}
-
-function listen(server: Server, port: number, host: string | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') error.message = `port ${port} is already in use: pick another port`;
-      reject(error);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }
 
 /** A URL clients can use; "every interface" is reachable on the loopback address. */
@@ -151,12 +151,16 @@ function logRequest(logger: Logger, entry: RequestLog): void {
 
 /** A bug in a handler becomes a logged 500, never a stack trace sent to the client. */
 function lastResort(logger: Logger): ErrorRequestHandler {
-  return (error, _request, response, _next) => {
-    logger.error({ event: 'unhandled-error', error: String(error) }, 'unhandled error in a request handler');
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    response.status(500).json({ error: { message: 'Internal server error.', type: 'server_error' } });
-  };
+  return (error, _request, response, _next) => answerUnhandled(logger, error, response);
+}
+
+function answerUnhandled(logger: Logger, error: unknown, response: NodeResponse): void {
+  logger.error({ event: 'unhandled-error', error: String(error) }, 'unhandled error in a request handler');
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.statusCode = 500;
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify({ error: { message: 'Internal server error.', type: 'server_error' } }));
 }

@@ -1,32 +1,30 @@
-import { createHook } from 'node:async_hooks';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAConfig } from '@bedrock-ha/core';
-import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Simulator } from '@bedrock-ha/simulator';
+import {
+  type BedrockClientOptions,
+  CREDENTIALS,
+  HAIKU,
+  PRIMARY_PT,
+  bedrockClient as sharedBedrockClient,
+  testResources,
+} from '@bedrock-ha/test-kit';
 import OpenAI from 'openai';
-import { afterEach } from 'vitest';
 import { type RunningServer, type ServerOptions, startServer } from '../src/index.js';
 
-export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-export const PRIMARY_PT = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/primary00001';
-export const API_KEY = 'sk-test-server-0123456789';
-/** The AWS sample's prompt; the simulator answers "Tokyo". */
-export const TOKYO = 'what is the largest city in the world? only give the answer with no details';
-/** Quotas high enough that only injected faults fail. */
-export const UNLIMITED = {
-  requestsPerMinute: 1_000_000,
-  tokensPerMinute: 1_000_000_000,
-  maxConcurrent: 10_000,
-};
+export {
+  CREDENTIALS,
+  eventually,
+  HAIKU,
+  outcomesIn,
+  PRIMARY_PT,
+  SIMULATOR,
+  TOKYO,
+  UNLIMITED,
+  userMessage,
+  watchTimers,
+} from '@bedrock-ha/test-kit';
 
-/** A PT in us-east-1 (the primary) and on-demand Haiku in us-west-2 (the backup), no quota in the way. */
-export const SIMULATOR: SimulatorOptions = {
-  provisionedThroughputs: [
-    { name: 'primary', region: 'us-east-1', modelId: `${HAIKU}:48k`, id: 'primary00001', ...UNLIMITED },
-  ],
-  quotas: { onDemand: UNLIMITED },
-};
+export const API_KEY = 'sk-test-server-0123456789';
 
 /** The chain `chat`: the PT first, then us-west-2, every client pointed at `sim`. */
 export function configFor(sim: Pick<Simulator, 'url'>): BedrockHAConfig {
@@ -63,16 +61,9 @@ export function logCapture() {
 
 /** Starts simulators and servers for a test file and closes them after each test. */
 export function harness() {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const resources = testResources();
   return {
-    async simulator(options: SimulatorOptions = SIMULATOR): Promise<Simulator> {
-      const sim = await startSimulator(options);
-      cleanups.push(() => sim.close());
-      return sim;
-    },
+    ...resources,
     /** A server on a free port over `sim`, telemetry off, logs captured. */
     async server(sim: Simulator, options: Partial<ServerOptions> = {}) {
       const log = logCapture();
@@ -85,11 +76,8 @@ export function harness() {
         logDestination: log,
         ...options,
       });
-      cleanups.push(() => server.close());
+      resources.defer(() => server.close());
       return { server, log };
-    },
-    defer(cleanup: () => Promise<void> | void): void {
-      cleanups.push(cleanup);
     },
   };
 }
@@ -100,92 +88,14 @@ export function openaiClient(url: string, apiKey = API_KEY): OpenAI {
 }
 
 /**
- * The real Bedrock runtime client pointed at a server: HTTP/1.1 (the server speaks HTTP/1.1; the
- * runtime client defaults to HTTP/2) and the one-line middleware that adds the API key. Each
- * response's headers land in `seen.lastHeaders`.
+ * The real Bedrock runtime client pointed at a server, with the one-line middleware that adds the
+ * API key. `default` is the client as it comes (HTTP/2, which the server speaks beside HTTP/1.1);
+ * `http1` is what users of a plain Express app configure.
  */
-export function bedrockClient(endpoint: string, apiKey: string | undefined = API_KEY) {
-  const seen: { lastHeaders: Record<string, string> } = { lastHeaders: {} };
-  const client = new BedrockRuntimeClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { ...CREDENTIALS },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
-  });
-  if (apiKey !== undefined)
-    client.middlewareStack.add(
-      (next) => (args) => {
-        (args.request as { headers: Record<string, string> }).headers['x-api-key'] = apiKey;
-        return next(args);
-      },
-      { step: 'build' },
-    );
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      seen.lastHeaders = (result.response as { headers: Record<string, string> }).headers;
-      return result;
-    },
-    { step: 'deserialize' },
-  );
-  return Object.assign(client, { seen });
-}
-
-/** Converse `messages` with one user turn. */
-export function userMessage(text: string) {
-  return [{ role: 'user' as const, content: [{ text }] }];
-}
-
-/** Waits until `check` holds, polling; fails after `withinMs`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  withinMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`${what} not met within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** How many requests the simulator logged in a region, by outcome. */
-export function outcomesIn(sim: Simulator, region: string): Record<string, number> {
-  const outcomes: Record<string, number> = {};
-  for (const counter of sim.counters({ region }))
-    for (const [outcome, count] of Object.entries(counter.outcomes))
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
-  return outcomes;
-}
-
-/**
- * Watches the timers created from now on (vitest's own left out). `left()` gives the creation
- * stack of each one still pending and keeping the process alive: call it after closing
- * everything. The same check as the core's test harness.
- */
-export function watchTimers() {
-  const pending = new Map<number, { timer: { hasRef(): boolean }; stack: string }>();
-  const hook = createHook({
-    init(asyncId, type, _trigger, resource) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      const origin = stack
-        .split('\n')
-        .slice(2)
-        .find((frame) => !frame.includes('(node:'));
-      if (!/[\\/]vitest[\\/]|@vitest/.test(origin ?? ''))
-        pending.set(asyncId, { timer: resource as { hasRef(): boolean }, stack });
-    },
-    destroy: (asyncId) => pending.delete(asyncId),
-  }).enable();
-  return {
-    async left(): Promise<string[]> {
-      // Node reports a cleared timer's end on a later turn of the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      hook.disable();
-      return [...pending.values()].filter(({ timer }) => timer.hasRef()).map(({ stack }) => stack);
-    },
-  };
+export function bedrockClient(
+  endpoint: string,
+  apiKey: string | undefined = API_KEY,
+  protocol: BedrockClientOptions['protocol'] = 'default',
+) {
+  return sharedBedrockClient(endpoint, { protocol, ...(apiKey === undefined ? {} : { apiKey }) });
 }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import http2 from 'node:http2';
 import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import {
@@ -60,10 +62,22 @@ describe('graceful shutdown', () => {
       return { text, stopReason };
     })();
 
+    // An idle HTTP/2 session, as a client keeps between requests: the shutdown tells it to go.
+    const idle = http2.connect(server.url);
+    idle.on('error', () => {});
+    test.defer(() => {
+      idle.destroy();
+    });
+    await once(idle, 'remoteSettings');
+    const goaway = once(idle, 'goaway');
+
     const closing = server.close();
     await eventually(() => log.events('shutdown').length === 1, 5_000, 'the shutdown log line');
     expect(log.events('shutdown')[0]).toMatchObject({ inFlight: 2 });
     expect(await refused(server.url)).toBe('ECONNREFUSED');
+    const [code] = (await goaway) as [number];
+    expect(code).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    await once(idle, 'close');
 
     const [openaiResult, bedrockResult] = await Promise.all([openaiDone, bedrockDone]);
     expect(openaiResult.finish, 'the stream reached its end').toBeTruthy();
@@ -94,10 +108,23 @@ describe('graceful shutdown', () => {
     const reading = (async () => {
       for await (const _chunk of stream);
     })();
+    const bedrock = bedrockClient(server.url);
+    test.defer(() => bedrock.destroy());
+    const bedrockStream = await bedrock.send(
+      new ConverseStreamCommand({ modelId: 'chat', messages: userMessage('tell me a very long story') }),
+    );
+    const bedrockReading = (async () => {
+      let stopReason: string | undefined;
+      for await (const event of bedrockStream.stream ?? []) stopReason ??= event.messageStop?.stopReason;
+      return stopReason;
+    })().catch((error: unknown) => error);
     await server.close();
     await expect(reading).rejects.toThrow();
-    expect(log.events('shutdown-timeout')[0]).toMatchObject({ cut: 1, shutdownTimeoutMs: 300 });
-    await eventually(() => outcomesIn(sim, 'us-east-1').aborted === 1, 10_000, 'the upstream call aborted');
+    // Cut: an error, or at least no messageStop (the SDK may end a reset stream quietly).
+    expect(await bedrockReading, 'no stopReason: the stream was cut').not.toBeTypeOf('string');
+    expect(log.events('shutdown-timeout')[0]).toMatchObject({ cut: 2, shutdownTimeoutMs: 300 });
+    await eventually(() => outcomesIn(sim, 'us-east-1').aborted === 2, 10_000, 'the upstream calls aborted');
+    bedrock.destroy();
     await sim.close();
     expect(await timers.left(), 'timers left running after the shutdown').toEqual([]);
   });

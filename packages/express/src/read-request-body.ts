@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { NodeRequest } from './node-message.js';
 
 /** How reading a request body ended. */
 export type BodyRead =
@@ -7,7 +7,7 @@ export type BodyRead =
   | { readonly kind: 'failed'; readonly message: string };
 
 /** A request that an earlier middleware (a body parser) may already have read. */
-type ParsedRequest = IncomingMessage & { body?: unknown };
+type ParsedRequest = NodeRequest & { body?: unknown };
 
 /**
  * Reads a request's raw body into memory, up to `limitBytes`. The gateway parses and validates it,
@@ -53,7 +53,7 @@ export async function readRequestBody(request: ParsedRequest, limitBytes: number
 }
 
 /** Drops the rest of an oversized body without buffering it (Node then reuses the connection). */
-function discard(request: IncomingMessage): BodyRead {
+function discard(request: NodeRequest): BodyRead {
   request.on('error', () => {});
   request.resume();
   return { kind: 'too-large' };

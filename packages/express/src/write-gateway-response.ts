@@ -1,17 +1,24 @@
-import type { ServerResponse } from 'node:http';
 import type { GatewayResponse } from '@bedrock-ha/http';
+import {
+  cutResponse,
+  isAnswerComplete,
+  isResponseGone,
+  type NodeResponse,
+  sendHeaders,
+  writeChunk,
+} from './node-message.js';
 
 /**
- * Writes a gateway response to Node's response. A streaming body goes out chunk by chunk: headers
+ * Writes a gateway response to Node's response (`node:http`, or `node:http2`'s compatibility API). A streaming body goes out chunk by chunk: headers
  * first (so an SSE client sees the stream start), then each chunk, pulling the next only once the
  * socket has taken the last. When the client goes away the iterator's `return()` releases the
  * upstream stream; a stream that fails after its headers were sent closes the connection without
- * the final chunk, so the client sees a cut, never a clean end. A client already gone gets
+ * the final chunk (HTTP/2: resets the stream), so the client sees a cut, never a clean end. A client already gone gets
  * nothing, and a streaming body is released at once.
  */
-export async function writeGatewayResponse(response: ServerResponse, answer: GatewayResponse): Promise<void> {
+export async function writeGatewayResponse(response: NodeResponse, answer: GatewayResponse): Promise<void> {
   const { body } = answer;
-  if (response.destroyed) {
+  if (isResponseGone(response)) {
     // Writing to a closed response would raise an error event nobody listens to.
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) release(body[Symbol.asyncIterator]());
     return;
@@ -22,11 +29,11 @@ export async function writeGatewayResponse(response: ServerResponse, answer: Gat
     response.end(body);
     return;
   }
-  response.flushHeaders();
+  sendHeaders(response);
   await writeStream(response, body[Symbol.asyncIterator]());
 }
 
-async function writeStream(response: ServerResponse, iterator: AsyncIterator<Uint8Array>): Promise<void> {
+async function writeStream(response: NodeResponse, iterator: AsyncIterator<Uint8Array>): Promise<void> {
   const gone = clientGone(response);
   try {
     while (!gone.signal.aborted) {
@@ -35,7 +42,7 @@ async function writeStream(response: ServerResponse, iterator: AsyncIterator<Uin
       pending.catch(() => {});
       const next = await Promise.race([pending, gone.promise]);
       if (next === undefined || next.done) break;
-      if (!response.write(next.value)) await drained(response, gone.signal);
+      if (!writeChunk(response, next.value)) await drained(response, gone.signal);
     }
     if (gone.signal.aborted) {
       release(iterator);
@@ -43,9 +50,7 @@ async function writeStream(response: ServerResponse, iterator: AsyncIterator<Uin
     }
     response.end();
   } catch {
-    // Close the connection after what was written (no final chunk), so the client sees a cut.
-    if (response.socket) response.socket.end();
-    else response.destroy();
+    cutResponse(response);
   } finally {
     gone.dispose();
   }
@@ -61,7 +66,7 @@ function release(iterator: AsyncIterator<Uint8Array>): void {
 }
 
 /** Resolves when the socket drains after a write it could not take at once, or the client goes. */
-function drained(response: ServerResponse, gone: AbortSignal): Promise<void> {
+function drained(response: NodeResponse, gone: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (gone.aborted) return resolve();
     const done = () => {
@@ -75,18 +80,18 @@ function drained(response: ServerResponse, gone: AbortSignal): Promise<void> {
 }
 
 /** A signal and a promise that settle when the response closes before it finished. */
-function clientGone(response: ServerResponse) {
+function clientGone(response: NodeResponse) {
   const controller = new AbortController();
   let resolveGone: (value: undefined) => void = () => {};
   const promise = new Promise<undefined>((resolve) => {
     resolveGone = resolve;
   });
   const onClose = () => {
-    if (response.writableFinished) return;
+    if (isAnswerComplete(response)) return;
     controller.abort();
     resolveGone(undefined);
   };
-  if (response.destroyed) onClose();
+  if (isResponseGone(response)) onClose();
   response.on('close', onClose);
   return { signal: controller.signal, promise, dispose: () => response.off('close', onClose) };
 }

@@ -1,38 +1,29 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type BedrockHA, type BedrockHAConfig, createBedrockHA } from '@bedrock-ha/core';
-import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Simulator } from '@bedrock-ha/simulator';
+import {
+  CREDENTIALS,
+  HAIKU,
+  PRIMARY_PT,
+  bedrockClient as sharedBedrockClient,
+  testResources,
+} from '@bedrock-ha/test-kit';
 import express, { type Express } from 'express';
-import { afterEach } from 'vitest';
 
-/** Fake credentials: the simulator reads only the region from the SigV4 scope. */
-export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-export const PRIMARY_PT = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/primary00001';
+export {
+  CREDENTIALS,
+  eventually,
+  HAIKU,
+  outcomesIn,
+  PRIMARY_PT,
+  SIMULATOR,
+  UNLIMITED,
+  userMessage,
+} from '@bedrock-ha/test-kit';
+
 export const API_KEY = 'test-key-0123456789';
-/** Quotas high enough that only injected faults fail. */
-export const UNLIMITED = {
-  requestsPerMinute: 1_000_000,
-  tokensPerMinute: 1_000_000_000,
-  maxConcurrent: 10_000,
-};
-
-/** A simulator with a PT in us-east-1 (the primary) and on-demand Haiku in us-west-2 (the backup). */
-export const SIMULATOR: SimulatorOptions = {
-  provisionedThroughputs: [
-    {
-      name: 'primary',
-      region: 'us-east-1',
-      modelId: `${HAIKU}:48k`,
-      id: 'primary00001',
-      ...UNLIMITED,
-    },
-  ],
-  quotas: { onDemand: UNLIMITED },
-};
 
 /** The chain `chat`: the PT first, then us-west-2. */
 export const CHAINS: BedrockHAConfig['chains'] = {
@@ -49,23 +40,16 @@ export const CHAINS: BedrockHAConfig['chains'] = {
  * failed assertion never leaves a socket open.
  */
 export function harness() {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const resources = testResources();
   return {
-    async simulator(options: SimulatorOptions = SIMULATOR): Promise<Simulator> {
-      const sim = await startSimulator(options);
-      cleanups.push(() => sim.close());
-      return sim;
-    },
+    ...resources,
     engine(sim: Simulator, chains: BedrockHAConfig['chains'] = CHAINS): BedrockHA {
       const ha = createBedrockHA(
-        // A copy: an SDK client marks the credentials object it is given, which the config schema rejects.
+        // A copy per user: an SDK client writes `$source` into the credentials object it is given.
         { chains, client: { endpoint: sim.url, credentials: { ...CREDENTIALS } } },
         { telemetry: false },
       );
-      cleanups.push(() => ha.destroy());
+      resources.defer(() => ha.destroy());
       return ha;
     },
     /** Serves `app` on a free port; the returned URL has no trailing slash. */
@@ -75,7 +59,7 @@ export function harness() {
       const server = createServer(app);
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
-      cleanups.push(
+      resources.defer(
         () =>
           new Promise<void>((resolve) => {
             server.closeAllConnections();
@@ -83,10 +67,6 @@ export function harness() {
           }),
       );
       return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-    },
-    /** Registers a cleanup to run after the test (closed in reverse order). */
-    defer(cleanup: () => Promise<void> | void): void {
-      cleanups.push(cleanup);
     },
   };
 }
@@ -103,62 +83,10 @@ export function appWith(router: express.Router, prefix = '/'): Express {
 
 /**
  * The real Bedrock runtime client pointed at a gateway: HTTP/1.1 (the gateway is an Express app;
- * the runtime client defaults to HTTP/2) and the one-line middleware that adds the API key. Each
- * response's headers land in `lastHeaders`.
+ * the runtime client defaults to HTTP/2) and the one-line middleware that adds the API key.
  */
 export function bedrockClient(endpoint: string, apiKey: string | undefined = API_KEY) {
-  const seen: { lastHeaders: Record<string, string> } = { lastHeaders: {} };
-  const client = new BedrockRuntimeClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { ...CREDENTIALS },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
-  });
-  if (apiKey !== undefined)
-    client.middlewareStack.add(
-      (next) => (args) => {
-        (args.request as { headers: Record<string, string> }).headers['x-api-key'] = apiKey;
-        return next(args);
-      },
-      { step: 'build' },
-    );
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      seen.lastHeaders = (result.response as { headers: Record<string, string> }).headers;
-      return result;
-    },
-    { step: 'deserialize' },
-  );
-  return Object.assign(client, { seen });
-}
-
-/** Converse `messages` with one user turn. */
-export function userMessage(text: string) {
-  return [{ role: 'user' as const, content: [{ text }] }];
-}
-
-/** Waits until `check` holds, polling; fails after `withinMs`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  withinMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`${what} not met within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** How many requests the simulator logged in a region, by outcome. */
-export function outcomesIn(sim: Simulator, region: string): Record<string, number> {
-  const outcomes: Record<string, number> = {};
-  for (const counter of sim.counters({ region }))
-    for (const [outcome, count] of Object.entries(counter.outcomes))
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
-  return outcomes;
+  return sharedBedrockClient(endpoint, { protocol: 'http1', ...(apiKey === undefined ? {} : { apiKey }) });
 }
 
 /** How many connections a server has open. */

@@ -37,11 +37,16 @@ const server = createServer(async (req, res) => {
   }
   res.end();
 });
-server.listen(8080, () => console.log('gateway on http://127.0.0.1:8080'));
-process.once('SIGINT', () => {
-  server.close(async () => {
-    gateway.close();
-    ha.destroy();
-    await sim.close();
-  });
+server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => {
+  console.log(`gateway on http://127.0.0.1:${server.address().port}`);
 });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.closeAllConnections();
+    server.close(async () => {
+      gateway.close();
+      ha.destroy();
+      await sim.close();
+    });
+  });
+}

@@ -1,6 +1,6 @@
 import type { InvokeModelInput } from '@bedrock-ha/core';
 import { BedrockHAError } from '@bedrock-ha/core';
-import { fromWireConverse, toWireJson } from './bedrock-wire.js';
+import { converseInputFromWire, toWireJson } from './bedrock-wire.js';
 import { encodeEvent, encodeException, type STREAM_EXCEPTIONS } from './event-stream-encoder.js';
 import { describeFailure, invalidRequest, unknownChain } from './failure.js';
 import type { GatewayRequest } from './gateway-api.js';
@@ -22,7 +22,7 @@ function chainOf(context: RequestContext): string {
 /** `POST /model/{chain}/converse`: Bedrock's Converse, answered by the chain. */
 export const bedrockConverse: RouteHandler = async (context) => {
   const chain = chainOf(context);
-  const input = fromWireConverse(parseJsonBody(context.request.body));
+  const input = converseInputFromWire(parseJsonBody(context.request.body));
   const result = await context.ha.converse(chain, input, context.engineOptions);
   return {
     status: 200,
@@ -34,7 +34,7 @@ export const bedrockConverse: RouteHandler = async (context) => {
 /** `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream, re-encoded as an event stream. */
 export const bedrockConverseStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
-  const input = fromWireConverse(parseJsonBody(context.request.body));
+  const input = converseInputFromWire(parseJsonBody(context.request.body));
   const result = await context.ha.converseStream(chain, input, context.engineOptions);
   const upstream = upstreamOf(result.stream);
   return {
@@ -123,16 +123,34 @@ function invokeInputOf(request: GatewayRequest, acceptHeader: string): InvokeMod
     serviceTier: headers['x-amzn-bedrock-service-tier'],
   };
   const metadata = headers['x-amzn-bedrock-request-metadata'];
-  if (metadata !== undefined) {
-    try {
-      input.requestMetadata = JSON.parse(metadata);
-    } catch {
-      throw invalidRequest('The X-Amzn-Bedrock-Request-Metadata header must be a JSON object of strings.');
-    }
-  }
+  if (metadata !== undefined) input.requestMetadata = checkedRequestMetadata(metadata);
   return Object.fromEntries(
     Object.entries(input).filter(([, value]) => value !== undefined),
   ) as InvokeModelInput;
+}
+
+/**
+ * The `X-Amzn-Bedrock-Request-Metadata` header, checked to be a JSON object of strings (a 400
+ * saying so if not) and passed on as the JSON text the SDK's InvokeModel input takes.
+ */
+function checkedRequestMetadata(header: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(header);
+  } catch {
+    parsed = undefined;
+  }
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((value) => typeof value === 'string');
+  if (!valid) {
+    throw invalidRequest(
+      'The X-Amzn-Bedrock-Request-Metadata header must be a JSON object of strings, e.g. {"team":"search"}; set requestMetadata to such an object, as JSON text.',
+    );
+  }
+  return header;
 }
 
 function optionalHeaders(result: { performanceConfigLatency?: string; serviceTier?: string }) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fromWireConverse, toWireJson } from './bedrock-wire.js';
 import { RequestFailure } from './failure.js';
+import { converseInputFromWire, toBedrockWireJson } from './index.js';
 
 const BYTES = Buffer.from('not really a png');
 const BASE64 = BYTES.toString('base64');
 
-describe('fromWireConverse', () => {
+describe('converseInputFromWire', () => {
   it('turns the base64 of every blob member back into bytes and leaves documents alone', () => {
-    const input = fromWireConverse({
+    const input = converseInputFromWire({
       modelId: 'ignored-the-path-names-the-chain',
       messages: [
         {
@@ -53,7 +53,7 @@ describe('fromWireConverse', () => {
 
   it('rejects bytes that are not base64 with a ValidationException naming the member', () => {
     const parse = () =>
-      fromWireConverse({
+      converseInputFromWire({
         messages: [
           { role: 'user', content: [{ image: { format: 'png', source: { bytes: 'not base64!' } } }] },
         ],
@@ -63,14 +63,14 @@ describe('fromWireConverse', () => {
   });
 
   it('rejects a body that is not an object', () => {
-    expect(() => fromWireConverse([])).toThrow(/must be a JSON object/);
+    expect(() => converseInputFromWire([])).toThrow(/must be a JSON object/);
   });
 });
 
-describe('toWireJson', () => {
+describe('toBedrockWireJson', () => {
   it('writes bytes as base64, drops unset members and what is not Bedrock wire', () => {
     expect(
-      toWireJson({
+      toBedrockWireJson({
         output: { message: { role: 'assistant', content: [{ text: 'hi', citationsContent: undefined }] } },
         blob: new Uint8Array(BYTES),
         $metadata: { httpStatusCode: 200 },

@@ -8,9 +8,20 @@ const SOURCED = ['image', 'document', 'video', 'audio'] as const;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * A value as Bedrock's restJson1 wire carries it: blobs as base64, timestamps as epoch seconds,
- * unset members left out. `$metadata`, `servedBy` and `attempts` are dropped.
+ * An AWS SDK output (a `ConverseResponse`, an engine result) as the JSON body Bedrock's restJson1
+ * wire carries: blobs as base64, timestamps as epoch seconds, unset members left out, and the
+ * members that are the SDK's or the engine's (`$metadata`, `servedBy`, `attempts`, `stream`,
+ * `body`) dropped. `JSON.stringify` of the result is what the AWS SDK parses back to the output.
+ *
+ * @example
+ * const result = await ha.converse('claude', converseInputFromWire(JSON.parse(body)));
+ * return { statusCode: 200, body: JSON.stringify(toBedrockWireJson(result)) };
  */
+export function toBedrockWireJson(output: unknown): unknown {
+  return toWireJson(output);
+}
+
+/** {@link toBedrockWireJson} of any value; `top` false keeps members named like the SDK's own. */
 export function toWireJson(value: unknown, top = true): unknown {
   if (value instanceof Uint8Array)
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
@@ -26,10 +37,15 @@ export function toWireJson(value: unknown, top = true): unknown {
 }
 
 /**
- * A Converse/ConverseStream request body as the AWS SDK serialises it, back in the SDK's input
- * shape: the base64 of image, document, video and audio blocks becomes bytes again.
+ * A Converse/ConverseStream request body as the AWS SDK serialises it (parsed JSON), back in the
+ * SDK's input shape the engine takes: the base64 of image, document, video, audio and redacted
+ * reasoning blocks becomes bytes again, and `modelId` is dropped (the chain names the model).
+ * Decodes in place: pass a freshly parsed body.
+ *
+ * @throws an error whose message says what is wrong, in Bedrock's wording (e.g. a member path
+ *   that is not base64), when the body is not a JSON object or a blob is not base64.
  */
-export function fromWireConverse(body: unknown): ConverseInput {
+export function converseInputFromWire(body: unknown): ConverseInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object (a Converse request).');
   }

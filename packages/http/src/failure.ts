@@ -4,6 +4,7 @@ import {
   BedrockHAError,
   DeadlineExceededError,
 } from '@bedrock-ha/core';
+import { ClientDisconnected } from './stream-body.js';
 
 /**
  * What went wrong with a request, in terms both error formats can render: the HTTP status, the
@@ -67,7 +68,12 @@ export function unknownChain(chain: string, chains: readonly string[], param: st
 export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
   if (error instanceof RequestFailure)
     return { errorName: error.failure.errorName ?? 'RequestFailure', ...error.failure };
-  if (signal?.aborted) return clientClosed(error);
+  if (signal?.aborted) {
+    // An adapter aborts with its own deadline (the Lambda's time running out): that is a timeout
+    // the caller should hear about, not a client that went away.
+    return isTimeout(signal.reason) ? timedOut(signal.reason, error) : clientClosed(error);
+  }
+  if (error instanceof ClientDisconnected) return clientClosed(error);
   if (error instanceof DeadlineExceededError || named(error, 'DeadlineExceededError')) {
     return engineFailure(
       error as BedrockHAError,
@@ -136,6 +142,27 @@ function clientClosed(error: unknown): Failure {
     code: 'client_closed_request',
     param: null,
     errorName: error instanceof Error ? error.name : 'AbortError',
+  };
+}
+
+/**
+ * Whether an abort reason is a deadline: `AbortSignal.timeout()`'s DOMException `TimeoutError`,
+ * or an error class named `...TimeoutError` (the Lambda adapter's `InvocationTimeoutError`).
+ */
+function isTimeout(reason: unknown): reason is Error {
+  return reason instanceof Error && reason.name.endsWith('TimeoutError');
+}
+
+function timedOut(reason: Error, error: unknown): Failure {
+  return {
+    status: 408,
+    message: reason.message,
+    bedrockName: 'ModelTimeoutException',
+    openaiType: 'timeout',
+    code: 'deadline_exceeded',
+    param: null,
+    ...(BedrockHAError.isInstance(error) && error.attempts && { attempts: error.attempts }),
+    errorName: reason.name,
   };
 }
 

@@ -34,6 +34,9 @@ export interface GatewayResponse {
   readonly body: string | Uint8Array | AsyncIterable<Uint8Array>;
 }
 
+/** How a request ended, for {@link RequestLog.outcome}. */
+export type RequestOutcome = 'completed' | 'failed' | 'client-closed';
+
 /** Where the gateway reports each finished request. Never given prompt or completion text. */
 export interface RequestLog {
   readonly requestId: string;
@@ -41,7 +44,14 @@ export interface RequestLog {
   /** The route matched, e.g. `POST /v1/chat/completions`, or `unmatched`. */
   readonly route: string;
   readonly chain?: string;
+  /** The HTTP status sent; a stream that fails after it started keeps its 200 (see `outcome`). */
   readonly status: number;
+  /**
+   * How the request ended: `completed`, `failed` (an error response, or a stream that ended on an
+   * error frame: log it as an error) or `client-closed` (the client went away first). The gateway
+   * always sets it; optional so an adapter's own entries (a body it refused) type-check without it.
+   */
+  readonly outcome?: RequestOutcome;
   readonly durationMs: number;
   /** The endpoint that answered, when one did. */
   readonly endpointId?: string;

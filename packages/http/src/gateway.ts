@@ -38,8 +38,12 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
     try {
       const route = matchRoute(request.method, request.path);
       context.route = route.name;
+      // Before the route runs, even a 404: its body lists the routes, and only a caller with a
+      // key may learn them (or chain names).
+      const denied = authenticate(request.headers);
+      context.authenticated = denied === undefined;
+      if (denied && !route.public) throw denied;
       context.params = route.params;
-      if (!route.public) authenticate?.(request.headers);
       if (bodyBytes(request.body).byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
       response = await route.handler(context, { stats });
     } catch (error) {

@@ -10,7 +10,8 @@ export const healthz: RouteHandler = (context) => json(200, context.headers(fals
 
 /**
  * `GET /readyz`: ready when every chain has at least one endpoint whose breaker is not open, so a
- * load balancer stops sending traffic that can only fail.
+ * load balancer stops sending traffic that can only fail. It needs no key, so it names the chains
+ * only to a caller with one (or when the gateway has no keys).
  */
 export const readyz: RouteHandler = (context) => {
   const health = context.ha.health();
@@ -18,6 +19,12 @@ export const readyz: RouteHandler = (context) => {
     (chain) => !health.some((endpoint) => endpoint.chains.includes(chain) && endpoint.breaker !== 'open'),
   );
   if (unavailable.length === 0) return json(200, context.headers(false), { status: 'ready' });
+  if (!context.authenticated) {
+    return json(503, context.headers(false), {
+      status: 'unavailable',
+      message: 'A chain has no endpoint with a closed or half-open breaker; send an API key to see which.',
+    });
+  }
   return json(503, context.headers(false), {
     status: 'unavailable',
     message: `No endpoint with a closed or half-open breaker for: ${unavailable.join(', ')}.`,

@@ -1,3 +1,4 @@
+export { converseInputFromWire, toBedrockWireJson } from './bedrock-wire.js';
 export type { EndpointWindowStats } from './endpoint-stats.js';
 export { createGateway, DEFAULT_MAX_BODY_BYTES } from './gateway.js';
 export type {
@@ -8,4 +9,5 @@ export type {
   GatewayRequest,
   GatewayResponse,
   RequestLog,
+  RequestOutcome,
 } from './gateway-api.js';

@@ -12,6 +12,9 @@ import type { ChatCompletionRequest, ChatMessage } from './openai-schema.js';
 type ConversationMessage = Exclude<ChatMessage, { role: 'system' | 'developer' }>;
 type Part = { readonly type: string; readonly [key: string]: unknown };
 
+// Bedrock rejects a tool result with blank text; a tool that printed nothing still answered.
+const EMPTY_TOOL_RESULT = '(empty)';
+
 const IMAGE_FORMATS: Record<string, ImageFormat> = {
   'image/png': 'png',
   'image/jpeg': 'jpeg',
@@ -32,6 +35,8 @@ export function toConverseInput(request: ChatCompletionRequest): ConverseInput {
     }
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const content = contentOf(message as ConversationMessage, at);
+    // An assistant turn with nothing in it says nothing; Bedrock would reject it as blank.
+    if (content.length === 0) return;
     const last = messages.at(-1);
     // Bedrock wants user and assistant turns to alternate; OpenAI's consecutive same-role messages
     // (several tool results, a user note after them) are one Bedrock turn.
@@ -49,9 +54,19 @@ export function toConverseInput(request: ChatCompletionRequest): ConverseInput {
 function contentOf(message: ConversationMessage, at: string): ContentBlock[] {
   if (message.role === 'tool') {
     const content = textsOf(message.content, `${at}.content`).map((text) => ({ text }));
+    if (content.length === 0) content.push({ text: EMPTY_TOOL_RESULT });
     return [{ toolResult: { toolUseId: message.tool_call_id, content } }];
   }
-  if (message.role === 'user') return partsOf(message.content, `${at}.content`);
+  if (message.role === 'user') {
+    const blocks = partsOf(message.content, `${at}.content`);
+    if (blocks.length === 0) {
+      throw invalidRequest(
+        `\`${at}.content\` is empty or only white space, which Bedrock rejects; send the user's text, or leave the message out.`,
+        `${at}.content`,
+      );
+    }
+    return blocks;
+  }
   const blocks = message.content == null ? [] : partsOf(message.content, `${at}.content`);
   message.tool_calls?.forEach((call, index) => {
     blocks.push({
@@ -65,9 +80,16 @@ function contentOf(message: ConversationMessage, at: string): ContentBlock[] {
   return blocks;
 }
 
+/** User and assistant content as Bedrock blocks; blank text is left out, as Bedrock rejects it. */
 function partsOf(content: string | readonly Part[], at: string): ContentBlock[] {
-  if (typeof content === 'string') return [{ text: content }];
-  return content.map((part, index) => partOf(part, `${at}[${index}]`));
+  if (typeof content === 'string') return isBlank(content) ? [] : [{ text: content }];
+  return content
+    .map((part, index) => partOf(part, `${at}[${index}]`))
+    .filter((block) => block.text === undefined || !isBlank(block.text));
+}
+
+function isBlank(text: string): boolean {
+  return text.trim() === '';
 }
 
 function partOf(part: Part, at: string): ContentBlock {
@@ -108,9 +130,10 @@ function imageOf(part: Part, at: string): ContentBlock {
   return { image: { format, source: { bytes: Buffer.from(match[2]!, 'base64') } } };
 }
 
+/** The texts of a text-only role (system, tool), blank ones left out. */
 function textsOf(content: string | readonly Part[], at: string): string[] {
-  if (typeof content === 'string') return [content];
-  return content.map((part, index) => {
+  if (typeof content === 'string') return isBlank(content) ? [] : [content];
+  const texts = content.map((part, index) => {
     if (part.type !== 'text' || typeof part.text !== 'string') {
       throw invalidRequest(
         `\`${at}[${index}]\` must be a text part ({ "type": "text", "text": "..." }): this role takes text only.`,
@@ -119,6 +142,7 @@ function textsOf(content: string | readonly Part[], at: string): string[] {
     }
     return part.text;
   });
+  return texts.filter((text) => !isBlank(text));
 }
 
 function parseArguments(text: string, at: string): ContentBlock.ToolUseMember['toolUse']['input'] {

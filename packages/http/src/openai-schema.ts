@@ -1,29 +1,41 @@
-import { z } from 'zod';
+// A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
+// `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
+import * as z from 'zod';
 
 // Content parts are checked while mapping (openai-request.ts), where each unsupported type gets its own fix.
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], {
   error: 'must be a string or an array of content parts ({ "type": "text", "text": "..." })',
 });
 
-const toolCall = z.strictObject({
+// Messages and tool calls drop keys they do not know (`z.object`), unlike the request itself:
+// clients send back the assistant message they were given, with `annotations`, `audio: null`,
+// `function_call: null` or openai-node's `parsed` and `parsed_arguments`, and a tool loop must not
+// break on them. The two that carry meaning Bedrock cannot take are rejected when set.
+const toolCall = z.object({
   id: z.string(),
   type: z.literal('function', { error: 'must be "function": only function tools map to Bedrock' }),
-  function: z.strictObject({ name: z.string(), arguments: z.string() }),
+  function: z.object({ name: z.string(), arguments: z.string() }),
 });
 
 const message = z.discriminatedUnion(
   'role',
   [
-    z.strictObject({ role: z.enum(['system', 'developer']), content, name: z.string().optional() }),
-    z.strictObject({ role: z.literal('user'), content, name: z.string().optional() }),
-    z.strictObject({
+    z.object({ role: z.enum(['system', 'developer']), content, name: z.string().optional() }),
+    z.object({ role: z.literal('user'), content, name: z.string().optional() }),
+    z.object({
       role: z.literal('assistant'),
       content: content.nullish(),
       name: z.string().optional(),
       refusal: z.string().nullish(),
       tool_calls: z.array(toolCall).optional(),
+      audio: z
+        .null({ error: 'must be null: Bedrock cannot replay audio; send its transcript as `content`' })
+        .optional(),
+      function_call: z
+        .null({ error: 'must be null: function calls are deprecated; send them as `tool_calls`' })
+        .optional(),
     }),
-    z.strictObject({ role: z.literal('tool'), content, tool_call_id: z.string() }),
+    z.object({ role: z.literal('tool'), content, tool_call_id: z.string() }),
   ],
   {
     error:

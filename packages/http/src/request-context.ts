@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt, BedrockHA, EndpointRef, RequestOptions } from '@bedrock-ha/core';
 import { describeFailure, type Failure } from './failure.js';
-import type { GatewayRequest, RequestLog } from './gateway-api.js';
+import type { GatewayRequest, RequestLog, RequestOutcome } from './gateway-api.js';
 
 // A caller's id is echoed into headers and logs: only a plain token is trusted.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,6 +17,9 @@ export class RequestContext {
   private attempts: readonly Attempt[] | undefined;
   private failure: Failure | undefined;
   private deferred = false;
+
+  /** Whether the caller presented a valid API key (or the gateway has none); public routes ask. */
+  authenticated = false;
 
   /** Path parameters, e.g. the chain of `/model/{chain}/converse`. */
   params: Readonly<Record<string, string>> = {};
@@ -79,6 +82,11 @@ export class RequestContext {
     };
   }
 
+  private outcome(status: number): RequestOutcome {
+    if (this.failure) return this.failure.status === 499 ? 'client-closed' : 'failed';
+    return status >= 400 ? 'failed' : 'completed';
+  }
+
   /** Writes the access-log entry; a throwing logger cannot break the request. */
   writeLog(status: number): void {
     try {
@@ -96,6 +104,7 @@ export class RequestContext {
       route: this.route,
       ...(this.chain !== undefined && { chain: this.chain }),
       status,
+      outcome: this.outcome(status),
       durationMs: Math.round((performance.now() - this.startedAt) * 10) / 10,
       ...(this.servedBy && { endpointId: this.servedBy.endpointId, region: this.servedBy.region }),
       ...(this.attempts && { attempts: this.attempts.length }),

@@ -52,49 +52,68 @@ export interface RouteMatch {
 }
 
 /**
- * Finds the route of a method and path. Throws a 404 for an unknown path and a 405 (with `allow`)
- * for a known path with another method. The path is split before its segments are decoded, as
+ * Finds the route of a method and path. Never throws: an unknown path (404), a known path with
+ * another method (405, with `allow`) or a path parameter that is not valid URL encoding (400)
+ * gets a handler that throws that failure, so the gateway checks the API key first and only an
+ * authenticated caller learns the routes. The path is split before its segments are decoded, as
  * the AWS SDK encodes a model id's `/` and `:` (an ARN) inside one segment.
  */
 export function matchRoute(method: string, path: string): RouteMatch {
   const segments = path.split('?')[0]!.split('/');
   const allowed: string[] = [];
   for (const route of ROUTES) {
-    const params = matchTemplate(route.template.split('/'), segments);
-    if (!params) continue;
+    const raw = matchTemplate(route.template.split('/'), segments);
+    if (!raw) continue;
     if (route.method === method.toUpperCase()) {
-      return {
-        name: `${route.method} ${route.template}`,
-        public: route.public ?? false,
-        handler: route.handler,
-        params,
-      };
+      const name = `${route.method} ${route.template}`;
+      const isPublic = route.public ?? false;
+      const params = decodeParams(raw);
+      return params instanceof RequestFailure
+        ? { name, public: isPublic, handler: failWith(params), params: {} }
+        : { name, public: isPublic, handler: route.handler, params };
     }
     allowed.push(route.method);
   }
+  const unmatched = (failure: RequestFailure): RouteMatch => ({
+    name: 'unmatched',
+    public: false,
+    handler: failWith(failure),
+    params: {},
+  });
   if (allowed.length > 0) {
-    throw new RequestFailure({
-      status: 405,
-      message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
+    return unmatched(
+      new RequestFailure({
+        status: 405,
+        message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`,
+        bedrockName: 'UnknownOperationException',
+        openaiType: 'invalid_request_error',
+        code: 'method_not_allowed',
+        param: null,
+        errorName: 'MethodNotAllowed',
+        headers: { allow: allowed.join(', ') },
+      }),
+    );
+  }
+  return unmatched(
+    new RequestFailure({
+      status: 404,
+      message: `No route ${method} ${path}. Routes: ${ROUTES.map((route) => `${route.method} ${route.template}`).join(', ')}.`,
       bedrockName: 'UnknownOperationException',
       openaiType: 'invalid_request_error',
-      code: 'method_not_allowed',
+      code: 'unknown_route',
       param: null,
-      errorName: 'MethodNotAllowed',
-      headers: { allow: allowed.join(', ') },
-    });
-  }
-  throw new RequestFailure({
-    status: 404,
-    message: `No route ${method} ${path}. Routes: ${ROUTES.map((route) => `${route.method} ${route.template}`).join(', ')}.`,
-    bedrockName: 'UnknownOperationException',
-    openaiType: 'invalid_request_error',
-    code: 'unknown_route',
-    param: null,
-    errorName: 'NotFound',
-  });
+      errorName: 'NotFound',
+    }),
+  );
 }
 
+function failWith(failure: RequestFailure): RouteHandler {
+  return () => {
+    throw failure;
+  };
+}
+
+/** The template's `{name}` segments, still URL-encoded. */
 function matchTemplate(
   template: readonly string[],
   segments: readonly string[],
@@ -105,18 +124,22 @@ function matchTemplate(
     const segment = segments[index]!;
     if (part.startsWith('{')) {
       if (segment === '') return undefined;
-      params[part.slice(1, -1)] = decodeSegment(segment);
+      params[part.slice(1, -1)] = segment;
     } else if (part !== segment) return undefined;
   }
   return params;
 }
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw invalidRequest(
-      `The path segment "${segment}" is not valid URL encoding; encode the chain name with encodeURIComponent.`,
-    );
+function decodeParams(raw: Record<string, string>): Record<string, string> | RequestFailure {
+  const params: Record<string, string> = {};
+  for (const [name, segment] of Object.entries(raw)) {
+    try {
+      params[name] = decodeURIComponent(segment);
+    } catch {
+      return invalidRequest(
+        `The path segment "${segment}" is not valid URL encoding; encode the chain name with encodeURIComponent.`,
+      );
+    }
   }
+  return params;
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { type BedrockHA, type BedrockHAConfig, createBedrockHA } from '@bedrock-ha/core';
+import { type BedrockHA, type BedrockHAConfig, type ClientFactory, createBedrockHA } from '@bedrock-ha/core';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
@@ -49,13 +49,19 @@ export function gatewayHarness() {
     }
   });
   return async (
-    options: { gateway?: GatewayOptions; config?: BedrockHAConfig; simulator?: SimulatorOptions } = {},
+    options: {
+      gateway?: GatewayOptions;
+      config?: BedrockHAConfig;
+      simulator?: SimulatorOptions;
+      /** The engine's SDK clients, e.g. with a middleware that records what goes upstream. */
+      clientFactory?: ClientFactory;
+    } = {},
   ) => {
     const sim = await startSimulator(options.simulator ?? SIMULATOR);
     const config = options.config ?? CONFIG;
     const ha = createBedrockHA(
       { ...config, client: { endpoint: sim.url, credentials: CREDENTIALS } },
-      { telemetry: false },
+      { telemetry: false, ...(options.clientFactory && { clientFactory: options.clientFactory }) },
     );
     const logs: RequestLog[] = [];
     const gateway = createGateway(ha, {

@@ -31,9 +31,11 @@ describe('health and discovery routes', () => {
     expect(json(response)).toEqual({ status: 'ok' });
   });
 
-  it('readyz turns 503 naming the chain whose every breaker is open', async () => {
+  it('readyz turns 503 naming the chain whose every breaker is open, to a caller with a key', async () => {
     const { gateway, sim } = await start({ config: fragile });
-    const readyz = () => gateway.handle({ method: 'GET', path: '/readyz', headers: {}, body: undefined });
+    const readyz = () => gateway.handle(get('/readyz'));
+    const anonymous = () => gateway.handle({ method: 'GET', path: '/readyz', headers: {}, body: undefined });
+    expect((await anonymous()).status).toBe(200);
     expect((await readyz()).status).toBe(200);
     sim.faults.add({
       match: { model: NOVA },
@@ -44,6 +46,22 @@ describe('health and discovery routes', () => {
     expect(json(failed).error).toMatchObject({ type: 'server_error', code: 'all_endpoints_failed' });
     const response = await readyz();
     expect(response.status).toBe(503);
+    expect(json(response)).toMatchObject({ status: 'unavailable', chains: ['nova'] });
+    // Without a key: the status only, no chain names.
+    const unnamed = await anonymous();
+    expect(unnamed.status).toBe(503);
+    expect(json(unnamed)).toEqual({ status: 'unavailable', message: expect.any(String) });
+    expect(unnamed.body).not.toContain('nova');
+  });
+
+  it('readyz names the chains to anyone when the gateway has no keys', async () => {
+    const { gateway, sim } = await start({ config: fragile, gateway: { apiKeys: [] } });
+    sim.faults.add({
+      match: { model: NOVA },
+      fault: { type: 'error', error: 'ServiceUnavailableException' },
+    });
+    expect((await gateway.handle(post('/v1/chat/completions', { ...ask, model: 'nova' }))).status).toBe(503);
+    const response = await gateway.handle({ method: 'GET', path: '/readyz', headers: {}, body: undefined });
     expect(json(response)).toMatchObject({ status: 'unavailable', chains: ['nova'] });
   });
 

@@ -88,4 +88,46 @@ describe('the real openai client', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/broke after \d+ characters/);
   });
+
+  it('a tool loop sends the message of finalChatCompletion() back as is, and gets the answer', async () => {
+    const { gateway } = await start();
+    const client = openaiClient(gateway);
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const question: OpenAI.ChatCompletionMessageParam = { role: 'user', content: 'Weather in Paris?' };
+    const first = await client.chat.completions
+      .stream({ model: 'claude', tools, tool_choice: 'required', messages: [question] })
+      .finalChatCompletion();
+    const called = first.choices[0]!.message;
+    // openai-node adds `parsed: null` (and the completion has `refusal: null`): both come back.
+    expect(called).toMatchObject({ parsed: null, tool_calls: [{ function: { name: 'weather' } }] });
+    const call = called.tool_calls![0]!;
+    const second = await client.chat.completions.create({
+      model: 'claude',
+      tools,
+      messages: [
+        question,
+        called,
+        { role: 'tool', tool_call_id: call.id, content: '18 degrees and sunny' },
+        // What the OpenAI API itself returns on an assistant message, sent back the same way.
+        {
+          role: 'assistant',
+          content: 'It is sunny.',
+          refusal: null,
+          audio: null,
+          function_call: null,
+          annotations: [],
+        } as OpenAI.ChatCompletionMessageParam,
+        { role: 'user', content: TOKYO_PROMPT },
+      ],
+    });
+    expect(second.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Tokyo' } });
+  });
 });

@@ -77,6 +77,29 @@ describe('bad requests', () => {
     });
   });
 
+  it('an assistant message with a function_call or audio set is a 400 saying what to send instead', async () => {
+    const { gateway, sim } = await start();
+    const replayed = (extra: Record<string, unknown>) =>
+      gateway.handle(
+        post('/v1/chat/completions', {
+          ...ask,
+          messages: [...ask.messages, { role: 'assistant', content: 'Tokyo', ...extra }, ask.messages[0]],
+        }),
+      );
+    const functionCall = await replayed({ function_call: { name: 'weather', arguments: '{}' } });
+    expect(functionCall.status).toBe(400);
+    expect(json(functionCall).error).toMatchObject({
+      param: 'messages[1].function_call',
+      message: expect.stringMatching(/must be null: .*send them as `tool_calls`/),
+    });
+    const audio = await replayed({ audio: { id: 'audio_1' } });
+    expect(json(audio).error).toMatchObject({
+      param: 'messages[1].audio',
+      message: expect.stringMatching(/must be null: .*transcript/),
+    });
+    expect(sim.requests()).toEqual([]);
+  });
+
   it('an upstream ValidationException passes through with its message, without failover', async () => {
     const { gateway, sim } = await start();
     // Claude rejects a prefill that ends in white space; every endpoint would, so no failover.
@@ -131,6 +154,24 @@ describe('API keys', () => {
     expect(
       (await gateway.handle({ method: 'GET', path: '/v1/models', headers: {}, body: undefined })).status,
     ).toBe(401);
+  });
+
+  it('an unknown path or wrong method without a key is a 401 that discloses no route or chain', async () => {
+    const { gateway } = await start();
+    const anonymous = (method: string, path: string) =>
+      gateway.handle({ method, path, headers: {}, body: undefined });
+    for (const response of [
+      await anonymous('GET', '/admin'),
+      await anonymous('GET', '/v1/chat/completions'),
+      await anonymous('POST', '/model/claude/count-tokens'),
+      await anonymous('POST', '/model/%E0%A4%A/converse'),
+    ]) {
+      expect(response.status).toBe(401);
+      expect(response.body).not.toMatch(/\/v1\/models|claude|nova/);
+      expect(response.headers.allow).toBeUndefined();
+    }
+    const bedrock = await anonymous('POST', '/model/claude/count-tokens');
+    expect(bedrock.headers['x-amzn-errortype']).toBe('AccessDeniedException');
   });
 
   it('the AWS SDK without the x-api-key middleware gets AccessDeniedException', async () => {

@@ -5,18 +5,17 @@ import {
   isDirectInvokeEvent,
   parseDirectInvokeEvent,
 } from './direct-invoke.js';
-import { DEFAULT_SAFETY_MARGIN_MS, invocationBudget } from './invocation-budget.js';
+import { budgetSettings, invocationBudget } from './invocation-budget.js';
 import { createLambdaEngine } from './lambda-engine.js';
 import {
   type HttpHandlerOptions,
   httpRequestParts,
   lambdaGateway,
-  selectLogger,
   serveHttp,
   unknownEventError,
 } from './lambda-gateway.js';
 import type { HttpResult, LambdaContext } from './lambda-types.js';
-import { runInvocation } from './request-log.js';
+import { runInvocation, selectLogger } from './request-log.js';
 import { toHttpResult } from './response-body.js';
 
 /** A buffered Lambda handler: HTTP events get an HTTP result, direct invocations a Converse result. */
@@ -36,26 +35,27 @@ export interface LambdaHandler {
  *   a buffered result; streamed answers are sent whole (use `createStreamingHandler` to stream).
  * - Direct invocations `{ operation?, chain, input }`: see `createDirectInvokeHandler`.
  *
- * Every request's deadline is the invocation's remaining time minus `safetyMarginMs`.
+ * Every request's deadline is the invocation's remaining time minus `safetyMarginMs`, at most
+ * `maxDeadlineMs` (or `BEDROCK_HA_MAX_DEADLINE_MS`).
  * @throws ConfigError at creation when the configuration is missing or invalid.
  */
 export function createHandler(options: HttpHandlerOptions = {}): LambdaHandler {
+  const budget = budgetSettings(options);
   const engine = createLambdaEngine(options);
   const gateway = lambdaGateway(engine, options);
   const logger = selectLogger(options);
-  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const handler = (event: unknown, context: LambdaContext) =>
     runInvocation(context, async () => {
       const parts = httpRequestParts(event);
       if (!parts && !isDirectInvokeEvent(event))
         throw unknownEventError(event, 'an HTTP event (payload 2.0 or 1.0) or a direct invocation');
-      const budget = invocationBudget(context, margin);
+      const time = invocationBudget(context, budget);
       try {
-        if (!parts) return await invokeDirect(engine, parseDirectInvokeEvent(event), budget, logger);
-        const response = await serveHttp(gateway, parts, budget);
+        if (!parts) return await invokeDirect(engine, parseDirectInvokeEvent(event), time, logger);
+        const response = await serveHttp(gateway, parts, time);
         return await toHttpResult(response);
       } finally {
-        budget.dispose();
+        time.dispose();
       }
     });
   return Object.assign(handler, { engine });

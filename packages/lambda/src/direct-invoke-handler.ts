@@ -1,14 +1,12 @@
 import type { BedrockHA } from '@bedrock-ha/core';
 import { type DirectInvokeResult, invokeDirect, parseDirectInvokeEvent } from './direct-invoke.js';
-import { DEFAULT_SAFETY_MARGIN_MS, invocationBudget } from './invocation-budget.js';
+import { type BudgetOptions, budgetSettings, invocationBudget } from './invocation-budget.js';
 import { createLambdaEngine, type EngineSource } from './lambda-engine.js';
 import type { LambdaContext } from './lambda-types.js';
-import { jsonLineLogger, type LambdaLogger, runInvocation } from './request-log.js';
+import { type LambdaLogger, runInvocation, selectLogger } from './request-log.js';
 
 /** Options of {@link createDirectInvokeHandler}. */
-export interface DirectInvokeHandlerOptions extends EngineSource {
-  /** Time kept back from the invocation's remaining time (default 1000 ms). */
-  readonly safetyMarginMs?: number;
+export interface DirectInvokeHandlerOptions extends EngineSource, BudgetOptions {
   /** Where the one-line-per-request logs go (default: JSON lines on stdout); `false` for none. */
   readonly logger?: LambdaLogger | false;
 }
@@ -30,17 +28,17 @@ export interface DirectInvokeHandler {
  * @throws ConfigError at creation when the configuration is missing or invalid.
  */
 export function createDirectInvokeHandler(options: DirectInvokeHandlerOptions = {}): DirectInvokeHandler {
+  const budget = budgetSettings(options);
   const engine = createLambdaEngine(options);
-  const logger = options.logger === false ? undefined : (options.logger ?? jsonLineLogger);
-  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const logger = selectLogger(options);
   const handler = (event: unknown, context: LambdaContext) =>
     runInvocation(context, async () => {
       const parsed = parseDirectInvokeEvent(event);
-      const budget = invocationBudget(context, margin);
+      const time = invocationBudget(context, budget);
       try {
-        return await invokeDirect(engine, parsed, budget, logger);
+        return await invokeDirect(engine, parsed, time, logger);
       } finally {
-        budget.dispose();
+        time.dispose();
       }
     });
   return Object.assign(handler, { engine });

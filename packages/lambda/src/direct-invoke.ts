@@ -1,4 +1,5 @@
-import type { BedrockHA, Served } from '@bedrock-ha/core';
+import type { BedrockHA, ConverseInput, Served } from '@bedrock-ha/core';
+import { converseInputFromWire, toBedrockWireJson } from '@bedrock-ha/http';
 import { type CollectedConverse, collectConverseStream } from './converse-stream-collector.js';
 import { hasKeys } from './http-event.js';
 import { InvalidEventError } from './invalid-event-error.js';
@@ -6,7 +7,10 @@ import type { InvocationBudget } from './invocation-budget.js';
 import type { DirectInvokeEvent } from './lambda-types.js';
 import { type LambdaLogger, logEntry } from './request-log.js';
 
-/** What a direct invocation returns: Converse's output, and who served it after which attempts. */
+/**
+ * What a direct invocation returns: Converse's output as Bedrock's JSON wire carries it (blobs such
+ * as redacted reasoning are base64 strings), and who served it after which attempts.
+ */
 export type DirectInvokeResult = CollectedConverse & Served;
 
 const OPERATIONS = ['converse', 'converseStream'] as const;
@@ -44,6 +48,27 @@ export function parseDirectInvokeEvent(event: unknown): DirectInvokeEvent {
 }
 
 /**
+ * The event's input in the SDK's shape. The event is JSON (Step Functions can carry nothing else),
+ * so image, document and other bytes arrive base64-encoded as on Bedrock's wire: they are decoded
+ * here, or the SDK would base64-encode the text a second time.
+ * @throws InvalidEventError naming a blob that is not base64.
+ */
+function sdkInput(input: DirectInvokeEvent['input']): ConverseInput {
+  try {
+    // A copy: the wire decoder works in place, and the caller's event stays as it was sent.
+    return converseInputFromWire(structuredClone(input));
+  } catch (error) {
+    throw new InvalidEventError(`"input" is not a valid Converse input: ${(error as Error).message}`);
+  }
+}
+
+/** The result as plain JSON for Lambda to return: blobs as base64, as Bedrock's wire has them. */
+function wireResult(result: DirectInvokeResult): DirectInvokeResult {
+  const { servedBy, attempts, ...converse } = result;
+  return { ...(toBedrockWireJson(converse) as CollectedConverse), servedBy, attempts };
+}
+
+/**
  * Runs a direct invocation through the engine within the invocation's budget. Engine errors
  * (`UnknownChainError`, `AllEndpointsFailedError`, `DeadlineExceededError`, the SDK's
  * `ValidationException`...) are thrown as they are, so callers can match them by name.
@@ -57,17 +82,18 @@ export async function invokeDirect(
   const started = performance.now();
   const options = { signal: budget.signal, deadlineMs: budget.deadlineMs };
   const route = `invoke ${event.operation ?? 'converse'}`;
+  const input = sdkInput(event.input);
   try {
     let result: DirectInvokeResult;
     if (event.operation === 'converseStream') {
-      const streamed = await ha.converseStream(event.chain, event.input, options);
+      const streamed = await ha.converseStream(event.chain, input, options);
       const collected = await collectConverseStream(streamed.stream);
       // Read after the stream ends: a resumed stream reports the endpoint that finished it.
       result = { ...collected, servedBy: streamed.servedBy, attempts: streamed.attempts };
     } else {
       const { output, stopReason, usage, metrics, servedBy, attempts } = await ha.converse(
         event.chain,
-        event.input,
+        input,
         options,
       );
       result = { output, stopReason, usage, metrics, servedBy, attempts } as DirectInvokeResult;
@@ -84,7 +110,7 @@ export async function invokeDirect(
         durationMs: Math.round(performance.now() - started),
       }),
     );
-    return result;
+    return wireResult(result);
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error));
     const attempts = (error as { attempts?: readonly unknown[] }).attempts;

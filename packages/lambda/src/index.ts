@@ -6,7 +6,7 @@ export {
   type DirectInvokeHandlerOptions,
 } from './direct-invoke-handler.js';
 export { InvalidEventError } from './invalid-event-error.js';
-export { DEFAULT_SAFETY_MARGIN_MS, InvocationTimeoutError } from './invocation-budget.js';
+export { type BudgetOptions, DEFAULT_SAFETY_MARGIN_MS, InvocationTimeoutError } from './invocation-budget.js';
 export { createLambdaEngine, type EngineSource, lambdaConfig } from './lambda-engine.js';
 export type { HttpHandlerOptions } from './lambda-gateway.js';
 export type {

@@ -4,12 +4,12 @@ import { apiGatewayV1Processor } from './api-gateway-v1-processor.js';
 import { apiGatewayV2Processor } from './api-gateway-v2-processor.js';
 import type { HttpEventProcessor, HttpRequestParts } from './http-event.js';
 import { InvalidEventError } from './invalid-event-error.js';
-import type { InvocationBudget } from './invocation-budget.js';
+import type { BudgetOptions } from './invocation-budget.js';
 import type { EngineSource } from './lambda-engine.js';
-import { jsonLineLogger, type LambdaLogger, requestLogEntry } from './request-log.js';
+import { type LambdaLogger, requestLogEntry, selectLogger } from './request-log.js';
 
 /** Options shared by the HTTP handlers. */
-export interface HttpHandlerOptions extends EngineSource {
+export interface HttpHandlerOptions extends EngineSource, BudgetOptions {
   /**
    * API keys accepted as `Authorization: Bearer <key>` or `x-api-key`. Default: the comma-separated
    * `BEDROCK_HA_API_KEYS` variable; none means no key check (a Function URL with AWS_IAM auth, or
@@ -18,8 +18,6 @@ export interface HttpHandlerOptions extends EngineSource {
   readonly apiKeys?: readonly string[];
   /** The largest request body accepted, in bytes (default: the gateway's, 1 MiB). */
   readonly maxBodyBytes?: number;
-  /** Time kept back from the invocation's remaining time (default 1000 ms). */
-  readonly safetyMarginMs?: number;
   /** Where the one-line-per-request logs go (default: JSON lines on stdout); `false` for none. */
   readonly logger?: LambdaLogger | false;
 }
@@ -60,16 +58,14 @@ export function lambdaGateway(ha: BedrockHA, options: HttpHandlerOptions): Gatew
   });
 }
 
-/** Answers one translated HTTP request within the invocation's budget. */
+/**
+ * Answers one translated HTTP request within the invocation's budget: `deadlineMs` for the engine,
+ * and `signal`, which stops the request when the time is up or the client has gone away.
+ */
 export function serveHttp(
   gateway: Gateway,
   parts: HttpRequestParts,
-  budget: InvocationBudget,
+  budget: { readonly signal: AbortSignal; readonly deadlineMs: number },
 ): Promise<GatewayResponse> {
   return gateway.handle({ ...parts, signal: budget.signal, deadlineMs: budget.deadlineMs });
-}
-
-/** The logger an options object selects. */
-export function selectLogger(options: HttpHandlerOptions): LambdaLogger | undefined {
-  return options.logger === false ? undefined : (options.logger ?? jsonLineLogger);
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestLog } from '@bedrock-ha/http';
+import type { RequestLog, RequestOutcome } from '@bedrock-ha/http';
 import type { LambdaContext } from './lambda-types.js';
 
 /**
@@ -21,6 +21,11 @@ export interface LambdaLogEntry {
   readonly route?: string;
   readonly chain?: string;
   readonly status?: number;
+  /**
+   * How the request ended. `failed` includes a stream that had sent its 200 and then ended on an
+   * error frame (a timeout, an interrupted stream), which is why the level follows it.
+   */
+  readonly outcome?: RequestOutcome;
   readonly endpoint?: string;
   readonly region?: string;
   readonly attempts?: number;
@@ -35,6 +40,22 @@ export type LambdaLogger = (entry: LambdaLogEntry) => void;
 export const jsonLineLogger: LambdaLogger = (entry) => {
   process.stdout.write(`${JSON.stringify(entry)}\n`);
 };
+
+/** The logger a handler's options select: theirs, none for `false`, else JSON lines on stdout. */
+export function selectLogger(options: { readonly logger?: LambdaLogger | false }): LambdaLogger | undefined {
+  return options.logger === false ? undefined : (options.logger ?? jsonLineLogger);
+}
+
+/**
+ * ERROR for a failure of ours (a 5xx, or a stream that failed after its 200), WARN for a 4xx; a
+ * client that went away (nginx's 499) is not a failure of the function.
+ */
+function levelOf(status: number, outcome: RequestOutcome | undefined): LambdaLogEntry['level'] {
+  if (outcome === 'client-closed') return 'INFO';
+  if (status >= 500) return 'ERROR';
+  if (status >= 400) return 'WARN';
+  return outcome === 'failed' ? 'ERROR' : 'INFO';
+}
 
 interface Invocation {
   readonly context: LambdaContext;
@@ -56,9 +77,8 @@ export function runInvocation<T>(context: LambdaContext, body: () => Promise<T>)
 /** A log entry with the current invocation's envelope filled in. */
 export function logEntry(fields: Omit<LambdaLogEntry, 'timestamp' | 'service' | 'level'>): LambdaLogEntry {
   const invocation = current.getStore();
-  const status = fields.status ?? 0;
   return {
-    level: status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO',
+    level: levelOf(fields.status ?? 0, fields.outcome),
     timestamp: new Date().toISOString(),
     service: process.env.POWERTOOLS_SERVICE_NAME ?? 'bedrock-ha',
     cold_start: invocation?.coldStart,
@@ -77,6 +97,7 @@ export function requestLogEntry(record: RequestLog): LambdaLogEntry {
     route: record.route,
     chain: record.chain,
     status: record.status,
+    outcome: record.outcome,
     endpoint: record.endpointId,
     region: record.region,
     attempts: record.attempts,

@@ -35,6 +35,28 @@ export async function writeStreamingResponse(
   }
 }
 
+/**
+ * A signal that fires when the response stream closes or fails before the response was finished:
+ * the client went away. `dispose()` removes the listeners.
+ */
+export function clientDisconnect(stream: ResponseStream): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const gone = () => {
+    if (!stream.writableFinished)
+      controller.abort(new DOMException('The client closed the response stream', 'AbortError'));
+  };
+  stream.on('close', gone);
+  stream.on('error', gone);
+  if (stream.destroyed) gone();
+  return {
+    signal: controller.signal,
+    dispose() {
+      stream.off('close', gone);
+      stream.off('error', gone);
+    },
+  };
+}
+
 /** Writes one chunk, waiting for `drain` when the stream is full. False when the stream closed. */
 async function writeChunk(stream: ResponseStream, chunk: string | Uint8Array): Promise<boolean> {
   if (stream.destroyed || stream.writableEnded) return false;

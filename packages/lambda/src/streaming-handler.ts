@@ -1,5 +1,5 @@
 import type { BedrockHA } from '@bedrock-ha/core';
-import { DEFAULT_SAFETY_MARGIN_MS, invocationBudget } from './invocation-budget.js';
+import { budgetSettings, invocationBudget } from './invocation-budget.js';
 import { createLambdaEngine } from './lambda-engine.js';
 import {
   type HttpHandlerOptions,
@@ -16,7 +16,7 @@ import {
 } from './lambda-runtime.js';
 import type { LambdaContext } from './lambda-types.js';
 import { runInvocation } from './request-log.js';
-import { writeStreamingResponse } from './stream-response.js';
+import { clientDisconnect, writeStreamingResponse } from './stream-response.js';
 
 /** Options of {@link createStreamingHandler}. */
 export interface StreamingHandlerOptions extends HttpHandlerOptions {
@@ -42,9 +42,9 @@ export interface StreamingHandler extends StreamingHandlerFunction {
  * @throws ConfigError at creation when the configuration is missing or invalid.
  */
 export function createStreamingHandler(options: StreamingHandlerOptions = {}): StreamingHandler {
+  const budget = budgetSettings(options);
   const engine = createLambdaEngine(options);
   const gateway = lambdaGateway(engine, options);
-  const margin = options.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   const runtime = options.runtime ?? findLambdaRuntime();
   if (!runtime) {
     const missing = async () => {
@@ -58,12 +58,17 @@ export function createStreamingHandler(options: StreamingHandlerOptions = {}): S
     runInvocation(context, async () => {
       const parts = httpRequestParts(event);
       if (!parts) throw unknownEventError(event, 'a Function URL or HTTP API event');
-      const budget = invocationBudget(context, margin);
+      const time = invocationBudget(context, budget);
+      // The client may go away before the first token (a stalled model, a long failover): that
+      // must stop the upstream call too, not only the writes that would follow.
+      const disconnect = clientDisconnect(responseStream);
       try {
-        const response = await serveHttp(gateway, parts, budget);
+        const signal = AbortSignal.any([time.signal, disconnect.signal]);
+        const response = await serveHttp(gateway, parts, { signal, deadlineMs: time.deadlineMs });
         await writeStreamingResponse(runtime, responseStream, response);
       } finally {
-        budget.dispose();
+        disconnect.dispose();
+        time.dispose();
       }
     });
   return Object.assign(runtime.streamifyResponse(handle), { engine });

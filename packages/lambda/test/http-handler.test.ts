@@ -169,6 +169,23 @@ describe('createHandler with HTTP events', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it('caps the deadline at BEDROCK_HA_MAX_DEADLINE_MS however long the invocation may run (HTTP API)', async () => {
+    const sim = await test.simulator();
+    sim.faults.add({ match: { model: '*' }, fault: { type: 'hang' } });
+    const { entries, logger } = recordingLogger();
+    const handler = test.track(
+      createHandler({ config: haikuConfig(sim), logger, env: { BEDROCK_HA_MAX_DEADLINE_MS: '800' } }),
+    );
+
+    // A whole minute left, as a 29 s function behind API Gateway would wrongly take for granted.
+    const result = (await handler(fixture('function-url-event.json'), lambdaContext(60_000))) as HttpResult;
+
+    expect(result.statusCode).toBe(408);
+    expect(JSON.parse(result.body).error.code).toBe('deadline_exceeded');
+    expect(entries).toMatchObject([{ level: 'WARN', status: 408 }]);
+    expect(entries[0]?.durationMs).toBeLessThan(20_000);
+  });
+
   it('throws InvalidEventError for an event that is neither HTTP nor a direct invocation', async () => {
     const sim = await test.simulator();
     const handler = test.track(createHandler({ config: haikuConfig(sim), logger: false }));

@@ -8,6 +8,7 @@ import {
   httpEvent,
   lambdaContext,
   lambdaHarness,
+  PT_ARN,
   recordingLogger,
   TOKYO_PROMPT,
   throttlePt,
@@ -128,6 +129,76 @@ describe('createStreamingHandler (Function URL, RESPONSE_STREAM)', () => {
       .poll(() => sim.counters({ region: 'us-east-1' }).map((counter) => counter.outcomes))
       .toEqual([{ aborted: 1 }]);
     expect(handler.engine.health().every((endpoint) => endpoint.active === 0)).toBe(true);
+  });
+
+  it('ends a stream cut by the invocation running out of time with a timeout frame, logged as failed', async () => {
+    const sim = await test.simulator(PACED);
+    // The first token arrives, then the model stalls far past the invocation's end.
+    sim.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'stream-stall', afterEvents: 2, ms: 30_000 },
+    });
+    const { entries, logger } = recordingLogger();
+    const handler = test.track(
+      createStreamingHandler({ config: haikuConfig(sim), runtime: lambdaRuntime, logger }),
+    );
+    const stream = new RecordingResponseStream();
+    const event = httpEvent('/v1/chat/completions', {
+      model: 'claude-haiku',
+      stream: true,
+      messages: [{ role: 'user', content: 'Tell me about failover.' }],
+    });
+
+    // 2.5 s left with the default 1 s margin: the stream is stopped 2 s in.
+    await handler(event, stream, lambdaContext(2500));
+
+    const { prelude, body } = stream.parse();
+    expect(prelude.statusCode).toBe(200);
+    const frames = body.map((chunk) => chunk.toString('utf8'));
+    const last = JSON.parse(frames.at(-1)!.replace(/^data: /, ''));
+    expect(last.error).toMatchObject({ code: 'deadline_exceeded' });
+    expect(last.error.message).toMatch(/raise the function's timeout/);
+    expect(entries).toMatchObject([
+      {
+        level: 'ERROR',
+        outcome: 'failed',
+        status: 200,
+        error: { name: 'InvocationTimeoutError', message: expect.stringMatching(/about to time out/) },
+      },
+    ]);
+  });
+
+  it('aborts the upstream call when the client goes away before the first token', async () => {
+    const sim = await test.simulator();
+    // The model stalls before any content: there is no response to write to yet.
+    sim.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'stream-stall', afterEvents: 1, ms: 60_000 },
+    });
+    const { entries, logger } = recordingLogger();
+    const handler = test.track(
+      createStreamingHandler({ config: haikuConfig(sim), runtime: lambdaRuntime, logger }),
+    );
+    const stream = new RecordingResponseStream();
+
+    const done = handler(
+      httpEvent('/model/claude-haiku/converse-stream', converseBody),
+      stream,
+      lambdaContext(),
+    );
+    // Destroyed once the simulator holds the request (it is streaming, stalled).
+    await expect
+      .poll(() => Object.values(sim.capacity()).some((limiter) => limiter.inFlight > 0), { timeout: 10_000 })
+      .toBe(true);
+    stream.destroy();
+    await done;
+
+    // Well before the engine's own 20 s first-token timeout, and without failing over.
+    await expect
+      .poll(() => sim.counters().map((counter) => [counter.model, counter.outcomes]), { timeout: 8000 })
+      .toEqual([[PT_ARN, { aborted: 1 }]]);
+    expect(handler.engine.health().every((endpoint) => endpoint.active === 0)).toBe(true);
+    expect(entries).toMatchObject([{ level: 'INFO', outcome: 'client-closed' }]);
   });
 
   it('sends an error response whole, with its status in the prelude', async () => {

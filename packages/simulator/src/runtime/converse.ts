@@ -40,10 +40,14 @@ function parseConverse(body: Buffer, call: Call): Prompt {
         `The content field in the Message object at messages.${index} is empty. Add a ContentBlock object to the content field and try again.`,
       );
     }
-    for (const block of content as ContentBlock[]) {
+    for (const [position, block] of (content as ContentBlock[]).entries()) {
+      const at = `messages.${index}.content.${position}`;
+      rejectBlank(block.text, `ContentBlock object at ${at}`);
       if (typeof block.text === 'string') texts.push(block.text);
-      for (const part of block.toolResult?.content ?? [])
-        if (typeof part.text === 'string') texts.push(part.text);
+      for (const [part, result] of (block.toolResult?.content ?? []).entries()) {
+        rejectBlank(result.text, `ToolResultContentBlock object at ${at}.toolResult.content.${part}`);
+        if (typeof result.text === 'string') texts.push(result.text);
+      }
     }
   }
   // Roles alternate, so a final assistant turn (a prefill) follows the user turn it answers.
@@ -89,6 +93,15 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     forcedTool: forcedTool(request.toolConfig),
     prefill,
   };
+}
+
+/** Bedrock rejects a text block that is empty or only white space, before any model sees it. */
+function rejectBlank(text: unknown, where: string): void {
+  if (typeof text === 'string' && text.trim() === '') {
+    throw validationError(
+      `The text field in the ${where} is blank. Add text to the text field, and try again.`,
+    );
+  }
 }
 
 function forcedTool(toolConfig: unknown): string | undefined {

@@ -1,0 +1,118 @@
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+/** One port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), with a two-step graceful close. */
+export interface DualProtocolServer {
+  /** The HTTP/1.1 server (Express); it never listens itself, connections are handed to it. */
+  readonly http1: http.Server;
+  /** Starts listening; resolves with the address, or rejects with the listen error. */
+  listen(port: number, host: string | undefined): Promise<net.AddressInfo>;
+  /**
+   * The graceful half: refuses new connections, closes idle HTTP/1.1 connections, and sends GOAWAY
+   * on every HTTP/2 session (its streams in flight finish; the client opens no new ones). Resolves
+   * once every connection has closed.
+   */
+  stopAccepting(): Promise<void>;
+  /** The forced half: destroys every connection left, aborting its requests. */
+  closeAll(): void;
+}
+
+/**
+ * Serves both protocols on one port, as the simulator does: the AWS SDK's runtime client speaks
+ * h2c (prior knowledge) by default on an `http://` endpoint, while curl, OpenAI clients and load
+ * balancers speak HTTP/1.1. Node cannot serve both on one cleartext port by itself (`allowHTTP1`
+ * only works with TLS), so each connection's first bytes pick the server. HTTP/2 requests bypass
+ * Express, which cannot serve them.
+ */
+export function dualProtocolServer(
+  http1Handler: http.RequestListener,
+  http2Handler: (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => void,
+): DualProtocolServer {
+  const http1 = http.createServer(http1Handler);
+  // Longer than load balancers' idle timeouts (an ALB's is 60 s), so a balancer never sends a
+  // request on a connection this server is closing at the same moment (a 502).
+  http1.keepAliveTimeout = 65_000;
+  http1.headersTimeout = 66_000;
+  const h2 = http2.createServer(http2Handler);
+  const sockets = new Set<net.Socket>();
+  const unsorted = new Set<net.Socket>();
+  const sessions = new Set<http2.Http2Session>();
+  let stopping = false;
+  h2.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+    // A connection accepted just before the shutdown: it may finish nothing new.
+    if (stopping) session.close();
+  });
+
+  const front = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    unsorted.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      unsorted.delete(socket);
+    });
+    socket.on('error', () => socket.destroy());
+    let head: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      const compared = Math.min(head.length, HTTP2_PREFACE.length);
+      const isHttp2 = head.subarray(0, compared).equals(HTTP2_PREFACE.subarray(0, compared));
+      if (isHttp2 && head.length < HTTP2_PREFACE.length) return; // wait for the whole preface
+      socket.off('data', onData);
+      unsorted.delete(socket);
+      socket.pause();
+      socket.unshift(head);
+      if (isHttp2) {
+        // The session consumes the native handle and reads the unshifted preface itself;
+        // resuming the JS stream here would feed it twice.
+        h2.emit('connection', socket);
+      } else {
+        http1.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    socket.on('data', onData);
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    http1,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EADDRINUSE')
+            error.message = `port ${port} is already in use: pick another port`;
+          reject(error);
+        };
+        front.once('error', onError);
+        front.listen(port, host, () => {
+          front.off('error', onError);
+          // Node tracks an HTTP/1.1 server's connections (idle ones to close, headers and request
+          // timeouts to enforce) from its 'listening' event; this one never listens itself.
+          http1.emit('listening');
+          resolve(front.address() as net.AddressInfo);
+        });
+      });
+    },
+    stopAccepting() {
+      if (closed) return closed;
+      stopping = true;
+      closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      // Connections that have not sent a byte carry no request.
+      for (const socket of unsorted) socket.destroy();
+      // Closes the idle keep-alive connections and stops the timeout checks; it listens on nothing.
+      http1.close();
+      for (const session of sessions) session.close();
+      return closed;
+    },
+    closeAll() {
+      http1.closeAllConnections();
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}

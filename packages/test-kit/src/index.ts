@@ -1,0 +1,13 @@
+export { type BedrockClientOptions, bedrockClient, userMessage } from './bedrock-client.js';
+export {
+  CREDENTIALS,
+  eventually,
+  HAIKU,
+  outcomesIn,
+  PRIMARY_PT,
+  SIMULATOR,
+  TOKYO,
+  UNLIMITED,
+} from './simulator-setup.js';
+export { type TestResources, testResources } from './test-resources.js';
+export { watchTimers } from './watch-timers.js';

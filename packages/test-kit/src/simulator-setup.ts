@@ -1,0 +1,46 @@
+import type { Simulator, SimulatorOptions } from '@bedrock-ha/simulator';
+
+/** Fake credentials: the simulator reads only the region from the SigV4 scope. */
+export const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+/** On-demand Claude 3 Haiku. */
+export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** The ARN of the simulator's PT in {@link SIMULATOR}. */
+export const PRIMARY_PT = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/primary00001';
+/** The AWS sample's prompt; the simulator answers "Tokyo". */
+export const TOKYO = 'what is the largest city in the world? only give the answer with no details';
+/** Quotas high enough that only injected faults fail. */
+export const UNLIMITED = {
+  requestsPerMinute: 1_000_000,
+  tokensPerMinute: 1_000_000_000,
+  maxConcurrent: 10_000,
+};
+
+/** A simulator with a PT in us-east-1 (the primary) and on-demand Haiku in us-west-2 (the backup), no quota in the way. */
+export const SIMULATOR: SimulatorOptions = {
+  provisionedThroughputs: [
+    { name: 'primary', region: 'us-east-1', modelId: `${HAIKU}:48k`, id: 'primary00001', ...UNLIMITED },
+  ],
+  quotas: { onDemand: UNLIMITED },
+};
+
+/** How many requests the simulator logged in a region, by outcome. */
+export function outcomesIn(sim: Simulator, region: string): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  for (const counter of sim.counters({ region }))
+    for (const [outcome, count] of Object.entries(counter.outcomes))
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
+  return outcomes;
+}
+
+/** Waits until `check` holds, polling; fails after `withinMs`. */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  withinMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > withinMs) throw new Error(`${what} not met within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
