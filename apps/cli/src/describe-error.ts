@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact.js';
+
 /** An error as the CLI shows it: what went wrong, and how to fix it. */
 export interface ErrorDescription {
   readonly message: string;
@@ -31,12 +33,13 @@ export function isMissingCredentials(error: unknown): boolean {
 }
 
 /**
- * Explains an AWS SDK or network error in the CLI's words. Only the error's name, message and
- * code are used: none of them carries a credential.
+ * Explains an AWS SDK or network error in the CLI's words, from the error's name, message and
+ * code. The message is redacted: AWS quotes the Authorization header (the access key id and the
+ * signature) in IncompleteSignatureException.
  */
 export function describeAwsError(error: unknown, target?: string): ErrorDescription {
   const name = (error as { name?: string }).name ?? 'Error';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   if (isMissingCredentials(error)) {
     return {
       message: 'no AWS credentials found',

@@ -1,6 +1,8 @@
-import type { BedrockHAConfig } from '@bedrock-ha/core';
+import type { BedrockHAConfig, ClientConfig } from '@bedrock-ha/core';
 import { CliError, ExitCode, usageError } from './exit-code.js';
 import type { GlobalOptions } from './global-options.js';
+import type { Output } from './output.js';
+import { registerSecret } from './redact.js';
 import { hasSeedFlags, type SeedFlags, seedConfig } from './seed-chain.js';
 
 /** A configuration ready for `createBedrockHA`, and the chain a command uses. */
@@ -14,11 +16,13 @@ export interface EngineConfig {
 /**
  * The configuration a command runs: the `--config` file (or `BEDROCK_HA_CONFIG`), else one built
  * from the seed flags. The global `--endpoint-url` and `--profile` apply to every endpoint, so
- * that any configuration can be pointed at the simulator.
+ * that any configuration can be pointed at the simulator. The global `--region` is the seed's
+ * primary region; a config file names its own regions, so there it only earns a warning.
  */
 export async function resolveEngineConfig(
   globals: GlobalOptions,
   flags: SeedFlags & { readonly chain?: string },
+  output?: Output,
 ): Promise<EngineConfig> {
   let config: BedrockHAConfig;
   let source: string;
@@ -28,8 +32,13 @@ export async function resolveEngineConfig(
     }
     config = await readConfig(globals.config);
     source = globals.config;
+    if (globals.region !== undefined) {
+      output?.warn(
+        `--region ${globals.region} has no effect with --config: every endpoint of ${source} names its own region; set \`region:\` on the endpoints there instead`,
+      );
+    }
   } else if (hasSeedFlags(flags)) {
-    config = seedConfig(flags);
+    config = seedConfig(globals.region === undefined ? flags : { ...flags, region: globals.region });
     source = 'the seed flags';
   } else {
     throw usageError(
@@ -45,7 +54,9 @@ export async function resolveEngineConfig(
       `use --chain with one of: ${chains.join(', ')}`,
     );
   }
-  return { config: withClientOverrides(config, globals), chain, source };
+  const resolved = withClientOverrides(config, globals);
+  registerConfigSecrets(resolved);
+  return { config: resolved, chain, source };
 }
 
 /** Reads and validates a configuration file; a bad one is a usage error naming each problem. */
@@ -60,10 +71,57 @@ export async function readConfig(path: string): Promise<BedrockHAConfig> {
   }
 }
 
+/**
+ * Points every endpoint at `--endpoint-url` and `--profile`: the top-level client, and the
+ * `client` of each endpoint that has its own (which would otherwise win over the top level).
+ */
 function withClientOverrides(config: BedrockHAConfig, globals: GlobalOptions): BedrockHAConfig {
   if (globals.endpointUrl === undefined && globals.profile === undefined) return config;
-  const client = { ...config.client };
-  if (globals.endpointUrl !== undefined) client.endpoint = globals.endpointUrl;
-  if (globals.profile !== undefined) client.profile = globals.profile;
-  return { ...config, client };
+  const override = <T extends { client?: ClientConfig }>(holder: T): T => {
+    if (holder.client === undefined) return holder;
+    const client = { ...holder.client };
+    if (globals.endpointUrl !== undefined) client.endpoint = globals.endpointUrl;
+    if (globals.profile !== undefined) client.profile = globals.profile;
+    return { ...holder, client };
+  };
+  const chains = Object.fromEntries(
+    Object.entries(config.chains).map(([name, chain]) => [
+      name,
+      {
+        ...chain,
+        endpoints: chain.endpoints.map((entry) => (typeof entry === 'string' ? entry : override(entry))),
+      },
+    ]),
+  );
+  const top = override({ client: config.client ?? {} });
+  return {
+    ...config,
+    chains,
+    client: top.client,
+    ...(config.endpoints === undefined
+      ? {}
+      : {
+          endpoints: Object.fromEntries(
+            Object.entries(config.endpoints).map(([id, endpoint]) => [id, override(endpoint)]),
+          ),
+        }),
+  };
+}
+
+/** Static credentials written in the config must never be printed, even inside an AWS error. */
+function registerConfigSecrets(config: BedrockHAConfig): void {
+  const clients = [
+    config.client,
+    ...Object.values(config.endpoints ?? {}).map((endpoint) => endpoint.client),
+    ...Object.values(config.chains).flatMap((chain) =>
+      chain.endpoints.map((entry) => (typeof entry === 'string' ? undefined : entry.client)),
+    ),
+  ];
+  for (const client of clients) {
+    const credentials = client?.credentials;
+    if (credentials === undefined) continue;
+    registerSecret(credentials.accessKeyId);
+    registerSecret(credentials.secretAccessKey);
+    registerSecret(credentials.sessionToken);
+  }
 }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 
 /** The options every command accepts, in the aws CLI's spelling. */
 export interface GlobalOptions {
-  /** AWS region of commands that talk to one region (provision); chains name their own regions. */
+  /**
+   * AWS region of commands that talk to one region (provision), and the primary region of the
+   * seed flags; a config file's endpoints name their own regions.
+   */
   readonly region?: string;
   /** Named profile from ~/.aws/config and ~/.aws/credentials. */
   readonly profile?: string;
@@ -19,7 +22,10 @@ export interface GlobalOptions {
 /** Adds the global options to the root command; commander accepts them before or after a subcommand. */
 export function addGlobalOptions(program: Command): Command {
   return program
-    .option('--region <region>', 'AWS region (default: AWS_REGION, then the profile)')
+    .option(
+      '--region <region>',
+      'AWS region (default: AWS_REGION, then the profile); with --provisioned-arn the PT region; a --config names its own',
+    )
     .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
     .option('--endpoint-url <url>', 'send AWS calls to this URL, e.g. a running simulator')
     .option('--config <file>', 'bedrock-ha configuration file, YAML or JSON (default: BEDROCK_HA_CONFIG)')

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import pc from 'picocolors';
 import { CliError, ExitCode } from './exit-code.js';
 import { createProgram } from './program.js';
+import { redactSecrets } from './redact.js';
 
 /**
  * Runs the CLI with the arguments after the binary's name and resolves with the exit code. Every
@@ -41,7 +42,8 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
     // Commander has printed its message (or the help) already.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  const write = (text: string) => process.stderr.write(`${text}\n`);
+  // Redacted: an AWS error message can quote the request's Authorization header.
+  const write = (text: string) => process.stderr.write(`${redactSecrets(text)}\n`);
   if (error instanceof CliError) {
     write(`${pc.red('bedrock-ha: error:')} ${error.message}`);
     if (error.hint) write(`${pc.dim('hint:')} ${error.hint}`);

@@ -10,6 +10,8 @@ export interface SeedFlags {
   readonly primaryRegion?: string;
   readonly fallbackRegion?: string;
   readonly fallbackModel?: string;
+  /** The global `--region`: the primary region when `--primary-region` is not given. */
+  readonly region?: string;
 }
 
 /** The chain name a configuration built from the seed flags uses. */
@@ -46,11 +48,12 @@ export function seedConfig(flags: SeedFlags): BedrockHAConfig {
       'it looks like arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123def456',
     );
   }
-  const primaryRegion = flags.primaryRegion ?? arnRegion;
+  const flag = flags.primaryRegion !== undefined ? '--primary-region' : '--region';
+  const primaryRegion = flags.primaryRegion ?? flags.region ?? arnRegion;
   if (primaryRegion !== arnRegion) {
     throw usageError(
-      `--primary-region ${primaryRegion} does not match the ARN's region ${arnRegion}`,
-      'a Provisioned Throughput is called in its own region: drop --primary-region or fix the ARN',
+      `${flag} ${primaryRegion} does not match the ARN's region ${arnRegion}`,
+      `a Provisioned Throughput is called in its own region: drop ${flag} or fix the ARN`,
     );
   }
   return {

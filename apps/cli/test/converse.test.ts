@@ -6,6 +6,8 @@ import { cleanEnv, emptyHome, runCli, TEST_CREDENTIALS } from './cli-process.js'
 import { closedUrl, PT_ARN, startSeedSimulator } from './seed-simulator.js';
 
 const PROMPT = 'what is the largest city in the world? only give the answer with no details';
+// A prompt the simulator answers at length, so that a stream can break in the middle.
+const LONG_PROMPT = 'Write a long story about a lighthouse keeper and the sea.';
 
 describe('bedrock-ha converse', () => {
   let simulator: Simulator;
@@ -104,6 +106,56 @@ describe('bedrock-ha converse', () => {
       /^\d\s+on-demand\s+us-west-2\s+failure\s+unavailable\s+ServiceUnavailableException/m,
     );
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('on a stream cut after content: ends the partial line, hints at resume, and --json keeps partialText', async () => {
+    simulator.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'stream-cut', afterEvents: 4, mode: 'reset' },
+    });
+    // One endpoint only, so the cut is what the request ends with.
+    const config = join(home, 'cut.yaml');
+    await writeFile(
+      config,
+      ['chains:', '  cut:', '    endpoints:', `      - { id: pt, modelId: "${PT_ARN}" }`].join('\n'),
+    );
+    const args = ['converse', '--stream', '--endpoint-url', simulator.url, '--config', config, LONG_PROMPT];
+    const text = await runCli(args, { env });
+    expect(text.code).toBe(1);
+    // The partial answer, then a newline: the error starts a line of its own.
+    expect(text.stdout.length).toBeGreaterThan(1);
+    expect(text.stdout.endsWith('\n')).toBe(true);
+    expect(text.stderr).toMatch(/^bedrock-ha: error: StreamInterruptedError/m);
+    expect(text.stderr).toMatch(/hint: .*set `resume: true` on chain "cut"/);
+    expect(text.stderr).not.toMatch(/check --endpoint-url/);
+
+    const json = await runCli([...args.slice(0, 1), '--json', ...args.slice(1)], { env });
+    expect(json.code).toBe(1);
+    const failure = JSON.parse(json.stdout);
+    expect(failure.error).toMatchObject({ name: 'StreamInterruptedError', chain: 'cut' });
+    expect(failure.partialText).toBe(text.stdout.slice(0, -1));
+    expect(failure.partialText.length).toBeGreaterThan(0);
+  });
+
+  it('with --verbose, never prints the prompt or the answer on stderr', async () => {
+    simulator.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
+    const marker = `unique-marker-${Date.now()}`;
+    for (const stream of ['--stream', '--no-stream']) {
+      const { code, stdout, stderr } = await runCli(
+        ['converse', '--verbose', stream, ...seed, `${PROMPT} ${marker}`],
+        { env },
+      );
+      expect(code).toBe(0);
+      const answer = stdout.trim();
+      expect(answer.length).toBeGreaterThan(0);
+      // --verbose did print the engine's events: the failover away from the throttled PT.
+      expect(stderr).toMatch(/failover provisioned -> on-demand/);
+      expect(stderr).not.toContain(marker);
+      expect(stderr).not.toContain(answer);
+    }
   });
 
   it('exits 1 and says so when the endpoint URL is unreachable', async () => {

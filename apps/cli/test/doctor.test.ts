@@ -56,6 +56,41 @@ describe('bedrock-ha doctor', () => {
     expect(stdout).not.toContain('AKIDDOCTOR');
   });
 
+  it.each([[[]], [['--json']], [['--verbose']], [['--json', '--verbose']]])(
+    'prints neither the key id nor the secret, on stdout or stderr, when checks fail (%j)',
+    async (flags) => {
+      simulator.faults.add({ match: {}, fault: { type: 'error', error: 'AccessDeniedException' } });
+      const config = join(home, 'static-credentials.yaml');
+      await writeFile(
+        config,
+        [
+          'chains:',
+          '  main:',
+          '    endpoints:',
+          `      - { id: pt, modelId: "${PT_ARN}" }`,
+          '      - { id: haiku-west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+          'client:',
+          '  credentials: { accessKeyId: AKIDINCONFIG, secretAccessKey: config-secret-not-printed }',
+        ].join('\n'),
+      );
+      for (const source of [
+        ['--provisioned-arn', PT_ARN],
+        ['--config', config],
+      ]) {
+        const { code, stdout, stderr } = await runCli(
+          ['doctor', ...flags, '--probe', '--endpoint-url', simulator.url, ...source],
+          { env },
+        );
+        expect(code).toBe(1);
+        const printed = stdout + stderr;
+        expect(printed).toMatch(/AccessDeniedException/);
+        for (const secret of [SECRET, 'AKIDDOCTOR', 'AKIDINCONFIG', 'config-secret-not-printed']) {
+          expect(printed).not.toContain(secret);
+        }
+      }
+    },
+  );
+
   it('fails a PT that is not InService and model access refused by the probe, with a fix each (exit 1)', async () => {
     simulator.faults.add({
       match: { region: 'us-west-2' },

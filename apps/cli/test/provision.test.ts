@@ -1,9 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import type { Simulator } from '@bedrock-ha/simulator';
 import { startSimulator } from '@bedrock-ha/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, emptyHome, runCli, TEST_CREDENTIALS } from './cli-process.js';
+import { BIN, cleanEnv, emptyHome, runCli, TEST_CREDENTIALS } from './cli-process.js';
 
 const HAIKU_48K = 'anthropic.claude-3-haiku-20240307-v1:0:48k';
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('bedrock-ha provision', () => {
   let simulator: Simulator;
@@ -67,6 +69,29 @@ describe('bedrock-ha provision', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/standard input is not a terminal/);
     expect(stderr).toMatch(/pass --yes/);
+  });
+
+  // The question needs a terminal: util-linux `script` runs the CLI in a pseudo-terminal.
+  it.skipIf(!hasScript)('exits 0 with "Not deleted." when the user declines at the prompt', async () => {
+    const command = [process.execPath, BIN, 'provision', 'delete', ...global, 'ha-keep-me']
+      .map((word) => `'${word}'`)
+      .join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let printed = '';
+    const answered = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk.toString('utf8');
+        if (printed.includes('[y/N]')) resolve();
+      });
+    });
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await answered;
+    child.stdin.end('n\n');
+    expect(await closed).toBe(0);
+    expect(printed).toMatch(
+      /Delete the Provisioned Throughput ha-keep-me\? This cannot be undone\. \[y\/N\]/,
+    );
+    expect(printed).toMatch(/Not deleted\./);
   });
 
   it('fails clearly when the Provisioned Throughput ends up Failed', async () => {

@@ -19,7 +19,8 @@ describe('bedrock-ha simulate', () => {
     const cli = startCli(['simulate', '--port', '0', '--scenario', scenario, '--seed', '7'], cleanEnv(home));
     try {
       const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      expect(cli.output().stdout).toMatch(
+      // The PT listing is written after the listening line and may arrive in a later chunk.
+      await cli.waitFor(
         /ha-test-model \(us-east-1, InService\): arn:aws:bedrock:us-east-1:123456789012:provisioned-model\/simpt0000001/,
       );
       const client = new BedrockRuntimeClient({

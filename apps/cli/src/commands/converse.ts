@@ -15,7 +15,7 @@ export function registerConverse(program: Command, context: CommandContext): voi
     .argument('[prompt]', 'the prompt; read from stdin when piped or "-"')
     .option('--chain <name>', 'chain of the --config file to call (default: the first)')
     .option('--provisioned-arn <arn>', "the sample's primary: a Provisioned Throughput ARN")
-    .option('--primary-region <region>', "the PT's region (default: the ARN's)")
+    .option('--primary-region <region>', "the PT's region (default: --region, then the ARN's)")
     .option('--fallback-region <region>', 'region of the on-demand fallback (default: us-west-2)')
     .option('--fallback-model <id>', 'on-demand fallback model (default: Claude 3 Haiku)')
     .option('--repeat <n>', 'send the prompt this many times, one after another', integerOption(1, 10_000), 1)

@@ -17,7 +17,7 @@ export function registerDoctor(program: Command, context: CommandContext): void 
       false,
     )
     .option('--provisioned-arn <arn>', "check the AWS sample's setup instead of a --config file")
-    .option('--primary-region <region>', "the PT's region (default: the ARN's)")
+    .option('--primary-region <region>', "the PT's region (default: --region, then the ARN's)")
     .option('--fallback-region <region>', 'region of the on-demand fallback (default: us-west-2)')
     .option('--fallback-model <id>', 'on-demand fallback model (default: Claude 3 Haiku)')
     .action(async (options: DoctorOptions, command: Command) => {

@@ -28,12 +28,13 @@ export function registerServe(program: Command, context: CommandContext): void {
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
     .option('--provisioned-arn <arn>', "serve the AWS sample's setup instead of a --config file")
+    .option('--primary-region <region>', "the PT's region (default: --region, then the ARN's)")
     .option('--fallback-region <region>', 'region of the on-demand fallback (default: us-west-2)')
     .option('--fallback-model <id>', 'on-demand fallback model (default: Claude 3 Haiku)')
     .action(async (options: ServeOptions, command: Command) => {
       const globals = globalOptions(command);
       const output = new Output(globals);
-      const { config } = await resolveEngineConfig(globals, options);
+      const { config } = await resolveEngineConfig(globals, options, output);
       const apiKeys =
         options.apiKey ??
         (process.env.BEDROCK_HA_API_KEYS ?? '')

@@ -4,6 +4,7 @@ import {
   BedrockHAError,
   createBedrockHA,
   type EndpointRef,
+  StreamInterruptedError,
 } from '@bedrock-ha/core';
 import pc from 'picocolors';
 import { attemptJson, renderAttempts } from '../attempts-table.js';
@@ -43,7 +44,7 @@ export async function runConverse(
   output: Output,
   signal: AbortSignal,
 ): Promise<ExitCode> {
-  const engine = await resolveEngineConfig(globals, options);
+  const engine = await resolveEngineConfig(globals, options, output);
   const prompt = await readPrompt(argument, signal);
   const ha = createBedrockHA(engine.config, { telemetry: false });
   const unwatch = watchEngine(ha, output);
@@ -73,9 +74,15 @@ async function converse(
   for (let index = 0; index < options.repeat && !signal.aborted; index++) {
     const prefix = options.repeat > 1 ? `${index}: ` : '';
     const started = performance.now();
+    // Whether part of an answer is on stdout: an error after it must start on a new line.
+    let written = false;
+    const write = (text: string) => {
+      written = true;
+      output.write(text);
+    };
     try {
       const outcome = stream
-        ? await streamOnce(ha, chain, input, signal, (text) => output.write(text), prefix, output)
+        ? await streamOnce(ha, chain, input, signal, write, prefix, output)
         : await converseOnce(ha, chain, input, signal);
       const latencyMs = Math.round(performance.now() - started);
       results.push({ ...outcome, attempts: outcome.attempts.map(attemptJson), latencyMs });
@@ -86,6 +93,7 @@ async function converse(
         output.note(pc.dim(servedLine(outcome.servedBy, outcome.attempts, latencyMs)));
     } catch (error) {
       failed += 1;
+      if (written) output.line();
       results.push(reportFailure(error, chain, output, prefix));
     }
   }
@@ -158,10 +166,15 @@ function reportFailure(error: unknown, chain: string, output: Output, prefix: st
       : String(error);
   output.note(`${prefix}${pc.red('bedrock-ha: error:')} ${heading}`);
   if (attempts.length > 0) output.note(renderAttempts(attempts));
-  const hint = describeAwsError(cause).hint;
+  // A cut stream is not a network setup problem: the answer had started. Resuming it is the fix.
+  const interrupted = error instanceof StreamInterruptedError;
+  const hint = interrupted
+    ? `the stream broke after the answer had started; set \`resume: true\` on chain "${chain}" in the config to continue it on the next endpoint`
+    : describeAwsError(cause).hint;
   if (hint) output.note(`${pc.dim('hint:')} ${hint}`);
   return {
     error: { name: (error as Error).name, message: heading, chain },
+    ...(interrupted ? { partialText: error.partialText } : {}),
     attempts: attempts.map(attemptJson),
   };
 }

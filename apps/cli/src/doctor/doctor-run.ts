@@ -1,3 +1,4 @@
+import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import { type BedrockHAConfig, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
 import pc from 'picocolors';
 import { controlPlaneClient } from '../control-plane-client.js';
@@ -15,6 +16,7 @@ import {
   checkEndpoint,
   probeEndpoint,
 } from './doctor-checks.js';
+import { credentialKey, endpointConnections } from './endpoint-connections.js';
 
 /** The options of `bedrock-ha doctor`. */
 export interface DoctorOptions extends SeedFlags {
@@ -35,7 +37,7 @@ export async function runDoctor(
   let config: BedrockHAConfig;
   let source: string;
   try {
-    ({ config, source } = await resolveEngineConfig(globals, options));
+    ({ config, source } = await resolveEngineConfig(globals, options, output));
   } catch (error) {
     if (!(error instanceof CliError) || error.exitCode !== ExitCode.usage) throw error;
     results.push({
@@ -59,28 +61,31 @@ export async function runDoctor(
     status: 'ok',
     detail: `${Object.keys(config.chains).length} chain(s), ${endpoints.length} endpoint(s)`,
   });
-  const connection: CheckConnection = {
-    ...(config.client?.endpoint ? { endpoint: config.client.endpoint } : {}),
-    ...(config.client?.profile ? { profile: config.client.profile } : {}),
-    ...(config.client?.credentials ? { credentials: config.client.credentials } : {}),
-  };
-  const credentialSource = connection.credentials
-    ? `static credentials in ${source} (client.credentials)`
-    : describeCredentialSource(connection.profile);
-  const regionOf = (region: string | undefined) => {
-    const client = controlPlaneClient(
-      { ...globals, endpointUrl: connection.endpoint, profile: connection.profile },
-      region,
-    );
-    if (connection.credentials) client.config.credentials = async () => ({ ...connection.credentials! });
-    return client;
-  };
-  const first = regionOf(endpoints[0]?.region);
-  const credentials = await checkCredentials(first, credentialSource);
-  first.destroy();
-  results.push(credentials);
+  const connections = endpointConnections(config);
+  // One credential check per distinct profile or static credentials, in the endpoints' order.
+  const credentialChecks = new Map<string, CheckResult>();
   for (const endpoint of endpoints) {
-    if (credentials.status !== 'ok') {
+    const connection = connections.get(endpoint.endpointId) ?? {};
+    const key = credentialKey(connection);
+    if (credentialChecks.has(key)) continue;
+    const client = regionalClient(globals, connection, endpoint.region);
+    const label = connection.credentials
+      ? `static credentials in ${source} (client.credentials)`
+      : describeCredentialSource(
+          connection.profile,
+          globals.profile === undefined ? `client.profile in ${source}` : '--profile',
+        );
+    try {
+      const result = await checkCredentials(client, label);
+      credentialChecks.set(key, result);
+      results.push(result);
+    } finally {
+      client.destroy();
+    }
+  }
+  for (const endpoint of endpoints) {
+    const connection = connections.get(endpoint.endpointId) ?? {};
+    if (credentialChecks.get(credentialKey(connection))?.status !== 'ok') {
       results.push({
         check: 'endpoint',
         target: `${endpoint.endpointId} (${endpoint.region})`,
@@ -90,7 +95,7 @@ export async function runDoctor(
       continue;
     }
     const where = connection.endpoint ?? `bedrock.${endpoint.region}.amazonaws.com`;
-    const client = regionOf(endpoint.region);
+    const client = regionalClient(globals, connection, endpoint.region);
     try {
       results.push(...(await checkEndpoint(client, endpoint, where, signal)));
     } finally {
@@ -104,6 +109,17 @@ export async function runDoctor(
       pc.dim('Model access is proven only by a request: add --probe to send one per endpoint (billed).'),
     );
   return results.some((result) => result.status === 'fail') ? ExitCode.failed : ExitCode.ok;
+}
+
+/** The control-plane client of one endpoint: its region, endpoint URL, profile and credentials. */
+function regionalClient(globals: GlobalOptions, connection: CheckConnection, region: string): BedrockClient {
+  const client = controlPlaneClient(
+    { ...globals, endpointUrl: connection.endpoint, profile: connection.profile },
+    region,
+  );
+  const { credentials } = connection;
+  if (credentials) client.config.credentials = async () => ({ ...credentials });
+  return client;
 }
 
 function print(results: readonly CheckResult[], output: Output): void {

@@ -10,7 +10,6 @@ import {
 import pc from 'picocolors';
 import { confirm } from '../confirm.js';
 import { controlPlaneCall, controlPlaneClient, controlPlaneTarget } from '../control-plane-client.js';
-import { ExitCode } from '../exit-code.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { Output } from '../output.js';
 import { renderTable } from '../table.js';
@@ -158,8 +157,8 @@ export async function deleteThroughput(session: ProvisionSession, id: string, ye
     !yes &&
     !(await confirm(`Delete the Provisioned Throughput ${id}? This cannot be undone.`, session.signal))
   ) {
+    // Declining is the user's choice, not a failure: exit 0.
     output.note('Not deleted.');
-    session.setExitCode(ExitCode.failed);
     return;
   }
   await session.call(() =>
