@@ -15,10 +15,14 @@ const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const messages = [{ role: 'user', content: [{ text: 'what is the largest city in the world?' }] }];
 const streamMessages = [{ role: 'user', content: [{ text: 'Explain failover in a few sentences.' }] }];
 
-/** Reads a stream until its first content event; returns when that came, then drains the rest. */
+/**
+ * Reads a stream until its first content event; returns when that came, then drains the rest.
+ * Throws when the stream carried no content: a missing sample must fail the run, not become NaN.
+ */
 async function firstContent(stream, started) {
   let at;
   for await (const event of stream) if (at === undefined && event.contentBlockDelta) at = performance.now();
+  if (at === undefined) throw new Error('the stream ended without a contentBlockDelta event');
   return at - started;
 }
 

@@ -5,6 +5,7 @@
 // in alternating rounds, so drift on a shared machine hits every scenario alike.
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockHA, defaultClientFactory } from '@bedrock-ha/core';
+import { median, percentile, round3 } from './percentiles.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -122,10 +123,6 @@ async function sendCount(send, count) {
   await Promise.all(Array.from({ length: CONCURRENCY }, loop));
 }
 
-const round3 = (value) => Number(value.toFixed(3));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
 function summarize(scenario, samples, unloaded) {
   const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
   const alone = unloaded.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
@@ -136,12 +133,12 @@ function summarize(scenario, samples, unloaded) {
     requests,
     errors: samples.reduce((sum, sample) => sum + sample.errors, 0),
     requestsPerSecond: Math.round(median(samples.map((s) => s.latencies.length / s.elapsed))),
-    cpuMsPerRequest: round3(median(samples.map((s) => s.cpuMs / Math.max(s.latencies.length, 1)))),
+    cpuMsPerRequest: round3(median(samples.map((s) => s.cpuMs / s.latencies.length))),
     p50Ms: round3(percentile(latencies, 0.5)),
     p99Ms: round3(percentile(latencies, 0.99)),
-    unloadedCpuMsPerRequest: round3(median(unloaded.map((s) => s.cpuMs / Math.max(s.latencies.length, 1)))),
+    unloadedCpuMsPerRequest: round3(median(unloaded.map((s) => s.cpuMs / s.latencies.length))),
     unloadedP50Ms: round3(percentile(alone, 0.5)),
-    failedAttemptsPerRequest: round3(samples.reduce((sum, s) => sum + s.failed, 0) / Math.max(requests, 1)),
+    failedAttemptsPerRequest: round3(samples.reduce((sum, s) => sum + s.failed, 0) / requests),
   };
 }
 

@@ -1,9 +1,18 @@
 // Runs @bedrock-ha/server (apps/server, built) in its own process for the gateway benchmark.
-// Argument: the simulator's URL. Prints `{ url }` as one JSON line, then serves until SIGTERM.
+// Arguments: the simulator's URL, then the policy: `default` (our defaults: breaker on, 2 attempts
+// per endpoint) or `like-for-like` (breaker off, one attempt per endpoint: what Portkey's fallback
+// does, so the two are compared doing the same upstream work). Prints `{ url }` as one JSON line,
+// then serves until SIGTERM.
 import { startServer } from '../apps/server/dist/index.js';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
-const simulatorUrl = process.argv[2];
+const POLICIES = {
+  default: undefined,
+  'like-for-like': { retry: { maxAttempts: 1 }, breaker: { mode: 'off' } },
+};
+const [simulatorUrl, policyName = 'default'] = process.argv.slice(2);
+if (!(policyName in POLICIES))
+  throw new Error(`unknown policy "${policyName}": use one of ${Object.keys(POLICIES).join(', ')}`);
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
@@ -12,6 +21,7 @@ const server = await startServer({
   telemetry: false,
   config: {
     client: { endpoint: simulatorUrl, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
+    policy: POLICIES[policyName],
     chains: {
       haiku: {
         endpoints: [

@@ -1,8 +1,11 @@
 // A closed-loop HTTP load generator, run in its own process so that it does not share an event
 // loop with the server it measures: `concurrency` keep-alive connections, each sending the next
 // request when the last answer has been read. Argument: one JSON object
-// { url, headers, body, concurrency, seconds, warmupSeconds }. Prints one JSON line of results.
+// { url, headers, body, concurrency, seconds, warmupSeconds }. Prints JSON lines: `{"mark":"start"}`
+// when the measured window opens and `{"mark":"end"}` when it closes (so the parent can sample the
+// gateway's CPU over the window alone, not over warm-up and drain), then one line of results.
 import http from 'node:http';
+import { percentile } from './percentiles.mjs';
 
 const { url, headers, body, concurrency, seconds, warmupSeconds } = JSON.parse(process.argv[2]);
 const target = new URL(url);
@@ -46,17 +49,21 @@ const loops = Array.from({ length: concurrency }, async () => {
   }
 });
 const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
 await sleep(warmupSeconds);
 counting = true;
+mark('start');
 const started = performance.now();
 await sleep(seconds);
 counting = false;
 const elapsed = (performance.now() - started) / 1000;
+mark('end');
 stop = true;
 await Promise.all(loops);
 agent.destroy();
 latencies.sort((a, b) => a - b);
-const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+if (latencies.length === 0) throw new Error(`no request completed in the ${seconds} s window to ${url}`);
+const at = (p) => percentile(latencies, p);
 const ok = statuses[200] ?? 0;
 console.log(
   JSON.stringify({

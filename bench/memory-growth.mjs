@@ -1,7 +1,10 @@
-// Benchmark 3: does the engine keep anything per request? 100,000 requests through a chain that
-// fails over (primary always throttled, default breaker: most requests skip it, and each half-open
-// probe is a real failed attempt and failover), the heap read after a forced GC every tenth of the
-// run. Runs in a child process with --expose-gc; the simulator in another.
+// Benchmark 3: does the engine keep anything per request? 100,000 requests through a chain whose
+// primary throttles every call, the heap read after a forced GC every tenth of the run. Two runs,
+// each in a child process with --expose-gc (the simulator in another):
+// - breaker off (judged against the target): every request makes a failed attempt on the primary,
+//   then fails over, so each one creates the failure, the failover event and two attempt records;
+// - the default-like breaker (5 failures, half-open after 200 ms): most requests skip the primary
+//   and only each probe really fails over, the path a production chain takes.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +14,35 @@ import { startSimulatorProcess } from './simulator-process.mjs';
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const CONCURRENCY = 32;
 const SLICES = 10;
+/** The runs, by breaker: `off` is judged against the target, `default` shown beside it. */
+const BREAKERS = {
+  off: { mode: 'off' },
+  default: { mode: 'consecutive', failures: 5, halfOpenAfterMs: 200, maxHalfOpenAfterMs: 200 },
+};
 
-/** Spawns this file under --expose-gc and returns what it measured. */
+/** Runs the child under --expose-gc with one breaker setting; returns what it measured. */
+async function runChild(url, requests, breaker) {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', fileURLToPath(import.meta.url), url, String(requests), breaker],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the memory benchmark (breaker ${breaker}) exited with ${code}`);
+  return JSON.parse(output);
+}
+
+/**
+ * Both runs, breaker off first; the top-level figures are the breaker-off run's (the one judged),
+ * `runs` holds both.
+ */
 export async function memoryGrowth({ requests = 100_000 } = {}) {
   const sim = await startSimulatorProcess();
   try {
@@ -20,36 +50,21 @@ export async function memoryGrowth({ requests = 100_000 } = {}) {
       match: { region: 'us-east-1' },
       fault: { type: 'error', error: 'ThrottlingException' },
     });
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', fileURLToPath(import.meta.url), sim.url, String(requests)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
-    return JSON.parse(output);
+    const runs = [];
+    for (const breaker of Object.keys(BREAKERS)) runs.push(await runChild(sim.url, requests, breaker));
+    const errors = runs.reduce((sum, run) => sum + run.errors, 0);
+    return { ...runs[0], errors, runs };
   } finally {
     await sim.stop();
   }
 }
 
 /** In the child: drives the chain and samples the heap. */
-async function measure(url, requests) {
+async function measure(url, requests, breaker) {
   const ha = createBedrockHA(
     {
       client: { endpoint: url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
-      // Probes the throttled primary every 200 ms, so real failovers keep happening all run long.
-      policy: {
-        retry: { maxAttempts: 1 },
-        breaker: { mode: 'consecutive', failures: 5, halfOpenAfterMs: 200, maxHalfOpenAfterMs: 200 },
-      },
+      policy: { retry: { maxAttempts: 1 }, breaker: BREAKERS[breaker] },
       chains: {
         haiku: {
           endpoints: [
@@ -65,6 +80,8 @@ async function measure(url, requests) {
   let failedAttempts = 0;
   let skipped = 0;
   let errors = 0;
+  /** Errors by name, so a run with errors says what they were. */
+  let errorNames = {};
   const send = async () => {
     try {
       const { attempts } = await ha.converse('haiku', { messages });
@@ -72,8 +89,10 @@ async function measure(url, requests) {
         if (attempt.outcome === 'failure') failedAttempts++;
         if (attempt.outcome === 'skipped') skipped++;
       }
-    } catch {
+    } catch (error) {
       errors++;
+      const name = error?.name ?? 'unknown';
+      errorNames[name] = (errorNames[name] ?? 0) + 1;
     }
   };
   const drive = async (count) => {
@@ -95,6 +114,7 @@ async function measure(url, requests) {
   failedAttempts = 0;
   skipped = 0;
   errors = 0;
+  errorNames = {};
   const started = performance.now();
   const samples = [{ requests: 0, heapBytes: heap() }];
   const slice = Math.ceil(requests / SLICES);
@@ -108,10 +128,12 @@ async function measure(url, requests) {
   const middle = samples[Math.floor(samples.length / 2)];
   const last = samples.at(-1);
   const result = {
+    breaker,
     requests: last.requests,
     concurrency: CONCURRENCY,
     seconds: Math.round(seconds),
     errors,
+    errorNames,
     failedAttemptsPerRequest: Number((failedAttempts / last.requests).toFixed(4)),
     skippedAttemptsPerRequest: Number((skipped / last.requests).toFixed(4)),
     heapStartMB: Number((samples[0].heapBytes / 2 ** 20).toFixed(2)),
@@ -125,5 +147,9 @@ async function measure(url, requests) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url))
-  await measure(process.argv[2], Number(process.argv[3]));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const breaker = process.argv[4] ?? 'off';
+  if (!(breaker in BREAKERS))
+    throw new Error(`unknown breaker "${breaker}": use one of ${Object.keys(BREAKERS).join(', ')}`);
+  await measure(process.argv[2], Number(process.argv[3]), breaker);
+}

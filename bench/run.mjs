@@ -91,15 +91,23 @@ const BENCHMARKS = {
   memory: {
     file: 'memory',
     run: () => memoryGrowth({ requests: Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000) }),
-    print: ({ samples, ...result }) => {
-      console.log('\n3. Memory: heap after forced GCs through a failing-over chain\n');
+    print: ({ runs }) => {
+      console.log(
+        '\n3. Memory: heap after forced GCs through a failing-over chain (primary always throttled)\n',
+      );
+      const [first] = runs;
       console.table(
-        samples.map(({ requests, heapBytes }) => ({
+        first.samples.map(({ requests }, index) => ({
           requests,
-          'heap MB': Number((heapBytes / 2 ** 20).toFixed(2)),
+          ...Object.fromEntries(
+            runs.map((run) => [
+              `heap MB, breaker ${run.breaker}`,
+              Number((run.samples[index].heapBytes / 2 ** 20).toFixed(2)),
+            ]),
+          ),
         })),
       );
-      console.log(result);
+      for (const { samples, ...run } of runs) console.log(run);
     },
   },
   gateway: {
@@ -107,13 +115,18 @@ const BENCHMARKS = {
     run: () => gatewayThroughput({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
     print: (result) => {
       console.log(
-        `\n4. Gateway throughput at concurrency ${result.concurrency}, medians of ${result.rounds} alternating rounds\n`,
+        `\n4. Gateway throughput at concurrency ${result.concurrency}, ${result.rounds} rotating rounds ` +
+          '(ratios: median of per-round pairs with Portkey, and their range)\n',
       );
+      const range = (values) => (values ? `${values[0]}-${values[1]}` : '');
       console.table(
-        result.results.map(({ statuses, ...row }) => ({
+        result.results.map(({ statuses, key, throughputRatioRange, cpuAdvantageRange, judged, ...row }) => ({
           ...row,
           throughputRatio: row.throughputRatio ?? '',
+          'ratio range': range(throughputRatioRange),
           cpuAdvantage: row.cpuAdvantage ?? '',
+          'cpu range': range(cpuAdvantageRange),
+          judged: judged === undefined ? '' : judged ? 'yes' : 'no',
         })),
       );
     },

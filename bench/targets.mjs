@@ -65,26 +65,38 @@ export function targetRows({ latency, failover, memory, gateway, lambda }) {
     );
   }
   if (memory) {
-    const perRequest = memory.bytesPerRequestSecondHalf;
-    rows.push(
-      row(
-        `3. heap growth per request, last half of ${memory.requests} failing-over requests`,
-        'flat (< 100 B/request)',
-        `${perRequest} B/request (${memory.heapStartMB} -> ${memory.heapEndMB} MB)`,
-        perRequest < 100,
-      ),
-    );
-  }
-  if (gateway) {
-    for (const result of gateway.results.filter((entry) => entry.throughputRatio !== undefined))
+    // Judged on the breaker-off run, where every request really fails over; the default breaker's
+    // run (most requests skip the primary) is shown beside it.
+    for (const run of memory.runs) {
+      const perRequest = run.bytesPerRequestSecondHalf;
+      const judged = run.breaker === 'off';
       rows.push(
         row(
-          `4. gateway req/s vs Portkey, ${result.scenario}`,
-          '>= 1.5x',
-          `${result.throughputRatio}x (${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms; ${result.cpuAdvantage}x less CPU/request)`,
+          `3. heap growth per request, last half of ${run.requests} requests, breaker ${run.breaker}` +
+            (judged ? ' (every request fails over)' : ' (not judged: most requests skip)'),
+          judged ? 'flat (< 100 B/request)' : '(shown only)',
+          `${perRequest} B/request (${run.heapStartMB} -> ${run.heapEndMB} MB)`,
+          perRequest < 100,
+        ),
+      );
+    }
+  }
+  if (gateway) {
+    // Judged: our server like-for-like (breaker off, one attempt per endpoint, as Portkey's
+    // fallback). Our default (breaker on) is a separate figure: in the failover scenario its breaker
+    // stops calling the throttled region, work Portkey keeps doing, so it is not a like-for-like
+    // comparison and is not held against the target.
+    for (const result of gateway.results.filter((entry) => entry.throughputRatio !== undefined)) {
+      const [low, high] = result.throughputRatioRange;
+      rows.push(
+        row(
+          `4. gateway req/s vs Portkey, ${result.scenario}, ${result.judged ? 'like-for-like' : 'with breaker (our default, not judged)'}`,
+          result.judged ? '>= 1.5x' : '(shown only)',
+          `${result.throughputRatio}x (rounds ${low}-${high}x; ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms; ${result.cpuAdvantage}x less CPU/request)`,
           result.throughputRatio >= 1.5,
         ),
       );
+    }
   }
   if (lambda) {
     rows.push(row('5. Lambda bundle size', '<= 1.5 MB', `${lambda.bundleMB} MB`, lambda.bundleMB <= 1.5));

@@ -160,6 +160,12 @@ export function requestCount(
   return sim.counters(filter).reduce((sum, counter) => sum + counter.requests, 0);
 }
 
+/** The `p` quantile (0..1) of `numbers` (nearest rank); NaN for none, so an assertion on it fails. */
+export function percentile(numbers: readonly number[], p: number): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? Number.NaN;
+}
+
 /** The median of `numbers`. */
 export function median(numbers: readonly number[]): number {
   const sorted = [...numbers].sort((a, b) => a - b);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlineExceededError } from '@bedrock-ha/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   median,
   ms,
   outcomesIn,
+  percentile,
   report,
   TOKYO_PROMPT,
   userMessage,
@@ -16,6 +16,8 @@ import {
 // Reliability matrix #3: a slow primary against the request's deadline.
 const { simulator, engine } = harness();
 const RUNS = 15;
+/** Runs of the deadline criterion: enough for its p90 to mean something. */
+const DEADLINE_RUNS = 25;
 
 function slowChain(attemptMs: number) {
   return {
@@ -32,7 +34,7 @@ function slowChain(attemptMs: number) {
 }
 
 describe('slow primary', () => {
-  it('honours the deadline within 50 ms (median of several runs) and aborts the upstream calls', async () => {
+  it('honours the deadline within 50 ms (p90 of 25 runs, max < 150 ms) and aborts the upstream calls', async () => {
     const deadlineMs = 300;
     const sim = await simulator();
     // Every region answers after 2 s: only the deadline can end the request.
@@ -40,7 +42,7 @@ describe('slow primary', () => {
     const ha = engine(sim, slowChain(60_000));
 
     const overshoots: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < DEADLINE_RUNS; run++) {
       const started = performance.now();
       const error = await ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) }, { deadlineMs }).then(
         () => undefined,
@@ -53,19 +55,25 @@ describe('slow primary', () => {
       ]);
     }
 
-    // Measured on 2 noisy shared cores: the median answers the criterion, the max only catches a hang.
-    expect(median(overshoots)).toBeLessThan(50);
-    expect(Math.max(...overshoots)).toBeLessThan(500);
-    expect(Math.min(...overshoots)).toBeGreaterThanOrEqual(-1);
-    // The abort reached the socket: the simulator saw each call cancelled, none answered.
-    await sleep(100);
-    expect(outcomesIn(sim, 'us-east-1')).toEqual({ aborted: RUNS });
+    const p90 = percentile(overshoots, 0.9);
+    const max = Math.max(...overshoots);
     report('slow primary, deadline', {
       deadlineMs,
-      runs: RUNS,
+      runs: DEADLINE_RUNS,
       overshootMedianMs: ms(median(overshoots)),
-      overshootMaxMs: ms(Math.max(...overshoots)),
+      overshootP90Ms: ms(p90),
+      overshootMaxMs: ms(max),
     });
+    // The criterion is "within 50 ms": nine runs in ten must meet it, and even the slowest may
+    // miss it only by what 2 noisy shared cores add (a scheduling delay), never by a late timer.
+    expect(p90).toBeLessThan(50);
+    expect(max).toBeLessThan(150);
+    expect(Math.min(...overshoots)).toBeGreaterThanOrEqual(-1);
+    // The abort reached the socket: the simulator saw each call cancelled, none answered. Polled:
+    // on a loaded machine the simulator may log the last cancellation a little after the rejection.
+    await expect
+      .poll(() => outcomesIn(sim, 'us-east-1'), { timeout: 5_000, interval: 50 })
+      .toEqual({ aborted: DEADLINE_RUNS });
   });
 
   it('times the slow attempt out and answers from the fallback within the deadline', async () => {
