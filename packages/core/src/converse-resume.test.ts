@@ -34,6 +34,10 @@ describe('continuationInput', () => {
     });
   });
 
+  it('sends no assistant message when only white space was delivered, since Bedrock rejects blank text', () => {
+    expect(continuationInput({ messages: [user] }, ' \n').messages).toEqual([user]);
+  });
+
   it("puts the caller's own prefill first, merged into one assistant message", () => {
     const prefill: Message = {
       role: 'assistant',

@@ -23,7 +23,9 @@ export function continuationInput<I extends Pick<ConverseStreamCommandInput, 'me
           .content?.map((block) => block.text ?? '')
           .join('')
       : '';
-  messages.push({ role: 'assistant', content: [{ text: `${prefill}${delivered}`.trimEnd() }] });
+  const text = `${prefill}${delivered}`.trimEnd();
+  // Bedrock rejects a blank text block: with nothing said yet, the continuation starts afresh.
+  if (text !== '') messages.push({ role: 'assistant', content: [{ text }] });
   return { ...input, messages };
 }
 
