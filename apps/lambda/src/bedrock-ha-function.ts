@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, type Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -17,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type BedrockInvokeOptions, bedrockInvokeStatements } from './bedrock-invoke-statements.js';
+import { CHUNK_DIRECTORY } from './bundle-layout.js';
 import { type ConfigSource, deployedConfig, writeDeployedConfig } from './deployed-config.js';
 import { frontDoorSettings } from './front-door-settings.js';
 
@@ -157,7 +158,7 @@ export class BedrockHAFunction extends Construct {
   }
 }
 
-/** The deployment package: the bundle and its source map (the configuration file is added next). */
+/** The deployment package: the bundle, its chunks and source maps (the configuration file is added next). */
 function packageDirectory(bundleDir: string): string {
   const directory = join(bundleDir, 'package');
   // Emptied first, so a configuration file of an earlier synth (another name) is not deployed too.
@@ -165,5 +166,7 @@ function packageDirectory(bundleDir: string): string {
   mkdirSync(directory, { recursive: true });
   for (const file of ['handler.mjs', 'handler.mjs.map'])
     copyFileSync(join(bundleDir, file), join(directory, file));
+  const chunks = join(bundleDir, CHUNK_DIRECTORY);
+  if (existsSync(chunks)) cpSync(chunks, join(directory, CHUNK_DIRECTORY), { recursive: true });
   return directory;
 }

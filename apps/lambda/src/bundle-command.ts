@@ -5,4 +5,6 @@ import { bundleHandler } from './bundle-handler.js';
 const outDir = process.argv[2] ?? fileURLToPath(new URL('../bundle', import.meta.url));
 const result = await bundleHandler({ outDir });
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-console.log(`${result.file}: ${kib(result.bytes)} (${kib(result.gzipBytes)} gzipped)`);
+console.log(
+  `${result.file}: ${kib(result.bytes)} with its chunks (${kib(result.gzipBytes)} gzipped); the entry alone ${kib(result.entryBytes)}`,
+);

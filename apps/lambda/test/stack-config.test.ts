@@ -50,7 +50,12 @@ describe('BedrockHAFunction configuration', { timeout: 120_000 }, () => {
     const bundled = readFileSync(join(asset, 'bedrock-ha.yaml'), 'utf8');
     expect(bundled).toContain(REGION_REF);
     expect(bundled).not.toContain('eu-west-3');
-    expect(readdirSync(asset).sort()).toEqual(['bedrock-ha.yaml', 'handler.mjs', 'handler.mjs.map']);
+    expect(readdirSync(asset).sort()).toEqual([
+      'bedrock-ha.yaml',
+      'chunks',
+      'handler.mjs',
+      'handler.mjs.map',
+    ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
