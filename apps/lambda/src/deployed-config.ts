@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import {
   type BedrockHAConfig,
   ConfigError,
-  type ConfigFormat,
   type ConfigIssue,
   parseConfigText,
+  readConfigFile,
 } from '@bedrock-ha/core';
 
 /** Where the function's configuration comes from at synth. */
@@ -26,7 +26,6 @@ export interface DeployedConfig {
   readonly resolved: BedrockHAConfig;
 }
 
-const FORMATS: Readonly<Record<string, ConfigFormat>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
 // Settings that make sense on a laptop but not in a function: the role supplies credentials and
 // Bedrock is the endpoint. Static credentials in particular would be written into the package.
 const REFUSED = {
@@ -76,20 +75,7 @@ export function writeDeployedConfig(directory: string, config: DeployedConfig): 
 }
 
 function readConfig(path: string, env: Readonly<Record<string, string | undefined>>): DeployedConfig {
-  const extension = extname(path).toLowerCase();
-  const format = FORMATS[extension];
-  if (format === undefined)
-    throw new ConfigError(
-      [{ path: '', message: `cannot tell the format of ${path}`, fix: 'name the file .json, .yaml or .yml' }],
-      path,
-    );
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${String(code)}` }], path);
-  }
+  const { text, format } = readConfigFile(path);
   let resolved: BedrockHAConfig;
   try {
     resolved = parseConfigText(text, format, { env, source: path });
@@ -97,7 +83,7 @@ function readConfig(path: string, env: Readonly<Record<string, string | undefine
     if (!ConfigError.isInstance(error)) throw error;
     throw new ConfigError(error.issues.map(functionEnvironmentFix), path);
   }
-  return { fileName: `bedrock-ha${extension}`, text, resolved };
+  return { fileName: `bedrock-ha${extname(path).toLowerCase()}`, text, resolved };
 }
 
 // The references are resolved in the function, so the fix is the function's environment, not the shell's.

@@ -66,4 +66,5 @@ export {
   loadConfig,
   type ParseConfigTextOptions,
   parseConfigText,
+  readConfigFile,
 } from './load-config.js';

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
@@ -31,6 +31,17 @@ const FORMATS: Readonly<Record<string, ConfigFormat>> = { '.json': 'json', '.yam
  *   configuration is invalid.
  */
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<BedrockHAConfig> {
+  const { text, format } = readConfigFile(path);
+  return parseConfigText(text, format, { ...options, source: path });
+}
+
+/**
+ * Reads a configuration file's text as written, and tells its format from the file's extension
+ * (`.json`, `.yaml` or `.yml`): for callers that must not wait (a Lambda's init) or that keep the
+ * text itself (a deployment package). Synchronous; {@link loadConfig} also parses and validates.
+ * @throws ConfigError when the extension is unknown or the file cannot be read.
+ */
+export function readConfigFile(path: string): { readonly text: string; readonly format: ConfigFormat } {
   const format = FORMATS[extname(path).toLowerCase()];
   if (format === undefined) {
     throw new ConfigError(
@@ -38,16 +49,14 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       path,
     );
   }
-  let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    return { text: readFileSync(path, 'utf8'), format };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
     throw new ConfigError([{ path: '', message: `cannot read ${resolve(path)}: ${reason}` }], path);
   }
-  return parseConfigText(text, format, { ...options, source: path });
 }
 
 /**

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import {
   type BedrockHA,
   type BedrockHAConfig,
   type BedrockHAOptions,
   ConfigError,
-  type ConfigFormat,
   createBedrockHA,
   parseConfigText,
+  readConfigFile,
 } from '@bedrock-ha/core';
 
 /** Where a handler gets its engine. Without any of these, the environment is read. */
@@ -23,8 +21,6 @@ export interface EngineSource {
   /** Variables for `BEDROCK_HA_CONFIG*` and `${NAME}` references. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
-
-const FORMATS: Readonly<Record<string, ConfigFormat>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
 
 /**
  * Creates the engine once per execution environment: call it at module scope, outside the handler,
@@ -45,11 +41,11 @@ export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
 export function lambdaConfig(source: EngineSource = {}): BedrockHAConfig {
   const env = source.env ?? process.env;
   if (source.config) return source.config;
-  if (source.configPath) return readConfigFile(source.configPath, env);
+  if (source.configPath) return loadConfigFile(source.configPath, env);
   const inline = env.BEDROCK_HA_CONFIG_JSON;
   if (inline) return parseConfigText(inline, 'json', { env, source: 'BEDROCK_HA_CONFIG_JSON' });
   const path = env.BEDROCK_HA_CONFIG;
-  if (path) return readConfigFile(path, env);
+  if (path) return loadConfigFile(path, env);
   throw new ConfigError([
     {
       path: '',
@@ -59,28 +55,21 @@ export function lambdaConfig(source: EngineSource = {}): BedrockHAConfig {
   ]);
 }
 
-function readConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): BedrockHAConfig {
-  const format = FORMATS[extname(path).toLowerCase()];
-  if (format === undefined)
-    throw new ConfigError(
-      [{ path: '', message: `cannot tell the format of ${path}`, fix: 'name the file .json, .yaml or .yml' }],
-      path,
-    );
-  let text: string;
+function loadConfigFile(path: string, env: Readonly<Record<string, string | undefined>>): BedrockHAConfig {
+  let file: ReturnType<typeof readConfigFile>;
   try {
-    text = readFileSync(path, 'utf8');
+    file = readConfigFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    if (!ConfigError.isInstance(error)) throw error;
     throw new ConfigError(
-      [
-        {
-          path: '',
-          message: `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(code)}`,
-          fix: 'bundle the file with the function and point BEDROCK_HA_CONFIG at it (relative paths start from the task root)',
-        },
-      ],
+      error.issues.map((issue) => ({
+        ...issue,
+        fix:
+          issue.fix ??
+          'bundle the file with the function and point BEDROCK_HA_CONFIG at it (relative paths start from the task root)',
+      })),
       path,
     );
   }
-  return parseConfigText(text, format, { env, source: path });
+  return parseConfigText(file.text, file.format, { env, source: path });
 }
