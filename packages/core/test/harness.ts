@@ -1,6 +1,6 @@
-import { createHook } from 'node:async_hooks';
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
+import { watchTimers } from '@bedrock-ha/test-kit';
 import { afterEach, beforeEach, expect } from 'vitest';
 import {
   type Attempt,
@@ -14,6 +14,8 @@ import {
   type FailoverEvent,
   type RetryEvent,
 } from '../src/index.js';
+
+export { watchTimers };
 
 /** Fake credentials: the simulator reads only the region from the SigV4 scope. */
 export const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulator-secret' };
@@ -95,39 +97,6 @@ export async function streamText(
   let text = '';
   for await (const event of stream) text += event.contentBlockDelta?.delta?.text ?? '';
   return text;
-}
-
-/**
- * Watches the timers created from now on, vitest's own left out (its RPC and console timers come and
- * go during a test, so a count of `process.getActiveResourcesInfo()` is not stable). `left()` gives
- * the creation stack of each one still pending and keeping the process alive (Node's unref'd
- * internals, such as the HTTP date cache, are not ours): call it after closing everything.
- */
-export function watchTimers() {
-  const pending = new Map<number, { timer: { hasRef(): boolean }; stack: string }>();
-  const hook = createHook({
-    init(asyncId, type, _trigger, resource) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      // The code that set the timer: the first frame past this hook and Node's internals.
-      const origin = stack
-        .split('\n')
-        .slice(2)
-        .find((frame) => !frame.includes('(node:'));
-      if (!/[\\/]vitest[\\/]|@vitest/.test(origin ?? ''))
-        pending.set(asyncId, { timer: resource as { hasRef(): boolean }, stack });
-    },
-    destroy: (asyncId) => pending.delete(asyncId),
-  }).enable();
-  return {
-    async left(): Promise<string[]> {
-      // Node reports a cleared timer's end on a later turn of the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      hook.disable();
-      return [...pending.values()].filter(({ timer }) => timer.hasRef()).map(({ stack }) => stack);
-    },
-  };
 }
 
 /** How many requests the simulator logged for a region, by outcome (`success`, `aborted`, an error name...). */

@@ -1,9 +1,9 @@
 import { createBedrockHA } from '@bedrock-ha/core';
 import { startSimulator } from '@bedrock-ha/simulator';
+import { watchTimers } from '@bedrock-ha/test-kit';
 import { expect, it } from 'vitest';
 import { createGateway } from '../src/index.js';
 import { API_KEY, CONFIG, CREDENTIALS, chunks, post, SIMULATOR, TOKYO_PROMPT } from './harness.js';
-import { watchTimers } from './watch-timers.js';
 
 it('leaves no timer running after streams, stopped streams, errors and close', async () => {
   const timers = watchTimers();
