@@ -53,10 +53,14 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
   const custom = options.classifyError;
   const classify = (error: unknown, endpoint: Endpoint) => custom?.(error, endpoint) ?? classifyError(error);
   const states = new Map<string, EndpointState>();
+  // The chains that route to each endpoint, for health(); an id appears once per chain.
+  const chainsOf = new Map<string, string[]>();
   for (const chain of resolved.chains.values())
-    for (const endpoint of chain.endpoints)
+    for (const endpoint of chain.endpoints) {
       if (!states.has(endpoint.id))
         states.set(endpoint.id, new EndpointState(endpoint, classify, resolved.retryBudget, events));
+      chainsOf.set(endpoint.id, [...(chainsOf.get(endpoint.id) ?? []), chain.name]);
+    }
   const telemetry =
     options.telemetry === false
       ? undefined
@@ -239,14 +243,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     },
 
     client: undefined as unknown as DropInClient,
-    health: () =>
-      [...states.values()].map((state) =>
-        state.health(
-          [...resolved.chains.values()]
-            .filter((chain) => chain.endpoints.some((endpoint) => endpoint.id === state.endpoint.id))
-            .map((chain) => chain.name),
-        ),
-      ),
+    health: () => [...states.values()].map((state) => state.health(chainsOf.get(state.endpoint.id) ?? [])),
     destroy() {
       clients.destroy();
       telemetry?.dispose();

@@ -10,7 +10,7 @@ import type {
   GatewayRequest,
   GatewayResponse,
 } from './gateway-api.js';
-import { bodyBytes, payloadTooLarge } from './request-body.js';
+import { bodyByteLength, payloadTooLarge } from './request-body.js';
 import { RequestContext } from './request-context.js';
 import { matchRoute } from './routes.js';
 
@@ -44,7 +44,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
       context.authenticated = denied === undefined;
       if (denied && !route.public) throw denied;
       context.params = route.params;
-      if (bodyBytes(request.body).byteLength > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+      if (bodyByteLength(request.body) > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
       response = await route.handler(context, { stats });
     } catch (error) {
       const failure = describeFailure(error, request.signal);

@@ -8,6 +8,12 @@ export function bodyBytes(body: GatewayRequest['body']): Uint8Array {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
+/** The body's size in bytes, without copying a string body to measure it. */
+export function bodyByteLength(body: GatewayRequest['body']): number {
+  if (body === undefined) return 0;
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+}
+
 /** The 413 for a body over the limit. */
 export function payloadTooLarge(limitBytes: number): RequestFailure {
   return new RequestFailure({
