@@ -16,11 +16,12 @@ import type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+import { withMiddleware } from './attempt-middleware.js';
 import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain-runner.js';
 import { ClientPool, defaultClientFactory } from './client-pool.js';
 import type { BedrockHAConfig } from './config-schema.js';
 import { continuationFilter, continuationInput } from './converse-resume.js';
-import { type DropInClient, dropInClient } from './drop-in-client.js';
+import { DropInClient } from './drop-in-client.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
 import { EndpointState } from './endpoint-state.js';
 import { classifyError } from './error-classification.js';
@@ -172,9 +173,10 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     converse: (chain, input, request = {}) =>
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(new ConverseCommand({ ...input, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          }),
+          clientOf(endpoint).send(
+            withMiddleware(new ConverseCommand({ ...input, modelId: endpoint.modelId }), request.middleware),
+            { abortSignal: signal },
+          ),
         describe: (output) => ({
           usage: output.usage,
           finishReasons: output.stopReason ? [output.stopReason] : [],
@@ -185,9 +187,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     invokeModel: (chain, input, request = {}) =>
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(new InvokeModelCommand({ ...input, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          }),
+          clientOf(endpoint).send(
+            withMiddleware(
+              new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
+              request.middleware,
+            ),
+            { abortSignal: signal },
+          ),
         describe: (output) => {
           const { usage, finishReasons, text } = invokeBodyInfo(output.body);
           return { usage, finishReasons, outputText: text };
@@ -199,9 +205,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       const send =
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
-          clientOf(endpoint).send(new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          });
+          clientOf(endpoint).send(
+            withMiddleware(
+              new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
+              request.middleware,
+            ),
+            { abortSignal: signal },
+          );
       const resume =
         (request.resume ?? chain.resume)
           ? (clock: () => RequestClock): Resumption<ConverseStreamOutput> => ({
@@ -231,7 +241,10 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         request,
         async (endpoint, signal) => {
           const output = await clientOf(endpoint).send(
-            new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+            withMiddleware(
+              new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+              request.middleware,
+            ),
             { abortSignal: signal },
           );
           return { stream: output.body, $metadata: output.$metadata };
@@ -249,7 +262,14 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       telemetry?.dispose();
     },
   };
-  return Object.assign(ha, { client: dropInClient(ha) });
+  const [first] = resolved.chains.values();
+  return Object.assign(ha, {
+    client: new DropInClient({
+      engine: ha,
+      endpoint: first!.endpoints[0]!,
+      closeConnections: () => clients.destroy(),
+    }),
+  });
 }
 
 function sessionResult<E, K extends 'stream' | 'body'>(

@@ -164,7 +164,7 @@ describe('ha.client, the BedrockRuntimeClient look-alike', () => {
 
   it('rejects a command it does not serve with a TypeError naming it', async () => {
     const { sim, ha } = await setup();
-    const send = ha.client.send as (command: unknown) => Promise<unknown>;
+    const send = ha.client.send.bind(ha.client) as (command: unknown) => Promise<unknown>;
 
     await expect(
       send(new CountTokensCommand({ modelId: 'haiku', input: { converse: { messages: [] } } })),
