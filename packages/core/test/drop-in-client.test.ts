@@ -135,7 +135,11 @@ describe('ha.client, the BedrockRuntimeClient look-alike', () => {
         abortSignal: controller.signal,
       },
     );
-    setTimeout(() => controller.abort(reason), 50);
+    // Cancelled once the simulator is serving it, so the abort must reach the socket.
+    await vi.waitFor(() =>
+      expect(Object.values(sim.capacity()).reduce((sum, endpoint) => sum + endpoint.inFlight, 0)).toBe(1),
+    );
+    controller.abort(reason);
 
     await expect(sending).rejects.toBe(reason);
     await vi.waitFor(() => expect(outcomesIn(sim, 'us-east-1')).toEqual({ aborted: 1 }));

@@ -40,6 +40,11 @@ async function setup(options: { firstTokenMs?: number } = {}) {
   return { sim, ha, wire };
 }
 
+/** Requests the simulator is serving now. */
+function inFlight(sim: { capacity(): Record<string, { inFlight: number }> }): number {
+  return Object.values(sim.capacity()).reduce((sum, endpoint) => sum + endpoint.inFlight, 0);
+}
+
 /** The chat model as an app writes it, with the engine's client instead of its own. */
 function chatModel(
   client: ChatBedrockConverse['client'],
@@ -135,7 +140,8 @@ describe('LangChain ChatBedrockConverse over ha.client', () => {
     const controller = new AbortController();
 
     const invoking = chatModel(ha.client).invoke(TOKYO_PROMPT, { signal: controller.signal });
-    await vi.waitFor(() => expect(wire.wire).toHaveLength(1));
+    // Cancelled once the simulator is serving it, so the abort must reach the socket.
+    await vi.waitFor(() => expect(inFlight(sim)).toBe(1));
     controller.abort(new Error('the user left'));
 
     await expect(invoking).rejects.toThrow();
