@@ -9,6 +9,7 @@ import {
   InvokeModelWithResponseStreamCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
+import { withMiddleware } from './attempt-middleware.js';
 import type {
   BedrockHA,
   BedrockHAOptions,
@@ -16,7 +17,6 @@ import type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-import { withMiddleware } from './attempt-middleware.js';
 import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain-runner.js';
 import { ClientPool, defaultClientFactory } from './client-pool.js';
 import type { BedrockHAConfig } from './config-schema.js';

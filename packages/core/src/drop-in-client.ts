@@ -44,7 +44,12 @@ type SentCommand = {
   readonly constructor: { name: string };
   readonly middlewareStack?: BedrockRuntimeClient['middlewareStack'];
 };
-const SERVED = [ConverseCommand, ConverseStreamCommand, InvokeModelCommand, InvokeModelWithResponseStreamCommand];
+const SERVED = [
+  ConverseCommand,
+  ConverseStreamCommand,
+  InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
+];
 
 /**
  * A real `BedrockRuntimeClient` whose `send` runs the four runtime commands through bedrock-ha's

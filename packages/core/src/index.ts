@@ -1,3 +1,4 @@
+export type { AttemptMiddleware } from './attempt-middleware.js';
 export type { Random } from './backoff.js';
 export { createBedrockHA } from './bedrock-ha.js';
 export type {
@@ -26,7 +27,6 @@ export type {
   PolicyConfig,
 } from './config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
-export type { AttemptMiddleware } from './attempt-middleware.js';
 export type { DropInClient, SendOptions } from './drop-in-client.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './endpoint.js';
 export type { EndpointHealth } from './endpoint-state.js';
