@@ -166,6 +166,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     }
   }
 
+  let dropIn: DropInClient | undefined;
   const ha: BedrockHA = {
     ...events.api,
     chains: [...resolved.chains.keys()],
@@ -255,21 +256,26 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       return sessionResult(opened, 'body');
     },
 
-    client: undefined as unknown as DropInClient,
+    // Built on first use: constructing an SDK client costs a few milliseconds that apps which
+    // never use the drop-in client should not pay.
+    get client() {
+      if (!dropIn) {
+        const [first] = resolved.chains.values();
+        dropIn = new DropInClient({
+          engine: ha,
+          endpoint: first!.endpoints[0]!,
+          closeConnections: () => clients.destroy(),
+        });
+      }
+      return dropIn;
+    },
     health: () => [...states.values()].map((state) => state.health(chainsOf.get(state.endpoint.id) ?? [])),
     destroy() {
       clients.destroy();
       telemetry?.dispose();
     },
   };
-  const [first] = resolved.chains.values();
-  return Object.assign(ha, {
-    client: new DropInClient({
-      engine: ha,
-      endpoint: first!.endpoints[0]!,
-      closeConnections: () => clients.destroy(),
-    }),
-  });
+  return ha;
 }
 
 function sessionResult<E, K extends 'stream' | 'body'>(
