@@ -118,6 +118,31 @@ describe('ha.client, the surface libraries use', () => {
     ]);
   });
 
+  it('takes the same per-attempt middleware as a request option of the engine methods', async () => {
+    const wire = recordingClientFactory();
+    const { sim, ha } = await setup({ clientFactory: wire.factory });
+    sim.faults.add({ match: { model: PT }, fault: { type: 'error', error: 'ThrottlingException' } });
+
+    await ha.converse(
+      'haiku',
+      { messages: userMessage(TOKYO_PROMPT) },
+      {
+        middleware: {
+          applyToStack: (stack) =>
+            stack.add(headerMiddleware('x-request-tag', 'r1') as never, {
+              step: 'build',
+              name: 'requestTag',
+            }),
+        },
+      },
+    );
+
+    expect(wire.wire.map(({ region, headers }) => [region, headers['x-request-tag']])).toEqual([
+      ['us-east-1', 'r1'],
+      ['us-west-2', 'r1'],
+    ]);
+  });
+
   it("rejects with the last endpoint's ThrottlingException, carrying the chain's attempts, when every endpoint throttles", async () => {
     const { sim, ha } = await setup();
     sim.faults.add({ match: {}, fault: { type: 'error', error: 'ThrottlingException' } });
