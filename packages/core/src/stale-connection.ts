@@ -34,8 +34,8 @@ export function watchStaleConnections(): void {
   subscribe('http.client.request.error', (message) => {
     const { request, error } = message as { request: ClientRequest; error: unknown };
     const code = (error as { code?: unknown } | null)?.code;
-    // `res` is set once response headers arrive: after that the server had the request.
-    const responded = (request as { res?: unknown }).res !== undefined;
+    // `res` (null until then) is set once response headers arrive: the server had the request.
+    const responded = Boolean((request as { res?: unknown }).res);
     if (!request.reusedSocket || responded || typeof code !== 'string' || !RESET_CODES.has(code)) return;
     // Our own abort of a request also ends in "socket hang up": the agent's idle sockets are
     // dropped only when the request is actually sent again (below), never on an abort.

@@ -1,17 +1,19 @@
 import { Agent } from 'node:http';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { describe, expect, it } from 'vitest';
-import type { BreakerState, ClientFactory } from '../src/index.js';
+import type { Simulator } from '@bedrock-ha/simulator';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AllEndpointsFailedError, type BreakerState, type ClientFactory } from '../src/index.js';
 import { CREDENTIALS, HAIKU, harness, TOKYO_PROMPT, userMessage } from './harness.js';
 
 const { simulator, engine } = harness();
-const KEEP_ALIVE_MS = 200;
 
-/** Holds the event loop (timers, sockets: everything) for `ms`. */
-function block(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
+/** Requests the simulator received, with how each ended (`success`, `reset`...). */
+function outcomes(sim: Simulator): Record<string, number> {
+  return sim.counters().reduce<Record<string, number>>((all, counter) => {
+    for (const [outcome, count] of Object.entries(counter.outcomes)) all[outcome] = (all[outcome] ?? 0) + count;
+    return all;
+  }, {});
 }
 
 /**
@@ -19,7 +21,7 @@ function block(ms: number): void {
  * connection counted as a failure would fail the request and open the breaker.
  */
 async function strictChain(clientFactory?: ClientFactory) {
-  const sim = await simulator({ keepAliveTimeoutMs: KEEP_ALIVE_MS });
+  const sim = await simulator();
   const ha = engine(
     sim,
     {
@@ -34,38 +36,70 @@ async function strictChain(clientFactory?: ClientFactory) {
   const breaker: BreakerState[] = [];
   ha.onBreakerStateChange((event) => breaker.push(event.state));
   const ask = () => ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
-  return { sim, ha, ask, breaker };
+  // A first request leaves a keep-alive connection open for the next one to reuse.
+  await ask();
+  return { sim, ask, breaker };
 }
 
-describe('keep-alive connections the upstream has closed', () => {
-  it('sends a request again, once and at once, when its reused connection was closed under it', async () => {
-    // A caller's own client whose agent keeps idle connections for ever, as Node's does by default.
-    const agent = new Agent({ keepAlive: true });
-    const clientFactory: ClientFactory = ({ region, client }) =>
-      new BedrockRuntimeClient({
-        region,
-        endpoint: client.endpoint,
-        credentials: CREDENTIALS,
-        maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({ httpAgent: agent }),
-      });
-    const { sim, ask, breaker } = await strictChain(clientFactory);
-    try {
-      await ask();
-      // The server's keep-alive timer comes due while the loop is held, but runs only after the
-      // next request has been written on the idle connection: the server then closes it, unread,
-      // under that request, as a busy server does when a request and its idle timeout cross.
-      block(KEEP_ALIVE_MS + 100);
+/** A caller's own client, whose agent keeps idle connections for ever (Node's default). */
+function ownClients() {
+  const agent = new Agent({ keepAlive: true });
+  const clientFactory: ClientFactory = ({ region, client }) =>
+    new BedrockRuntimeClient({
+      region,
+      endpoint: client.endpoint,
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    });
+  return { agent, clientFactory };
+}
+
+describe('a reused keep-alive connection closed under a request (HTTP/1.1)', () => {
+  const clients = ownClients();
+  afterAll(() => clients.agent.destroy());
+
+  for (const [name, factory] of [
+    ['the default client', undefined],
+    ["a clientFactory's own client", clients.clientFactory],
+  ] as const)
+    it(`sends the request again at once, outside the breaker and the attempts, with ${name}`, async () => {
+      const { sim, ask, breaker } = await strictChain(factory);
+      // As when a request crosses the server's idle timeout: the connection is closed, no response.
+      sim.faults.add({ fault: { type: 'reset' }, when: { times: 1 } });
       const result = await ask();
 
       expect(result.output?.message?.content?.[0]?.text).toBe('Tokyo');
-      // Not a failure, not a retry: one attempt, and the breaker never opened.
       expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
       expect(breaker).toEqual([]);
-      // The server answered two requests: the first try of the second never reached its handler.
-      expect(sim.counters().reduce((sum, counter) => sum + counter.requests, 0)).toBe(2);
-    } finally {
-      agent.destroy();
-    }
+      expect(outcomes(sim)).toEqual({ success: 2, reset: 1 });
+    });
+
+  it('sends it again only once: a second reset, on the fresh connection, is an endpoint failure', async () => {
+    const { sim, ask, breaker } = await strictChain();
+    sim.faults.add({ fault: { type: 'reset' } });
+    const error = await ask().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(AllEndpointsFailedError);
+    const { attempts } = error as AllEndpointsFailedError;
+    expect(attempts.map((attempt) => [attempt.outcome, attempt.reason])).toEqual([['failure', 'network']]);
+    expect(breaker).toEqual(['open']);
+    expect(outcomes(sim)).toEqual({ success: 1, reset: 2 });
+  });
+
+  it('does not send again a request reset on a new connection', async () => {
+    const sim = await simulator();
+    sim.faults.add({ fault: { type: 'reset' }, when: { times: 1 } });
+    const ha = engine(sim, {
+      policy: { retry: { maxAttempts: 1 } },
+      chains: { haiku: { endpoints: [{ id: 'only', region: 'us-east-1', modelId: HAIKU }] } },
+    });
+    await expect(ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) })).rejects.toBeInstanceOf(
+      AllEndpointsFailedError,
+    );
+    expect(outcomes(sim)).toEqual({ reset: 1 });
   });
 });
