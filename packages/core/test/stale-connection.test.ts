@@ -1,9 +1,12 @@
-import { Agent } from 'node:http';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Agent, type ClientRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Simulator } from '@bedrock-ha/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AllEndpointsFailedError, type BreakerState, type ClientFactory } from '../src/index.js';
+import { KEEP_ALIVE_IDLE_MS } from '../src/stale-connection.js';
 import { CREDENTIALS, HAIKU, harness, TOKYO_PROMPT, userMessage } from './harness.js';
 
 const { simulator, engine } = harness();
@@ -101,5 +104,39 @@ describe('a reused keep-alive connection closed under a request (HTTP/1.1)', () 
       AllEndpointsFailedError,
     );
     expect(outcomes(sim)).toEqual({ reset: 1 });
+  });
+});
+
+describe("the default client's keep-alive connections", () => {
+  /** Whether each answered request came on a reused connection, in order. */
+  function watchReuse() {
+    const reused: boolean[] = [];
+    const onFinish = (message: unknown) => reused.push((message as { request: ClientRequest }).request.reusedSocket);
+    subscribe('http.client.response.finish', onFinish);
+    return { reused, stop: () => unsubscribe('http.client.response.finish', onFinish) };
+  }
+
+  it(`are closed after ${KEEP_ALIVE_IDLE_MS} ms idle, before a server with a longer idle timeout closes them`, async () => {
+    const sim = await simulator({ keepAliveTimeoutMs: 60_000 });
+    const ha = engine(sim, { chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } } });
+    const ask = () => ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
+    const watch = watchReuse();
+    try {
+      await ask();
+      await ask();
+      await sleep(KEEP_ALIVE_IDLE_MS + 500);
+      await ask();
+    } finally {
+      watch.stop();
+    }
+    expect(watch.reused).toEqual([false, true, false]);
+  });
+
+  it('stay open under a request whose answer takes longer than that idle time', async () => {
+    const sim = await simulator({ models: { '*': { firstTokenMs: KEEP_ALIVE_IDLE_MS + 500 } } });
+    const ha = engine(sim, { chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } } });
+    const result = await ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
+    expect(result.output?.message?.content?.[0]?.text).toBe('Tokyo');
+    expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
   });
 });
