@@ -75,6 +75,9 @@ export function isStaleConnectionError(error: unknown): boolean {
     if (typeof code === 'string' && UNPROCESSED_HTTP2.has(code)) return true;
     if (code === 'ERR_HTTP2_STREAM_ERROR' && typeof message === 'string' && /REFUSED_STREAM/.test(message))
       return true;
+    // The SDK's HTTP/2 handler reports a stream closed before its request was fully written as
+    // "abnormally aborted ... with result code N"; 7 is REFUSED_STREAM.
+    if (typeof message === 'string' && /abnormally aborted .* result code 7\b/.test(message)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -140,3 +140,39 @@ describe("the default client's keep-alive connections", () => {
     expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
   });
 });
+
+describe('an HTTP/2 session the upstream closes when idle', () => {
+  /** Holds the event loop (timers, sockets: everything) for `ms`. */
+  function block(ms: number): void {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  }
+
+  it('sends a stream refused by its GOAWAY again at once, outside the breaker and the attempts', async () => {
+    const sim = await simulator({ keepAliveTimeoutMs: 300 });
+    const ha = engine(sim, {
+      client: { http2: true },
+      policy: {
+        retry: { maxAttempts: 1 },
+        breaker: { mode: 'consecutive', failures: 1, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 },
+      },
+      chains: { haiku: { endpoints: [{ id: 'only', region: 'us-east-1', modelId: HAIKU }] } },
+    });
+    const breaker: BreakerState[] = [];
+    ha.onBreakerStateChange((event) => breaker.push(event.state));
+    const ask = () => ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) });
+    await ask();
+    // The server's idle timer comes due while the loop is held; the next request opens its stream
+    // before either side runs it, so the server's GOAWAY then refuses that stream.
+    // From a setImmediate callback: inside a timer callback, Node would judge the due timers by the
+    // time read before the hold, and run the server's only after the request had reached it.
+    await new Promise((resolve) => setImmediate(resolve));
+    block(500);
+    const result = await ask();
+
+    expect(result.output?.message?.content?.[0]?.text).toBe('Tokyo');
+    expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['success']);
+    expect(breaker).toEqual([]);
+    expect(outcomes(sim)).toEqual({ success: 2 });
+  });
+});
