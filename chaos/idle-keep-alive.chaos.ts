@@ -37,7 +37,9 @@ async function burstsWithIdleGaps(http2: boolean) {
         } catch (error) {
           outcomes.failed++;
           const attempt = (error as { attempts?: readonly Attempt[] }).attempts?.at(-1);
-          const key = attempt ? `${attempt.reason}: ${attempt.errorName} ${attempt.errorMessage ?? ''}` : String(error);
+          const key = attempt
+            ? `${attempt.reason}: ${attempt.errorName} ${attempt.errorMessage ?? ''}`
+            : String(error);
           errors[key] = (errors[key] ?? 0) + 1;
         }
       }

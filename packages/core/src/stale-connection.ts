@@ -24,9 +24,10 @@ const UNPROCESSED_HTTP2 = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALI
 /**
  * Starts recognising stale keep-alive connections, process-wide and once: Node publishes every
  * client request's error, with the request, on the `http.client.request.error` diagnostics channel
- * (Node >= 20.17), which tells whether the socket was reused and whether a response had begun.
- * This works for any Node HTTP client, so for a `clientFactory`'s own agents too. The SDK's
- * handler does not expose the request, and names these errors `TimeoutError`.
+ * (Node 22.6, backported to 20; a Node without it leaves such errors to the policies, as before),
+ * which tells whether the socket was reused and whether a response had begun. This works for any
+ * Node HTTP client, so for a `clientFactory`'s own agents too. The SDK's handler does not expose
+ * the request, and names these errors `TimeoutError`.
  */
 export function watchStaleConnections(): void {
   if (watching) return;
@@ -43,13 +44,13 @@ export function watchStaleConnections(): void {
   });
 }
 
-/** The error, or one of its causes, that {@link watchStaleConnections} recognised. */
-function staleCause(error: unknown): object | undefined {
-  for (let current = error, depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
-    if (stale.has(current)) return current;
+/** An error and its causes, a few levels down (the SDK passes the network error itself). */
+function* causeChain(error: unknown): Generator<object> {
+  let current = error;
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    yield current;
     current = (current as { cause?: unknown }).cause;
   }
-  return undefined;
 }
 
 /**
@@ -57,10 +58,12 @@ function staleCause(error: unknown): object | undefined {
  * are likely closed too, so the retry (and the requests around it) open fresh ones.
  */
 function dropIdleConnections(error: unknown): void {
-  const cause = staleCause(error);
-  const agent = cause && stale.get(cause);
-  if (!agent?.freeSockets) return;
-  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+  for (const cause of causeChain(error)) {
+    const agent = stale.get(cause);
+    if (!agent?.freeSockets) continue;
+    for (const sockets of Object.values(agent.freeSockets))
+      for (const socket of sockets ?? []) socket.destroy();
+  }
 }
 
 /**
@@ -69,16 +72,15 @@ function dropIdleConnections(error: unknown): void {
  * (or opened after) the server's GOAWAY. Such a request is safe to send again at once.
  */
 export function isStaleConnectionError(error: unknown): boolean {
-  if (staleCause(error)) return true;
-  for (let current = error, depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
+  for (const cause of causeChain(error)) {
+    if (stale.has(cause)) return true;
+    const { code, message } = cause as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && UNPROCESSED_HTTP2.has(code)) return true;
-    if (code === 'ERR_HTTP2_STREAM_ERROR' && typeof message === 'string' && /REFUSED_STREAM/.test(message))
-      return true;
+    if (typeof message !== 'string') continue;
+    if (code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(message)) return true;
     // The SDK's HTTP/2 handler reports a stream closed before its request was fully written as
     // "abnormally aborted ... with result code N"; 7 is REFUSED_STREAM.
-    if (typeof message === 'string' && /abnormally aborted .* result code 7\b/.test(message)) return true;
-    current = (current as { cause?: unknown }).cause;
+    if (/abnormally aborted .* result code 7\b/.test(message)) return true;
   }
   return false;
 }
@@ -87,7 +89,10 @@ export function isStaleConnectionError(error: unknown): boolean {
  * Sends a request, and once more, at once, if its connection turned out stale: the server never
  * saw the first try, so it is neither an endpoint failure nor a retry to pay for.
  */
-export async function sendRetryingStaleConnection<T>(send: () => Promise<T>, signal: AbortSignal): Promise<T> {
+export async function sendRetryingStaleConnection<T>(
+  send: () => Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
   try {
     return await send();
   } catch (error) {

@@ -2,8 +2,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Agent, type ClientRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Simulator } from '@bedrock-ha/simulator';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AllEndpointsFailedError, type BreakerState, type ClientFactory } from '../src/index.js';
 import { KEEP_ALIVE_IDLE_MS } from '../src/stale-connection.js';
@@ -14,7 +14,8 @@ const { simulator, engine } = harness();
 /** Requests the simulator received, with how each ended (`success`, `reset`...). */
 function outcomes(sim: Simulator): Record<string, number> {
   return sim.counters().reduce<Record<string, number>>((all, counter) => {
-    for (const [outcome, count] of Object.entries(counter.outcomes)) all[outcome] = (all[outcome] ?? 0) + count;
+    for (const [outcome, count] of Object.entries(counter.outcomes))
+      all[outcome] = (all[outcome] ?? 0) + count;
     return all;
   }, {});
 }
@@ -111,7 +112,8 @@ describe("the default client's keep-alive connections", () => {
   /** Whether each answered request came on a reused connection, in order. */
   function watchReuse() {
     const reused: boolean[] = [];
-    const onFinish = (message: unknown) => reused.push((message as { request: ClientRequest }).request.reusedSocket);
+    const onFinish = (message: unknown) =>
+      reused.push((message as { request: ClientRequest }).request.reusedSocket);
     subscribe('http.client.response.finish', onFinish);
     return { reused, stop: () => unsubscribe('http.client.response.finish', onFinish) };
   }
