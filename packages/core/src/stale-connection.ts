@@ -40,7 +40,7 @@ export function watchStaleConnections(): void {
     if (!request.reusedSocket || responded || typeof code !== 'string' || !RESET_CODES.has(code)) return;
     // Our own abort of a request also ends in "socket hang up": the agent's idle sockets are
     // dropped only when the request is actually sent again (below), never on an abort.
-    if (typeof error === 'object' && error !== null) stale.set(error, request.agent as Agent | undefined);
+    if (typeof error === 'object' && error !== null) stale.set(error, (request as { agent?: Agent }).agent);
   });
 }
 
