@@ -97,7 +97,8 @@ export interface StateStore {
 
   /**
    * Corrects a reservation to what was really used: `actual` replaces `reservation.amount` in the
-   * window it was made in (0 releases it). A no-op once that window is over.
+   * window it was made in (0 releases it). Settle each reservation once; a no-op once its window
+   * is over.
    */
   settle(reservation: Reservation, actual: number): MaybePromise<void>;
 
