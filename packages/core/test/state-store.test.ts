@@ -211,6 +211,10 @@ describe('state store', () => {
     expect(fallbacks[0]).toMatchObject({ reason: 'error' });
   });
 
+  it('wraps an injected store with the local fallback itself', async () => {
+    await breakerStory(await simulator(), { stateStore: troubledStore('throw') });
+  });
+
   it('keeps working on local state when the store is slower than its bound', async () => {
     const fallbacks: StoreFallbackEvent[] = [];
     const stateStore = withLocalFallback(troubledStore('slow', 40), {
