@@ -123,6 +123,15 @@ describe('createHandler with HTTP events', () => {
     expect(sim.requests()).toHaveLength(0);
   });
 
+  it('refuses to start when BEDROCK_HA_API_KEYS holds no key, instead of serving without auth', async () => {
+    const sim = await test.simulator();
+    expect(() =>
+      createHandler({ config: haikuConfig(sim), logger: false, env: { BEDROCK_HA_API_KEYS: ' , ,' } }),
+    ).toThrow(
+      'The bedrock-ha configuration in BEDROCK_HA_API_KEYS has a problem:\n  - BEDROCK_HA_API_KEYS is set but holds no key',
+    );
+  });
+
   it('refuses a request without the API key when keys are configured', async () => {
     const sim = await test.simulator();
     const handler = test.track(
