@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests write ${NAME} references, not templates.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema } from './config-schema.js';
