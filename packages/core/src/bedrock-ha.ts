@@ -31,6 +31,7 @@ import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInf
 import { RequestClock } from './request-clock.js';
 import { resolveConfig } from './resolve-config.js';
 import { endpointOrder } from './routing.js';
+import { trackSend } from './send-stage.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
 import { type Resumption, StreamSession } from './stream-session.js';
 import { createTelemetry } from './telemetry.js';
@@ -172,7 +173,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     converse: (chain, input, request = {}) =>
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(new ConverseCommand({ ...input, modelId: endpoint.modelId }), {
+          clientOf(endpoint).send(trackSend(new ConverseCommand({ ...input, modelId: endpoint.modelId })), {
             abortSignal: signal,
           }),
         describe: (output) => ({
@@ -185,9 +186,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     invokeModel: (chain, input, request = {}) =>
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(new InvokeModelCommand({ ...input, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          }),
+          clientOf(endpoint).send(
+            trackSend(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
+            {
+              abortSignal: signal,
+            },
+          ),
         describe: (output) => {
           const { usage, finishReasons, text } = invokeBodyInfo(output.body);
           return { usage, finishReasons, outputText: text };
@@ -199,9 +203,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       const send =
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
-          clientOf(endpoint).send(new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          });
+          clientOf(endpoint).send(
+            trackSend(new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId })),
+            {
+              abortSignal: signal,
+            },
+          );
       const resume =
         (request.resume ?? chain.resume)
           ? (clock: () => RequestClock): Resumption<ConverseStreamOutput> => ({
@@ -231,7 +238,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         request,
         async (endpoint, signal) => {
           const output = await clientOf(endpoint).send(
-            new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+            trackSend(new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId })),
             { abortSignal: signal },
           );
           return { stream: output.body, $metadata: output.$metadata };

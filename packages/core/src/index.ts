@@ -44,6 +44,7 @@ export {
   DeadlineExceededError,
   FirstTokenTimeoutError,
   IncompleteStreamError,
+  RequestNotSentError,
   StreamIdleTimeoutError,
   StreamInterruptedError,
   UnknownChainError,
