@@ -78,7 +78,10 @@ export function checkChatCompletionDepth(body: unknown): void {
 /**
  * Checks the pass-through JSON of a Converse request body (Bedrock's wire shape, parsed):
  * `toolConfig.tools[].toolSpec.inputSchema.json`, `messages[].content[].toolUse.input`,
- * `messages[].content[].toolResult.content[].json` and `additionalModelRequestFields`.
+ * `messages[].content[].toolResult.content[].json` and `additionalModelRequestFields`. Call it
+ * before anything that recurses into the body (`structuredClone`, `JSON.stringify`).
+ *
+ * @throws an error whose message names the field and the limit ({@link MAX_JSON_DEPTH} levels).
  */
 export function checkConverseDepth(body: unknown): void {
   const request = body as Loose;

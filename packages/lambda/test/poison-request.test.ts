@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHandler, type HttpResult } from '../src/index.js';
+import { createDirectInvokeHandler, createHandler, type HttpResult } from '../src/index.js';
 import { haikuConfig, httpEvent, lambdaContext, lambdaHarness, TOKYO_PROMPT } from './harness.js';
 
 // Issue 13 item 1 through the Lambda adapter: poison requests are 400s and never open a breaker.
@@ -42,9 +42,32 @@ describe('poison requests through the Lambda HTTP handler', () => {
       expect(legitimate.headers['x-bedrock-ha-endpoint']).toBe('pt-east');
     }
     expect(handler.engine.health().map((endpoint) => endpoint.breaker)).toEqual(['closed', 'closed']);
-    const probe = httpEvent('/readyz', '');
-    probe.requestContext.http.method = 'GET';
+    const event = httpEvent('/readyz', '');
+    const probe = {
+      ...event,
+      requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } },
+    };
     const ready = (await handler(probe, lambdaContext())) as HttpResult;
     expect(ready.statusCode).toBe(200);
+  });
+});
+
+describe('poison requests through the direct-invoke handler', () => {
+  it('fail with InvalidEventError naming the field, before any call, and leave every breaker closed', async () => {
+    const sim = await test.simulator();
+    const handler = test.track(createDirectInvokeHandler({ config: haikuConfig(sim), logger: false }));
+    const input = JSON.parse(toolResultBody(DEPTH));
+    for (let round = 0; round < 6; round++) {
+      const error = await handler({ chain: 'claude-haiku', input }, lambdaContext()).then(
+        () => undefined,
+        (caught: unknown) => caught as Error,
+      );
+      expect(error?.name).toBe('InvalidEventError');
+      expect(error?.message).toMatch(
+        /"input" is not a valid Converse input: `messages\[0\]\.content\[0\]\.toolResult\.content\[0\]\.json` nests objects and arrays more than 100 levels deep/,
+      );
+    }
+    expect(sim.requests()).toHaveLength(0);
+    expect(handler.engine.health().map((endpoint) => endpoint.breaker)).toEqual(['closed', 'closed']);
   });
 });
