@@ -11,6 +11,7 @@ import type {
   ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { AttemptMiddleware } from './attempt-middleware.js';
 import type { Random } from './backoff.js';
 import type { ClientFactory } from './client-pool.js';
 import type { DropInClient } from './drop-in-client.js';
@@ -38,6 +39,12 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the chain's deadline for this request (ms); for a stream, until its first content. */
   readonly deadlineMs?: number;
+  /**
+   * SDK middleware added to every attempt's command, so it runs on each attempt's real request
+   * (after the endpoint client's own stack): extra headers, request logging. `ha.client` passes
+   * its `middlewareStack` and the sent command's here.
+   */
+  readonly middleware?: AttemptMiddleware;
 }
 
 /** Per-request options of ConverseStream. */
@@ -95,7 +102,10 @@ export interface BedrockHA extends BedrockHAEvents {
     input: InvokeModelWithResponseStreamInput,
     options?: RequestOptions,
   ): Promise<InvokeModelWithResponseStreamResult>;
-  /** A `BedrockRuntimeClient` look-alike whose `send(command)` reads `modelId` as a chain name. */
+  /**
+   * A `BedrockRuntimeClient` (a subclass) whose `send(command)` reads `modelId` as a chain name;
+   * see the README's "Drop-in client" for the surface it supports.
+   */
   readonly client: DropInClient;
   /** The names of the configured chains. */
   readonly chains: readonly string[];

@@ -9,6 +9,7 @@ import {
   InvokeModelWithResponseStreamCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
+import { withMiddleware } from './attempt-middleware.js';
 import type {
   BedrockHA,
   BedrockHAOptions,
@@ -20,7 +21,7 @@ import { type RunnerContext, type RunnerRequest, runChain, type Step } from './c
 import { ClientPool, defaultClientFactory } from './client-pool.js';
 import type { BedrockHAConfig } from './config-schema.js';
 import { continuationFilter, continuationInput } from './converse-resume.js';
-import { type DropInClient, dropInClient } from './drop-in-client.js';
+import { DropInClient } from './drop-in-client.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
 import { EndpointState } from './endpoint-state.js';
 import { classifyError } from './error-classification.js';
@@ -166,6 +167,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     }
   }
 
+  let dropIn: DropInClient | undefined;
   const ha: BedrockHA = {
     ...events.api,
     chains: [...resolved.chains.keys()],
@@ -173,9 +175,15 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     converse: (chain, input, request = {}) =>
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(trackSend(new ConverseCommand({ ...input, modelId: endpoint.modelId })), {
-            abortSignal: signal,
-          }),
+          clientOf(endpoint).send(
+            trackSend(
+              withMiddleware(
+                new ConverseCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
+            { abortSignal: signal },
+          ),
         describe: (output) => ({
           usage: output.usage,
           finishReasons: output.stopReason ? [output.stopReason] : [],
@@ -187,10 +195,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            trackSend(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
-            {
-              abortSignal: signal,
-            },
+            trackSend(
+              withMiddleware(
+                new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
+            { abortSignal: signal },
           ),
         describe: (output) => {
           const { usage, finishReasons, text } = invokeBodyInfo(output.body);
@@ -204,10 +215,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
           clientOf(endpoint).send(
-            trackSend(new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId })),
-            {
-              abortSignal: signal,
-            },
+            trackSend(
+              withMiddleware(
+                new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
+            { abortSignal: signal },
           );
       const resume =
         (request.resume ?? chain.resume)
@@ -238,7 +252,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         request,
         async (endpoint, signal) => {
           const output = await clientOf(endpoint).send(
-            trackSend(new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId })),
+            trackSend(
+              withMiddleware(
+                new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
             { abortSignal: signal },
           );
           return { stream: output.body, $metadata: output.$metadata };
@@ -249,14 +268,26 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       return sessionResult(opened, 'body');
     },
 
-    client: undefined as unknown as DropInClient,
+    // Built on first use: constructing an SDK client costs a few milliseconds that apps which
+    // never use the drop-in client should not pay.
+    get client() {
+      if (!dropIn) {
+        const [first] = resolved.chains.values();
+        dropIn = new DropInClient({
+          engine: ha,
+          endpoint: first!.endpoints[0]!,
+          closeConnections: () => clients.destroy(),
+        });
+      }
+      return dropIn;
+    },
     health: () => [...states.values()].map((state) => state.health(chainsOf.get(state.endpoint.id) ?? [])),
     destroy() {
       clients.destroy();
       telemetry?.dispose();
     },
   };
-  return Object.assign(ha, { client: dropInClient(ha) });
+  return ha;
 }
 
 function sessionResult<E, K extends 'stream' | 'body'>(

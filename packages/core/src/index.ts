@@ -1,3 +1,4 @@
+export type { AttemptMiddleware } from './attempt-middleware.js';
 export type { Random } from './backoff.js';
 export { createBedrockHA } from './bedrock-ha.js';
 export type {

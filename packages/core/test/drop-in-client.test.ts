@@ -135,7 +135,11 @@ describe('ha.client, the BedrockRuntimeClient look-alike', () => {
         abortSignal: controller.signal,
       },
     );
-    setTimeout(() => controller.abort(reason), 50);
+    // Cancelled once the simulator is serving it, so the abort must reach the socket.
+    await vi.waitFor(() =>
+      expect(Object.values(sim.capacity()).reduce((sum, endpoint) => sum + endpoint.inFlight, 0)).toBe(1),
+    );
+    controller.abort(reason);
 
     await expect(sending).rejects.toBe(reason);
     await vi.waitFor(() => expect(outcomesIn(sim, 'us-east-1')).toEqual({ aborted: 1 }));
@@ -164,7 +168,7 @@ describe('ha.client, the BedrockRuntimeClient look-alike', () => {
 
   it('rejects a command it does not serve with a TypeError naming it', async () => {
     const { sim, ha } = await setup();
-    const send = ha.client.send as (command: unknown) => Promise<unknown>;
+    const send = ha.client.send.bind(ha.client) as (command: unknown) => Promise<unknown>;
 
     await expect(
       send(new CountTokensCommand({ modelId: 'haiku', input: { converse: { messages: [] } } })),

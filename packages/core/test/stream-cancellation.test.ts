@@ -5,11 +5,15 @@ import { converseText, drain, HAIKU, harness, outcomesIn, userMessage, watchTime
 const { simulator, engine } = harness();
 const PROMPT = 'Explain failover in a few sentences.';
 
-/** One endpoint in us-east-1 whose answers take 40 ms a token: long enough to cancel mid-way. */
+/** One endpoint in us-east-1 whose answers take 40 ms a token (by default): long enough to cancel mid-way. */
 async function slowStreams(
-  options: { bulkhead?: { maxConcurrent: number; maxQueued: number }; deadlineMs?: number } = {},
+  options: {
+    bulkhead?: { maxConcurrent: number; maxQueued: number };
+    deadlineMs?: number;
+    tokensPerSecond?: number;
+  } = {},
 ) {
-  const sim = await simulator({ models: { '*': { tokensPerSecond: 25 } } });
+  const sim = await simulator({ models: { '*': { tokensPerSecond: options.tokensPerSecond ?? 25 } } });
   const ha = engine(sim, {
     policy: { retry: { maxAttempts: 1 }, ...(options.bulkhead && { bulkhead: options.bulkhead }) },
     chains: {
@@ -23,9 +27,11 @@ async function slowStreams(
 }
 
 describe('a caller cancels a stream (matrix #11)', () => {
-  it('throws the abort reason within milliseconds and aborts the upstream call', async () => {
+  it('throws the abort reason without waiting for the next token, and aborts the upstream call', async () => {
     const timers = watchTimers();
-    const { sim, ha } = await slowStreams();
+    // Half a second between tokens: an abort that waited for the next token would show in both
+    // the count and the latency, with room for a loaded machine's late timers.
+    const { sim, ha } = await slowStreams({ tokensPerSecond: 2 });
     const controller = new AbortController();
     const reason = new Error('the caller went away');
     const result = await ha.converseStream(
@@ -41,7 +47,7 @@ describe('a caller cancels a stream (matrix #11)', () => {
     try {
       for await (const event of result.stream) {
         received += converseText(event) ? 1 : 0;
-        // Abort while the loop waits for the next token, 40 ms away.
+        // Abort while the loop waits for the next token, 500 ms away.
         if (received === 2)
           setTimeout(() => {
             abortedAt = performance.now();
@@ -54,8 +60,8 @@ describe('a caller cancels a stream (matrix #11)', () => {
     }
 
     expect(caught).toBe(reason);
-    expect(received).toBeLessThanOrEqual(3);
-    expect(latencyMs).toBeLessThan(100);
+    expect(received).toBe(2);
+    expect(latencyMs).toBeLessThan(400);
     await vi.waitFor(() => expect(outcomesIn(sim, 'us-east-1')).toEqual({ aborted: 1 }));
     expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['failure']);
 
