@@ -1,4 +1,4 @@
-import type { ContentBlock, ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
+import { type ContentBlock, ConverseCommand, type ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { AllEndpointsFailedError, type BedrockHA, RequestNotSentError } from '../src/index.js';
 import {
@@ -121,6 +121,15 @@ describe('a request whose content the SDK cannot serialize', () => {
     expect(requestCount(sim)).toBe(0);
     const served = await ha.converseStream('haiku', { messages: userMessage(TOKYO_PROMPT) });
     expect(await streamText(served.stream)).toContain('Tokyo');
+  });
+
+  it('through the drop-in client (ha.client) fails the same way', async () => {
+    const { sim, ha } = await twoEndpoints();
+    const [, input] = POISON[2]!;
+    const error = await rejection(ha.client.send(new ConverseCommand({ ...input, modelId: 'haiku' })));
+    expect(error).toBeInstanceOf(RequestNotSentError);
+    expect(breakers(ha)).toEqual(['closed', 'closed']);
+    expect(requestCount(sim)).toBe(0);
   });
 
   it('interleaved with legitimate requests, never opens a breaker and never fails one of them', async () => {
