@@ -46,6 +46,7 @@ export {
   DeadlineExceededError,
   FirstTokenTimeoutError,
   IncompleteStreamError,
+  RequestNotSentError,
   StreamIdleTimeoutError,
   StreamInterruptedError,
   UnknownChainError,
