@@ -168,6 +168,9 @@ describe('bedrock-ha converse', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toMatch(/network/);
+    // The cause by name, in the message and in the attempts table, not a bare `Error`.
+    expect(stderr).toMatch(/failed: provisioned ECONNREFUSED/);
+    expect(stderr).toMatch(/^\d\s+provisioned\s+us-east-1\s+failure\s+network\s+ECONNREFUSED\s/m);
     expect(stderr).toMatch(/hint: check --endpoint-url/);
   });
 

@@ -32,6 +32,7 @@ import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInf
 import { RequestClock } from './request-clock.js';
 import { resolveConfig } from './resolve-config.js';
 import { endpointOrder } from './routing.js';
+import { trackSend } from './send-stage.js';
 import { withLocalFallback } from './state/local-fallback-store.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
@@ -178,7 +179,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(new ConverseCommand({ ...input, modelId: endpoint.modelId }), request.middleware),
+            trackSend(
+              withMiddleware(
+                new ConverseCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
             { abortSignal: signal },
           ),
         describe: (output) => ({
@@ -192,9 +198,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           ),
@@ -210,9 +218,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );
@@ -245,9 +255,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         request,
         async (endpoint, signal) => {
           const output = await clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );

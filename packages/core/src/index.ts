@@ -26,6 +26,7 @@ export type {
   EndpointConfig,
   PolicyConfig,
 } from './config-schema.js';
+export { MAX_TIMER_MS } from './config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
 export type { DropInClient, SendOptions } from './drop-in-client.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './endpoint.js';
@@ -45,6 +46,7 @@ export {
   DeadlineExceededError,
   FirstTokenTimeoutError,
   IncompleteStreamError,
+  RequestNotSentError,
   StreamIdleTimeoutError,
   StreamInterruptedError,
   UnknownChainError,

@@ -11,3 +11,4 @@ export type {
   RequestLog,
   RequestOutcome,
 } from './gateway-api.js';
+export { checkConverseDepth, MAX_JSON_DEPTH } from './json-depth.js';

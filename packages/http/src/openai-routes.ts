@@ -1,4 +1,5 @@
 import { unknownChain } from './failure.js';
+import { checkChatCompletionDepth } from './json-depth.js';
 import { toConverseInput } from './openai-request.js';
 import { modelList, toChatCompletion } from './openai-response.js';
 import { chatCompletionRequest } from './openai-schema.js';
@@ -9,7 +10,9 @@ import { streamBody, upstreamOf } from './stream-body.js';
 
 /** `POST /v1/chat/completions`: OpenAI's chat completions over a chain named by `model`. */
 export const chatCompletions: RouteHandler = async (context) => {
-  const request = validateBody(chatCompletionRequest, parseJsonBody(context.request.body));
+  const body = parseJsonBody(context.request.body);
+  checkChatCompletionDepth(body);
+  const request = validateBody(chatCompletionRequest, body);
   const chain = request.model;
   context.chain = chain;
   if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, 'model');
