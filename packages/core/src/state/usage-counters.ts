@@ -5,6 +5,7 @@ import type { MaybePromise, Reservation, StateStore } from './state-store.js';
 
 /** The window usage is counted in: one minute, as Bedrock's quotas (RPM, TPM) are. */
 export const USAGE_WINDOW_MS = 60_000;
+const WINDOW = { windowMs: USAGE_WINDOW_MS };
 
 /** An endpoint's use in the current minute, as this instance last saw it in the store. */
 export interface EndpointUsage {
@@ -23,18 +24,23 @@ export interface EndpointUsage {
 export class UsageCounters {
   private requests: Reservation | undefined;
   private tokens: Reservation | undefined;
+  private readonly requestsKey: string;
+  private readonly tokensKey: string;
 
   constructor(
     private readonly store: StateStore,
-    private readonly key: string,
+    key: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.requestsKey = `${key}:requests`;
+    this.tokensKey = `${key}:tokens`;
+  }
 
   /** Counts a successful attempt and the tokens it used. */
   record(usage: Usage | undefined): void {
-    this.count(`${this.key}:requests`, 1, (reservation) => (this.requests = reservation));
+    this.count(this.requestsKey, 1, (reservation) => (this.requests = reservation));
     const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    if (tokens > 0) this.count(`${this.key}:tokens`, tokens, (reservation) => (this.tokens = reservation));
+    if (tokens > 0) this.count(this.tokensKey, tokens, (reservation) => (this.tokens = reservation));
   }
 
   /** The current window's totals, as last seen. */
@@ -46,9 +52,7 @@ export class UsageCounters {
   }
 
   private count(key: string, amount: number, keep: (reservation: Reservation) => void): void {
-    const reserved: MaybePromise<Reservation | undefined> = this.store.reserve(key, amount, {
-      windowMs: USAGE_WINDOW_MS,
-    });
+    const reserved: MaybePromise<Reservation | undefined> = this.store.reserve(key, amount, WINDOW);
     if (reserved instanceof Promise) ignoreRejection(reserved.then((value) => value && keep(value)));
     else if (reserved) keep(reserved);
   }
