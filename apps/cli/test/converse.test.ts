@@ -172,7 +172,9 @@ describe('bedrock-ha converse', () => {
   });
 
   it('exits 1 with a clear message when the credential chain finds nothing', async () => {
-    const { code, stderr } = await runCli(['converse', ...seed, PROMPT], {
+    // Not the simulator: against it the CLI signs with placeholder credentials (simulator-defaults.test.ts).
+    const notSimulator = ['--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN];
+    const { code, stderr } = await runCli(['converse', ...notSimulator, PROMPT], {
       env: cleanEnv(await emptyHome()),
     });
     expect(code).toBe(1);
