@@ -78,7 +78,7 @@ export function eventLine(event: DemoEvent, verbose: boolean): string | undefine
       : event.reason === 'timeout'
         ? `Timeout on ${event.from.endpointId} (no answer within ${DEMO_ATTEMPT_TIMEOUT_MS / 1000} s)`
         : event.reason === 'circuit-open'
-          ? `${event.from.endpointId} skipped (its breaker is open)`
+          ? `${event.from.endpointId} skipped (circuit-open)`
           : `${event.from.endpointId} failed (${event.reason})`;
   return pc.yellow(
     `${at} ${what}, ${event.reason === 'circuit-open' ? 'going' : 'failing over'} to ${to}...`,
