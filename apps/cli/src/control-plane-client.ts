@@ -9,6 +9,21 @@ import {
   SIMULATOR_REGION,
 } from './local-simulator.js';
 
+/**
+ * The SDK's logger for control-plane clients: its warnings reach stderr, except the one about a
+ * profile set beside AWS_ACCESS_KEY_ID. `doctor` checks an endpoint's own `client.profile` on
+ * purpose while the environment holds the other endpoints' keys, and reports which one it used.
+ */
+const SDK_LOGGER = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: unknown) => {
+    if (!String(message).includes('Multiple credential sources detected')) console.warn(message);
+  },
+  // The SDK logs every failed command here; the CLI reports failures itself, with a fix.
+  error: () => undefined,
+};
+
 /** What a local simulator at `--endpoint-url` fills in that AWS would need configured. */
 export interface SimulatorDefaults {
   /** Sign with placeholder credentials (the user chose none). */
@@ -37,6 +52,7 @@ export function controlPlaneClient(
   if (globals.endpointUrl !== undefined) config.endpoint = globals.endpointUrl;
   if (globals.profile !== undefined) config.profile = globals.profile;
   if (simulator?.credentials) config.credentials = { ...SIMULATOR_CREDENTIALS };
+  config.logger = SDK_LOGGER;
   return new BedrockClient(config);
 }
 
