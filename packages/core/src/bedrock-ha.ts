@@ -30,6 +30,7 @@ import type { Instrumentation, Operation } from './instrumentation.js';
 import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
 import { RequestClock } from './request-clock.js';
 import { resolveConfig } from './resolve-config.js';
+import { recordResponseHeaders } from './response-headers.js';
 import { endpointOrder } from './routing.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
 import { type Resumption, StreamSession } from './stream-session.js';
@@ -156,7 +157,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, metadata: served.value.metadata, attempts: run.attempts };
+      return {
+        session,
+        metadata: served.value.metadata,
+        fields: served.value.fields,
+        attempts: run.attempts,
+      };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
@@ -185,9 +191,10 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     invokeModel: (chain, input, request = {}) =>
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
-          clientOf(endpoint).send(new InvokeModelCommand({ ...input, modelId: endpoint.modelId }), {
-            abortSignal: signal,
-          }),
+          clientOf(endpoint).send(
+            recordResponseHeaders(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
+            { abortSignal: signal },
+          ),
         describe: (output) => {
           const { usage, finishReasons, text } = invokeBodyInfo(output.body);
           return { usage, finishReasons, outputText: text };
@@ -230,11 +237,14 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         input,
         request,
         async (endpoint, signal) => {
-          const output = await clientOf(endpoint).send(
-            new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+          const { body, $metadata, ...fields } = await clientOf(endpoint).send(
+            recordResponseHeaders(
+              new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+            ),
             { abortSignal: signal },
           );
-          return { stream: output.body, $metadata: output.$metadata };
+          // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
+          return { stream: body, $metadata, fields };
         },
         invokeChunkInfo,
         undefined,
@@ -256,12 +266,14 @@ function sessionResult<E, K extends 'stream' | 'body'>(
   opened: {
     session: StreamSession<E>;
     metadata: ConverseStreamCommandOutput['$metadata'];
+    fields: Readonly<Record<string, unknown>>;
     attempts: readonly Attempt[];
   },
   key: K,
 ) {
   const { session } = opened;
   const result = {
+    ...opened.fields,
     $metadata: opened.metadata,
     attempts: opened.attempts,
     [key]: session.events(),

@@ -68,3 +68,4 @@ export {
   parseConfigText,
   readConfigFile,
 } from './load-config.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';
