@@ -18,8 +18,8 @@ import type { EndpointRef } from './endpoint.js';
 import type { EndpointHealth } from './endpoint-state.js';
 import type { ErrorClassifier } from './error-classification.js';
 import type { Attempt } from './errors.js';
-import type { WithResponseHeaders } from './response-headers.js';
 import type { BedrockHAEvents } from './events.js';
+import type { WithResponseHeaders } from './response-headers.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */
 export interface BedrockHAOptions {
