@@ -183,3 +183,41 @@ describe('response_format over raw server-sent events', () => {
     expect(events.some((event) => event !== '[DONE]' && event.choices[0]?.delta?.tool_calls)).toBe(false);
   });
 });
+
+describe('a structured stream that breaks after content', () => {
+  it('with the answer tool ends with an error, not a resumed and repeated JSON', async () => {
+    const { gateway, sim } = await start({
+      config: {
+        chains: {
+          tool: {
+            resume: true,
+            endpoints: [
+              { id: 'east', region: 'us-east-1', modelId: HAIKU },
+              { id: 'west', region: 'us-west-2', modelId: HAIKU },
+            ],
+          },
+        },
+      },
+    });
+    sim.faults.add({
+      match: { region: 'us-east-1', operation: 'ConverseStream' },
+      fault: { type: 'stream-cut', afterEvents: 3, mode: 'reset' },
+    });
+    const response = await gateway.handle(
+      post('/v1/chat/completions', {
+        model: 'tool',
+        messages,
+        stream: true,
+        response_format: zodResponseFormat(CityAnswer, 'city_answer'),
+      }),
+    );
+    const events = sseData(await chunks(response));
+    const content = events
+      .filter((event) => event !== '[DONE]' && event.choices)
+      .map((event) => event.choices[0]?.delta?.content ?? '')
+      .join('');
+    expect(events.some((event) => event !== '[DONE]' && event.error)).toBe(true);
+    expect(() => CityAnswer.parse(JSON.parse(content))).not.toThrow();
+    expect(sim.requests().filter((request) => request.region === 'us-west-2')).toEqual([]);
+  });
+});
