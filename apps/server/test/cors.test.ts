@@ -33,7 +33,8 @@ describe('the server with CORS origins', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(APP);
     expect(response.headers.get('access-control-expose-headers')).toContain('x-request-id');
-    expect((await response.json()).choices[0].message.content).toBe('Tokyo');
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe('Tokyo');
     // The OpenAI client still works beside it.
     const completion = await openaiClient(server.url).chat.completions.create({
       model: 'chat',
