@@ -14,6 +14,8 @@ export const SERVER_ENV = {
   BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
     'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
   BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
+  BEDROCK_HA_CORS_ORIGINS:
+    'origins whose pages may call from a browser, comma-separated, or * (none: no CORS)',
 } as const;
 
 /** The environment cannot start a server; `problems` says what to fix, one line each. */
@@ -56,6 +58,10 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     );
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
+  const corsOrigins = (env.BEDROCK_HA_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
   return {
     configPath: configPath!,
     port: port ?? 8080,
@@ -65,6 +71,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     logLevel,
     ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(corsOrigins.length > 0 && { corsOrigins }),
   };
 }
 

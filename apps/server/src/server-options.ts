@@ -36,6 +36,11 @@ export interface ServerOptions {
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**
+   * Origins whose pages may call the server from a browser (`https://app.example.com`, or `*`):
+   * their preflights are answered before the key check and responses carry CORS headers. None: no CORS.
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
    * Start the OpenTelemetry Node SDK from the `OTEL_*` environment variables before the engine is
    * created, and flush it on close. Default true: it starts when an exporter is configured
    * (`OTEL_EXPORTER_OTLP_*ENDPOINT`, or `OTEL_*_EXPORTER` other than `none`) and

@@ -67,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const router = bedrockHARouter(ha, {
     apiKeys,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+    ...(options.corsOrigins?.length ? { cors: { allowedOrigins: options.corsOrigins } } : {}),
     answerEveryPath: true,
     onRequestLog,
   });

@@ -71,3 +71,4 @@ export {
   parseConfigText,
   readConfigFile,
 } from './load-config.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';

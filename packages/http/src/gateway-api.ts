@@ -1,4 +1,5 @@
 import type { BedrockHA } from '@bedrock-ha/core';
+import type { CorsOptions } from './cors.js';
 
 /**
  * One HTTP request, as any framework or event source can describe it. Adapters (Express, Lambda)
@@ -72,6 +73,12 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Called once per finished request (after a stream ends), for access logs. */
   readonly onRequestLog?: (entry: RequestLog) => void;
+  /**
+   * Lets pages on other origins call the gateway from a browser: preflights (OPTIONS) from an
+   * allowed origin are answered before the key check, and every response to one carries
+   * `access-control-allow-origin`. Off by default.
+   */
+  readonly cors?: CorsOptions;
 }
 
 /** A framework-free HTTP front end over a bedrock-ha engine. */

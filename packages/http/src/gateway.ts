@@ -1,5 +1,6 @@
 import type { BedrockHA } from '@bedrock-ha/core';
 import { createAuthenticator } from './auth.js';
+import { createCors } from './cors.js';
 import { EndpointStats } from './endpoint-stats.js';
 import { errorFormatOf, errorResponse } from './error-bodies.js';
 import { describeFailure, invalidRequest } from './failure.js';
@@ -30,9 +31,17 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
   const authenticate = createAuthenticator(options.apiKeys);
   const stats = new EndpointStats(ha);
   const onRequestLog = options.onRequestLog ?? (() => {});
+  const cors = createCors(options.cors);
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
     const context = new RequestContext(request, ha, onRequestLog);
+    // A browser's preflight carries no key; it is answered before the key check.
+    const preflight = cors?.preflight(request);
+    if (preflight) {
+      context.route = 'OPTIONS (CORS preflight)';
+      context.writeLog(preflight.status);
+      return { ...preflight, headers: { ...context.headers(false), ...preflight.headers } };
+    }
     const bedrock = errorFormatOf(request.path) === 'bedrock';
     let response: GatewayResponse;
     try {
@@ -59,7 +68,8 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
     maxBodyBytes,
     handle: async (request) => {
       try {
-        return await handle(request);
+        const response = await handle(request);
+        return cors ? cors.decorate(request, response) : response;
       } catch {
         // handle() already turns every failure into a response; this guards the contract.
         return errorResponse(errorFormatOf(request.path), describeFailure(new Error('unexpected')), {});

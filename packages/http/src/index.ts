@@ -1,4 +1,5 @@
 export { converseInputFromWire, toBedrockWireJson } from './bedrock-wire.js';
+export type { CorsOptions } from './cors.js';
 export type { EndpointWindowStats } from './endpoint-stats.js';
 export { createGateway, DEFAULT_MAX_BODY_BYTES } from './gateway.js';
 export type {

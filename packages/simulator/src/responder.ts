@@ -1,3 +1,5 @@
+import { sampleOfSchema } from './json-schema-sample.js';
+
 /** Why the model stopped, in Converse's words. */
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
 
@@ -27,6 +29,10 @@ export interface Prompt {
   outputTokens: number;
   /** Name of a tool the request forces the model to call. */
   forcedTool?: string | undefined;
+  /** The forced tool's input schema: its call's input is a sample that validates against it. */
+  forcedToolSchema?: object | undefined;
+  /** Structured output (Converse `outputConfig.textFormat`): the answer is JSON valid against this. */
+  jsonSchema?: object | undefined;
   /**
    * Text of a final assistant turn (a prefill): the model continues it instead of starting over,
    * and `question` is still the last user turn.
@@ -129,12 +135,23 @@ export class Responder {
         inputTokens,
         outputTokens: 12,
         stopReason: 'tool_use',
-        toolUse: { toolUseId, name: prompt.forcedTool, input: {} },
+        toolUse: {
+          toolUseId,
+          name: prompt.forcedTool,
+          input: (prompt.forcedToolSchema ? sampleOfSchema(prompt.forcedToolSchema) : {}) as Record<
+            string,
+            unknown
+          >,
+        },
       };
     }
     const question = prompt.question.toLowerCase();
     const canned = this.answers.find((answer) => question.includes(answer.match));
-    const answer = canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens);
+    const answer = prompt.jsonSchema
+      ? JSON.stringify(sampleOfSchema(prompt.jsonSchema))
+      : canned
+        ? canned.reply
+        : this.generate(prompt.question, prompt.outputTokens);
     let pieces = splitPieces(continuation(answer, prompt.prefill));
     let stopReason: StopReason = 'end_turn';
     let stopSequence: string | undefined;
