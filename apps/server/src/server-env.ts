@@ -1,5 +1,4 @@
-import { isLogLevel, LOG_LEVELS } from './logger.js';
-import type { ServerOptions } from './server-options.js';
+import { isLogLevel, LOG_LEVELS, type ServerOptions } from '@bedrock-ha/node';
 
 /** The environment variables the binary reads, with what each one means (printed by `--help`). */
 export const SERVER_ENV = {

@@ -43,7 +43,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           .filter((key) => key !== '');
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
-      const { startServer } = await import('@bedrock-ha/server');
+      const { startServer } = await import('@bedrock-ha/node');
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({

@@ -1,17 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { type BedrockHA, type BedrockHAConfig, createBedrockHA, loadConfig } from '@bedrock-ha/core';
-import {
-  bedrockHARouter,
-  type NodeResponse,
-  type RequestLog,
-  serveGatewayRequest,
-} from '@bedrock-ha/express';
-import express, { type ErrorRequestHandler } from 'express';
+import { createGateway, type RequestLog } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
+import type { NodeResponse } from './node-message.js';
+import { serveGatewayRequest } from './serve-gateway-request.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js';
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
@@ -47,28 +43,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = options.apiKeys ?? [];
   const stopEngineLog = logEngineEvents(ha, logger);
   const onRequestLog = (entry: RequestLog) => logRequest(logger, entry);
-  const router = bedrockHARouter(ha, {
+  const gateway = createGateway(ha, {
     apiKeys,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    answerEveryPath: true,
     onRequestLog,
   });
   const inFlight = new InFlightRequests();
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(inFlight.middleware);
-  app.use(router);
-  app.use(lastResort(logger));
-  // HTTP/2 requests (the AWS SDK's default) go straight to the router's gateway: same auth, body
-  // limit, access log and disconnect handling, without Express, which cannot serve them.
-  const servers = dualProtocolServer(app, (request, response) => {
+  // One handler for both protocols: the same auth, body limit, access log and disconnect
+  // handling whether the client speaks HTTP/1.1 or h2c (the AWS SDK's default).
+  const servers = dualProtocolServer((request, response) => {
     inFlight.track(response);
-    serveGatewayRequest(router.gateway, request, response, { onRequestLog }).catch((error: unknown) =>
+    serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
       answerUnhandled(logger, error, response),
     );
   });
   const releaseAll = async (flushTimeoutMs?: number) => {
-    router.close();
+    gateway.close();
     stopEngineLog();
     ha.destroy();
     await telemetry.release(flushTimeoutMs);
@@ -150,10 +140,6 @@ function logRequest(logger: Logger, entry: RequestLog): void {
 }
 
 /** A bug in a handler becomes a logged 500, never a stack trace sent to the client. */
-function lastResort(logger: Logger): ErrorRequestHandler {
-  return (error, _request, response, _next) => answerUnhandled(logger, error, response);
-}
-
 function answerUnhandled(logger: Logger, error: unknown, response: NodeResponse): void {
   logger.error({ event: 'unhandled-error', error: String(error) }, 'unhandled error in a request handler');
   if (response.headersSent) {

@@ -1,13 +1,12 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import type { NodeRequest, NodeResponse } from './node-message.js';
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
 
 /** One port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), with a two-step graceful close. */
 export interface DualProtocolServer {
-  /** The HTTP/1.1 server (Express); it never listens itself, connections are handed to it. */
-  readonly http1: http.Server;
   /** Starts listening; resolves with the address, or rejects with the listen error. */
   listen(port: number, host: string | undefined): Promise<net.AddressInfo>;
   /**
@@ -24,19 +23,18 @@ export interface DualProtocolServer {
  * Serves both protocols on one port, as the simulator does: the AWS SDK's runtime client speaks
  * h2c (prior knowledge) by default on an `http://` endpoint, while curl, OpenAI clients and load
  * balancers speak HTTP/1.1. Node cannot serve both on one cleartext port by itself (`allowHTTP1`
- * only works with TLS), so each connection's first bytes pick the server. HTTP/2 requests bypass
- * Express, which cannot serve them.
+ * only works with TLS), so each connection's first bytes pick the server. One handler answers
+ * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape).
  */
 export function dualProtocolServer(
-  http1Handler: http.RequestListener,
-  http2Handler: (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => void,
+  handler: (request: NodeRequest, response: NodeResponse) => void,
 ): DualProtocolServer {
-  const http1 = http.createServer(http1Handler);
+  const http1 = http.createServer(handler);
   // Longer than load balancers' idle timeouts (an ALB's is 60 s), so a balancer never sends a
   // request on a connection this server is closing at the same moment (a 502).
   http1.keepAliveTimeout = 65_000;
   http1.headersTimeout = 66_000;
-  const h2 = http2.createServer(http2Handler);
+  const h2 = http2.createServer(handler);
   const sockets = new Set<net.Socket>();
   const unsorted = new Set<net.Socket>();
   const sessions = new Set<http2.Http2Session>();
@@ -80,7 +78,6 @@ export function dualProtocolServer(
 
   let closed: Promise<void> | undefined;
   return {
-    http1,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => {
