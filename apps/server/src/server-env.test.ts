@@ -23,8 +23,20 @@ describe('serverOptionsFromEnv', () => {
         HOST: '127.0.0.1',
         BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '2500',
         BEDROCK_HA_MAX_BODY_BYTES: '2048',
+        BEDROCK_HA_MAX_CONNECTIONS: '50',
+        BEDROCK_HA_HEADERS_TIMEOUT_MS: '5000',
+        BEDROCK_HA_IDLE_TIMEOUT_MS: '30000',
       }),
-    ).toMatchObject({ port: 0, host: '127.0.0.1', apiKeys: [], shutdownTimeoutMs: 2500, maxBodyBytes: 2048 });
+    ).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      apiKeys: [],
+      shutdownTimeoutMs: 2500,
+      maxBodyBytes: 2048,
+      maxConnections: 50,
+      headersTimeoutMs: 5000,
+      idleTimeoutMs: 30000,
+    });
   });
 
   it('reports every bad variable at once, saying what is expected', () => {

@@ -10,6 +10,11 @@ export const SERVER_ENV = {
   BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
     'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
   BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
+  BEDROCK_HA_MAX_CONNECTIONS: 'connections open at once; past it new ones are refused and logged (default 1000)',
+  BEDROCK_HA_HEADERS_TIMEOUT_MS:
+    'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
+  BEDROCK_HA_IDLE_TIMEOUT_MS:
+    'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
 } as const;
 
 /** The environment cannot start a server; `problems` says what to fix, one line each. */
@@ -42,6 +47,9 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems,
   );
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
+  const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
+  const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
+  const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
   if (!isLogLevel(logLevel))
     problems.push(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level: use ${LOG_LEVELS.join(', ')}`);
@@ -58,6 +66,9 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     logLevel,
     ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   };
 }
 

@@ -1,4 +1,10 @@
 export type { GatewayResponse, RequestLog } from '@bedrock-ha/http';
+export {
+  type ConnectionLimits,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+} from './connection-limits.js';
 export { type DualProtocolServer, dualProtocolServer } from './dual-protocol-server.js';
 export { isLogLevel, LOG_LEVELS } from './logger.js';
 export type { NodeRequest, NodeResponse } from './node-message.js';

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type BedrockHA, type BedrockHAConfig, createBedrockHA, loadConfig } from '@bedrock-ha/core';
 import { createGateway, type RequestLog } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
+import { type ConnectionLimits, DEFAULT_MAX_CONNECTIONS, resolveLimits } from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { InFlightRequests } from './in-flight-requests.js';
@@ -29,6 +30,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new RangeError(`shutdownTimeoutMs must be a number of ms >= 0, got ${shutdownTimeoutMs}`);
   if (!isLogLevel(logLevel))
     throw new RangeError(`logLevel "${logLevel}" is not a level: use one of ${LOG_LEVELS.join(', ')}`);
+  resolveLimits(options);
   const config = await configOf(options);
   const logger = createLogger(logLevel, options.logDestination);
   const telemetry: TelemetryLease =
@@ -51,12 +53,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inFlight = new InFlightRequests();
   // One handler for both protocols: the same auth, body limit, access log and disconnect
   // handling whether the client speaks HTTP/1.1 or h2c (the AWS SDK's default).
-  const servers = dualProtocolServer((request, response) => {
-    inFlight.track(response);
-    serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
-      answerUnhandled(logger, error, response),
-    );
-  });
+  const servers = dualProtocolServer(
+    (request, response) => {
+      inFlight.track(response);
+      serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
+        answerUnhandled(logger, error, response),
+      );
+    },
+    {
+      ...limitsOf(options),
+      onConnectionLimit: connectionLimitLog(logger, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
+    },
+  );
   const releaseAll = async (flushTimeoutMs?: number) => {
     gateway.close();
     stopEngineLog();
@@ -118,6 +126,32 @@ async function configOf(options: ServerOptions): Promise<BedrockHAConfig> {
   if (options.config) return options.config;
   if (options.configPath) return loadConfig(options.configPath, { env: process.env });
   throw new RangeError('startServer needs `config` (an object) or `configPath` (a .json or .yaml file)');
+}
+
+function limitsOf(options: ServerOptions): ConnectionLimits {
+  const { maxConnections, headersTimeoutMs, idleTimeoutMs } = options;
+  return {
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+  };
+}
+
+/** Logs refused connections: the first at once, then at most one line every 10 s with the count. */
+function connectionLimitLog(logger: Logger, maxConnections: number): (open: number) => void {
+  let refused = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  return (open) => {
+    refused++;
+    const now = performance.now();
+    if (now - loggedAt < 10_000) return;
+    loggedAt = now;
+    logger.warn(
+      { event: 'connection-limit', maxConnections, open, refused },
+      `connection limit of ${maxConnections} reached: refused ${refused} connection(s); raise BEDROCK_HA_MAX_CONNECTIONS or add instances`,
+    );
+    refused = 0;
+  };
 }
 
 /** A URL clients can use; "every interface" is reachable on the loopback address. */
