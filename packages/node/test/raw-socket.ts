@@ -14,7 +14,8 @@ export interface RawConnection {
 /** Opens a raw TCP connection to an `http://host:port` URL, keeping whatever the server sends. */
 export async function rawConnect(url: string): Promise<RawConnection> {
   const { hostname, port } = new URL(url);
-  const socket = net.connect(Number(port), hostname);
+  // Half-open allowed: like most clients outside Node, it keeps sending after the server's FIN.
+  const socket = net.connect({ port: Number(port), host: hostname, allowHalfOpen: true });
   let text = '';
   let closed = false;
   let error: string | undefined;

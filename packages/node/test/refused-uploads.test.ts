@@ -94,7 +94,8 @@ describe('an upload the gateway refuses', () => {
     for (let round = 0; round < 10; round++) {
       const client = await rawConnect(server.url);
       test.defer(() => client.socket.destroy());
-      // Like Python's urllib: the whole body first, then read the answer.
+      // Like Python's urllib: the whole body first, then read the answer; the body in pieces, as
+      // over a network, so the upload is still going when the answer is ready.
       client.socket.write(
         requestHead('POST', COMPLETIONS, {
           'x-api-key': API_KEY,
@@ -103,7 +104,12 @@ describe('an upload the gateway refuses', () => {
           connection: 'close',
         }),
       );
-      client.socket.end(body);
+      for (let offset = 0; offset < body.length; offset += 8_192) {
+        if (client.isClosed()) break;
+        client.socket.write(body.slice(offset, offset + 8_192));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      client.socket.end();
       const { error } = await client.closed;
       expect({ round, error, status: client.received().slice(0, 12) }).toEqual({
         round,
@@ -118,8 +124,14 @@ describe('an upload the gateway refuses', () => {
     const { server } = await test.server(sim, { maxBodyBytes: 1_048_576 });
     const script = [
       'import sys, urllib.request, urllib.error',
-      'body = b"x" * 1_500_000',
-      `request = urllib.request.Request(sys.argv[1] + "${COMPLETIONS}", data=body, headers={"x-api-key": "${API_KEY}", "content-type": "application/json"})`,
+      'import time',
+      // The body in pieces, as over a network: the upload is still going when the 413 is ready.
+      'def body():',
+      '    for _ in range(24):',
+      '        time.sleep(0.01)',
+      '        yield b"x" * 65_536',
+      `headers = {"x-api-key": "${API_KEY}", "content-type": "application/json", "content-length": str(24 * 65_536)}`,
+      `request = urllib.request.Request(sys.argv[1] + "${COMPLETIONS}", data=body(), headers=headers)`,
       'try:',
       '    urllib.request.urlopen(request)',
       '    print("no error")',
