@@ -7,7 +7,7 @@ export interface RawConnection {
   received(): string;
   /** Resolves when the connection is closed, with the error that closed it, if any (ECONNRESET, EPIPE). */
   readonly closed: Promise<{ error?: string }>;
-  /** Whether it is closed yet. */
+  /** Whether the server has closed its side yet (or the connection is gone). */
   isClosed(): boolean;
 }
 
@@ -21,6 +21,9 @@ export async function rawConnect(url: string): Promise<RawConnection> {
   let error: string | undefined;
   socket.on('data', (chunk: Buffer) => {
     text += chunk.toString('latin1');
+  });
+  socket.once('end', () => {
+    closed = true;
   });
   socket.on('error', (cause: NodeJS.ErrnoException) => {
     error ??= cause.code ?? cause.message;
