@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@bedrock-ha/core';
-import { SERVER_ENV, ServerEnvError, serverOptionsFromEnv } from './server-env.js';
 import type { RunningServer } from '@bedrock-ha/node';
+import { SERVER_ENV, ServerEnvError, serverOptionsFromEnv } from './server-env.js';
 
 const USAGE = `bedrock-ha-server: an OpenAI-compatible and Bedrock-native gateway with failover
 

@@ -10,7 +10,8 @@ export const SERVER_ENV = {
   BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
     'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
   BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
-  BEDROCK_HA_MAX_CONNECTIONS: 'connections open at once; past it new ones are refused and logged (default 1000)',
+  BEDROCK_HA_MAX_CONNECTIONS:
+    'connections open at once; past it new ones are refused and logged (default 1000)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:

@@ -84,7 +84,9 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
       context.writeLog(response.status);
       return { kind: 'answer', response };
     }
-    const limit = context.authenticated ? maxBodyBytes : Math.min(maxBodyBytes, UNAUTHENTICATED_MAX_BODY_BYTES);
+    const limit = context.authenticated
+      ? maxBodyBytes
+      : Math.min(maxBodyBytes, UNAUTHENTICATED_MAX_BODY_BYTES);
     return { kind: 'read-body', maxBodyBytes: limit };
   }
 

@@ -30,7 +30,9 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 65_000;
 
 /** The limits with defaults filled in; a RangeError names a bad one. */
-export function resolveLimits(limits: ConnectionLimits): Required<Omit<ConnectionLimits, 'onConnectionLimit'>> {
+export function resolveLimits(
+  limits: ConnectionLimits,
+): Required<Omit<ConnectionLimits, 'onConnectionLimit'>> {
   const resolved = {
     maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,

@@ -64,7 +64,13 @@ export async function serveGatewayRequest(
       logRefusal(answer, read.message);
       return;
     }
-    const answer = await gateway.handle({ method, path, headers, body: read.body, signal: disconnected.signal });
+    const answer = await gateway.handle({
+      method,
+      path,
+      headers,
+      body: read.body,
+      signal: disconnected.signal,
+    });
     await writeGatewayResponse(response, answer);
   } finally {
     disconnected.dispose();

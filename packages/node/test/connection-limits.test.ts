@@ -11,7 +11,9 @@ async function connections(url: string, count: number, send?: string): Promise<R
   const opened: RawConnection[] = [];
   for (let index = 0; index < count; index++) {
     const client = await rawConnect(url);
-    test.defer(() => client.socket.destroy());
+    test.defer(() => {
+      client.socket.destroy();
+    });
     if (send !== undefined) client.socket.write(send);
     opened.push(client);
   }
@@ -26,7 +28,11 @@ describe('connection limits', () => {
     // Part of the magic; the whole magic without the SETTINGS frame that ends the preface.
     const partialMagic = await connections(server.url, 20, 'PRI * HTTP/2');
     const noSettings = await connections(server.url, 20, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
-    const partialHeaders = await connections(server.url, 20, 'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n');
+    const partialHeaders = await connections(
+      server.url,
+      20,
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n',
+    );
     const all = [...silent, ...partialMagic, ...noSettings, ...partialHeaders];
     await eventually(
       () => all.every((client) => client.isClosed()),
@@ -54,7 +60,9 @@ describe('connection limits', () => {
 
     // HTTP/1.1 keep-alive: idle for longer than the headers timeout, shorter than the idle one.
     const client = await rawConnect(server.url);
-    test.defer(() => client.socket.destroy());
+    test.defer(() => {
+      client.socket.destroy();
+    });
     client.socket.write(requestHead('GET', '/healthz', {}));
     await eventually(() => client.received().includes('"status"'), 5_000, 'the first answer');
     await new Promise((resolve) => setTimeout(resolve, 450));
@@ -69,7 +77,9 @@ describe('connection limits', () => {
     const { server, log } = await test.server(sim, { maxConnections: 3 });
     const held = await connections(server.url, 3);
     const refused = await rawConnect(server.url);
-    test.defer(() => refused.socket.destroy());
+    test.defer(() => {
+      refused.socket.destroy();
+    });
     await eventually(() => refused.isClosed(), 5_000, 'the connection past the limit closed');
     expect(held.some((client) => client.isClosed())).toBe(false);
     await eventually(() => log.events('connection-limit').length === 1, 5_000, 'the log line');

@@ -15,7 +15,9 @@ describe('an upload the gateway refuses', () => {
     const sim = await test.simulator();
     const { server, log } = await test.server(sim);
     const client = await rawConnect(server.url);
-    test.defer(() => client.socket.destroy());
+    test.defer(() => {
+      client.socket.destroy();
+    });
     // Nearly 1 MiB announced, a few bytes sent, then nothing: the server must not wait for the rest.
     client.socket.write(
       requestHead('POST', COMPLETIONS, { 'content-type': 'application/json', 'content-length': 1_000_000 }),
@@ -48,7 +50,9 @@ describe('an upload the gateway refuses', () => {
     // POST /healthz is no route: without a key, that is a 401 before the body.
     expect(response.status).toBe(401);
     const client = await rawConnect(server.url);
-    test.defer(() => client.socket.destroy());
+    test.defer(() => {
+      client.socket.destroy();
+    });
     client.socket.write(requestHead('GET', '/healthz', { 'content-length': body.length }));
     client.socket.write(body);
     await eventually(() => /^HTTP\/1\.1 \d{3}/.test(client.received()), 5_000, 'an answer');
@@ -60,7 +64,9 @@ describe('an upload the gateway refuses', () => {
     const sim = await test.simulator();
     const { server } = await test.server(sim, { maxBodyBytes: 4_096 });
     const client = await rawConnect(server.url);
-    test.defer(() => client.socket.destroy());
+    test.defer(() => {
+      client.socket.destroy();
+    });
     client.socket.write(
       requestHead('POST', COMPLETIONS, {
         'x-api-key': API_KEY,
@@ -80,7 +86,9 @@ describe('an upload the gateway refuses', () => {
     void pump().catch(() => {});
     await Promise.race([
       client.closed,
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`still open after ${sent} bytes`)), 10_000)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`still open after ${sent} bytes`)), 10_000),
+      ),
     ]);
     expect(client.received()).toMatch(/^HTTP\/1\.1 413/);
     // The limit, the drain's budget and the sockets' buffers: megabytes at most, not gigabytes.
@@ -93,7 +101,9 @@ describe('an upload the gateway refuses', () => {
     const body = 'x'.repeat(LIMIT * 1.5);
     for (let round = 0; round < 10; round++) {
       const client = await rawConnect(server.url);
-      test.defer(() => client.socket.destroy());
+      test.defer(() => {
+        client.socket.destroy();
+      });
       // Like Python's urllib: the whole body first, then read the answer; the body in pieces, as
       // over a network, so the upload is still going when the answer is ready.
       client.socket.write(
@@ -141,7 +151,9 @@ describe('an upload the gateway refuses', () => {
       '    print(type(error).__name__, error)',
     ].join('\n');
     for (let round = 0; round < 3; round++) {
-      const { stdout } = await promisify(execFile)('python3', ['-c', script, server.url], { timeout: 15_000 });
+      const { stdout } = await promisify(execFile)('python3', ['-c', script, server.url], {
+        timeout: 15_000,
+      });
       expect(stdout.trim()).toBe('413');
     }
   });
