@@ -26,14 +26,14 @@ export async function answerUnread(
   answer: GatewayResponse,
   budget: DrainBudget,
 ): Promise<void> {
-  if (request.complete || request.readableEnded || typeof answer.body !== 'string') {
-    await writeGatewayResponse(response, answer);
-    return;
-  }
   if ('stream' in response) {
     await writeGatewayResponse(response, answer);
     const { stream } = response;
     if (!stream.destroyed && !request.complete) stream.close(constants.NGHTTP2_NO_ERROR);
+    return;
+  }
+  if (!hasBody(request) || request.complete || request.readableEnded || typeof answer.body !== 'string') {
+    await writeGatewayResponse(response, answer);
     return;
   }
   if (response.destroyed) return;
@@ -46,6 +46,12 @@ export async function answerUnread(
   await drain(request, budget);
   // Node closes the connection once this ends (`Connection: close`).
   response.end();
+}
+
+/** Whether an HTTP/1.1 request declares a body: a bodyless one (a GET) keeps its keep-alive connection. */
+function hasBody(request: NodeRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
 /** Reads and drops a request body until it ends, the client goes, or the budget is spent. */
