@@ -1,4 +1,4 @@
-import type { GatewayRequest, GatewayResponse } from './gateway-api.js';
+import type { GatewayRequestHead, GatewayResponse } from './gateway-api.js';
 
 /** Cross-origin access for browser clients, off unless configured (see {@link GatewayOptions.cors}). */
 export interface CorsOptions {
@@ -15,9 +15,9 @@ export interface CorsOptions {
 /** What the gateway does with CORS: answer preflights and mark responses to allowed origins. */
 export interface Cors {
   /** The answer to a preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`), else `undefined`. */
-  preflight(request: GatewayRequest): GatewayResponse | undefined;
+  preflight(request: GatewayRequestHead): GatewayResponse | undefined;
   /** A response with the CORS headers its request's origin gets (none for no or another origin). */
-  decorate(request: GatewayRequest, response: GatewayResponse): GatewayResponse;
+  decorate(request: GatewayRequestHead, response: GatewayResponse): GatewayResponse;
 }
 
 // The gateway's own headers a page may read: who served it, the ids, Bedrock's metadata headers.

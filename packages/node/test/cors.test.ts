@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { serverOptionsFromEnv } from '../src/server-env.js';
 import { API_KEY, harness, openaiClient, TOKYO } from './harness.js';
 
 const test = harness();
@@ -49,14 +48,5 @@ describe('the server with CORS origins', () => {
     const answer = await preflight(server.url);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
-  });
-
-  it('reads the origins from BEDROCK_HA_CORS_ORIGINS', () => {
-    const options = serverOptionsFromEnv({
-      BEDROCK_HA_CONFIG: 'config.yaml',
-      BEDROCK_HA_CORS_ORIGINS: ` ${APP}, https://app.example.com ,`,
-    });
-    expect(options.corsOrigins).toEqual([APP, 'https://app.example.com']);
-    expect(serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'config.yaml' }).corsOrigins).toBeUndefined();
   });
 });
