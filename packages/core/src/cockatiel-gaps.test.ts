@@ -37,7 +37,7 @@ describe('cockatiel 4 gaps the chain runner works around', () => {
   });
 
   it("an aggressive timeout can lose the race to the call's own abort error (so the runner flags timeouts itself)", async () => {
-    const policy = timeout(50, { strategy: TimeoutStrategy.Aggressive });
+    const policy = timeout(50, TimeoutStrategy.Aggressive);
     let timedOut = false;
     policy.onTimeout(() => {
       timedOut = true;
