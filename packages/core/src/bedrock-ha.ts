@@ -31,6 +31,7 @@ import type { Instrumentation, Operation } from './instrumentation.js';
 import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
 import { RequestClock } from './request-clock.js';
 import { resolveConfig } from './resolve-config.js';
+import { recordResponseHeaders } from './response-headers.js';
 import { endpointOrder } from './routing.js';
 import { trackSend } from './send-stage.js';
 import { withLocalFallback } from './state/local-fallback-store.js';
@@ -161,7 +162,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, metadata: served.value.metadata, attempts: run.attempts };
+      return {
+        session,
+        metadata: served.value.metadata,
+        fields: served.value.fields,
+        attempts: run.attempts,
+      };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
@@ -200,7 +206,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
           clientOf(endpoint).send(
             trackSend(
               withMiddleware(
-                new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
+                recordResponseHeaders(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
                 request.middleware,
               ),
             ),
@@ -254,16 +260,19 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         input,
         request,
         async (endpoint, signal) => {
-          const output = await clientOf(endpoint).send(
+          const { body, $metadata, ...fields } = await clientOf(endpoint).send(
             trackSend(
               withMiddleware(
-                new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                recordResponseHeaders(
+                  new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                ),
                 request.middleware,
               ),
             ),
             { abortSignal: signal },
           );
-          return { stream: output.body, $metadata: output.$metadata };
+          // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
+          return { stream: body, $metadata, fields };
         },
         invokeChunkInfo,
         undefined,
@@ -297,12 +306,14 @@ function sessionResult<E, K extends 'stream' | 'body'>(
   opened: {
     session: StreamSession<E>;
     metadata: ConverseStreamCommandOutput['$metadata'];
+    fields: Readonly<Record<string, unknown>>;
     attempts: readonly Attempt[];
   },
   key: K,
 ) {
   const { session } = opened;
   const result = {
+    ...opened.fields,
     $metadata: opened.metadata,
     attempts: opened.attempts,
     [key]: session.events(),

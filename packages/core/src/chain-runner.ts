@@ -334,8 +334,8 @@ function attemptThroughPolicies<T>(
   const send = (signal: AbortSignal) =>
     sendRetryingStaleConnection(() => step.call(endpoint, signal), signal);
   const call = async (): Promise<T> => {
-    // Set by the timeout policy itself: cockatiel 3.2's isTaskCancelledError tests for the wrong
-    // marker and never matches, and the SDK's own AbortError may win the race against its error.
+    // Set by the timeout policy itself: the SDK's own AbortError may win the race against cockatiel's
+    // TaskCancelledError, so isTaskCancelledError cannot tell (cockatiel-gaps.test.ts).
     let timedOut = false;
     try {
       if (timeoutMs === undefined) return await send(clock.signal);

@@ -60,7 +60,7 @@ export class DeadlineExceededError extends BedrockHAError {
     attempts: readonly Attempt[],
   ) {
     super(
-      `Chain "${chain}" did not answer within its ${deadlineMs} ms deadline${
+      `Chain "${chain}" did not answer within its ${Math.round(deadlineMs)} ms deadline${
         attempts.length ? `: ${summarize(attempts)}` : ''
       }`,
       chain,
@@ -157,7 +157,7 @@ export class AttemptTimeoutError extends Error {
   override readonly name = 'AttemptTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`The attempt timed out after ${timeoutMs} ms`);
+    super(`The attempt timed out after ${Math.round(timeoutMs)} ms`);
   }
 }
 
@@ -166,7 +166,7 @@ export class FirstTokenTimeoutError extends Error {
   override readonly name = 'FirstTokenTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`No content arrived within ${timeoutMs} ms of the stream's start`);
+    super(`No content arrived within ${Math.round(timeoutMs)} ms of the stream's start`);
   }
 }
 
@@ -175,7 +175,7 @@ export class StreamIdleTimeoutError extends Error {
   override readonly name = 'StreamIdleTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`The stream sent nothing for ${timeoutMs} ms`);
+    super(`The stream sent nothing for ${Math.round(timeoutMs)} ms`);
   }
 }
 

@@ -71,6 +71,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './load-config.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';
 export {
   isLocalFallback,
   type LocalFallbackOptions,

@@ -52,7 +52,11 @@ export const bedrockConverseStream: RouteHandler = async (context) => {
   };
 };
 
-/** `POST /model/{chain}/invoke`: Bedrock's InvokeModel; the body passes through as bytes. */
+/**
+ * `POST /model/{chain}/invoke`: Bedrock's InvokeModel; the body passes through as bytes, and so do
+ * the upstream's `x-amzn-bedrock-*` headers (token counts, invocation latency), which boto3 users
+ * read from `ResponseMetadata.HTTPHeaders`.
+ */
 export const bedrockInvoke: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = invokeInputOf(context.request, 'accept');
@@ -60,6 +64,7 @@ export const bedrockInvoke: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: {
+      ...result.responseHeaders,
       ...context.headers(true),
       ...context.served(result),
       ...optionalHeaders(result),
@@ -79,6 +84,7 @@ export const bedrockInvokeStream: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: {
+      ...result.responseHeaders,
       ...context.headers(true),
       ...context.served(result),
       ...optionalHeaders(result),
