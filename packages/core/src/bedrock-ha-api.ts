@@ -21,6 +21,9 @@ import type { ErrorClassifier } from './error-classification.js';
 import type { Attempt } from './errors.js';
 import type { BedrockHAEvents } from './events.js';
 import type { WithResponseHeaders } from './response-headers.js';
+import type { withLocalFallback } from './state/local-fallback-store.js';
+import type { MemoryStateStore } from './state/memory-state-store.js';
+import type { StateStore } from './state/state-store.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */
 export interface BedrockHAOptions {
@@ -32,6 +35,13 @@ export interface BedrockHAOptions {
   readonly telemetry?: { tracerProvider?: TracerProvider; meterProvider?: MeterProvider } | false;
   /** Random source of the backoff jitter and weighted routing; seed it in tests. */
   readonly random?: Random;
+  /**
+   * Where breaker state, retry budgets and usage counters live (default: a new
+   * {@link MemoryStateStore} of this engine's own). Engines given one store share that state.
+   * The engine wraps it with {@link withLocalFallback} (default bounds) unless it is wrapped
+   * already, so a failing or slow store never fails a request.
+   */
+  readonly stateStore?: StateStore;
 }
 
 /** Per-request options. */

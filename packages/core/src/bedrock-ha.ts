@@ -34,6 +34,8 @@ import { resolveConfig } from './resolve-config.js';
 import { recordResponseHeaders } from './response-headers.js';
 import { endpointOrder } from './routing.js';
 import { trackSend } from './send-stage.js';
+import { withLocalFallback } from './state/local-fallback-store.js';
+import { MemoryStateStore } from './state/memory-state-store.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
 import { type Resumption, StreamSession } from './stream-session.js';
 import { createTelemetry } from './telemetry.js';
@@ -56,12 +58,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
   const custom = options.classifyError;
   const classify = (error: unknown, endpoint: Endpoint) => custom?.(error, endpoint) ?? classifyError(error);
   const states = new Map<string, EndpointState>();
+  const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore();
   // The chains that route to each endpoint, for health(); an id appears once per chain.
   const chainsOf = new Map<string, string[]>();
   for (const chain of resolved.chains.values())
     for (const endpoint of chain.endpoints) {
       if (!states.has(endpoint.id))
-        states.set(endpoint.id, new EndpointState(endpoint, classify, resolved.retryBudget, events));
+        states.set(endpoint.id, new EndpointState(endpoint, classify, resolved.retryBudget, events, store));
       chainsOf.set(endpoint.id, [...(chainsOf.get(endpoint.id) ?? []), chain.name]);
     }
   const telemetry =

@@ -185,7 +185,7 @@ async function tryEndpoint<T>(
     delays = delays
       ? delays.next(undefined)
       : fullJitterBackoff(endpoint.policy.retry, context.random).next(undefined);
-    if (!mayRetry(context, request, endpoint, attempt, verdict, delays.duration))
+    if (!(await mayRetry(context, request, endpoint, attempt, verdict, delays.duration)))
       return { reason: verdict.reason, error };
     context.events.retry.emit({
       chain: context.chain,
@@ -203,14 +203,14 @@ async function tryEndpoint<T>(
 }
 
 /** Whether a transient failure is retried on the same endpoint after `delayMs`; takes its budget. */
-function mayRetry(
+async function mayRetry(
   context: RunnerContext,
   request: RunnerRequest,
   endpoint: Endpoint,
   attempt: number,
   verdict: Classification,
   delayMs: number,
-): boolean {
+): Promise<boolean> {
   const { retry } = endpoint.policy;
   const throttled = verdict.reason === 'throttled';
   // The AWS sample's rule: a saturated PT will not have capacity a moment later; spill at once.
@@ -220,7 +220,7 @@ function mayRetry(
   // A backoff that outlasts the deadline is time better spent on the next endpoint.
   if (delayMs >= request.clock.remainingMs()) return false;
   const { budget } = context.state(endpoint);
-  if (budget && !budget.tryAcquire(throttled ? 'throttling' : 'other')) {
+  if (budget && !(await budget.tryAcquire(throttled ? 'throttling' : 'other'))) {
     context.events.budgetExhausted.emit({
       chain: context.chain,
       endpoint: endpointRef(endpoint),
@@ -259,7 +259,10 @@ async function attemptOnce<T>(
     scope.end({ attempt: entry, breakerState: state.breakerState, ...end });
   };
 
-  if (state.rejectsCalls) {
+  // Synchronous with the in-memory store: only a networked store's answer is awaited.
+  let admission = state.admit();
+  if (admission instanceof Promise) admission = await admission;
+  if (!admission) {
     record({ outcome: 'skipped', reason: 'circuit-open' });
     return { skipped: 'circuit-open' };
   }
@@ -268,8 +271,9 @@ async function attemptOnce<T>(
       scope.run(() => attemptThroughPolicies(state, step, endpoint, request.clock)),
       request.clock.signal,
     );
-    state.budget?.refill();
-    record({ outcome: 'success' }, step.describe(value));
+    const described = step.describe(value);
+    state.succeeded(admission, described.usage);
+    record({ outcome: 'success' }, described);
     return {
       served: {
         value,
@@ -282,6 +286,7 @@ async function attemptOnce<T>(
     };
   } catch (raw) {
     if (request.clock.signal.aborted) {
+      state.ended(admission, 'neutral');
       const error = raw instanceof RequestCancelled ? raw.original : raw;
       // The deadline's abort reason is an internal marker, not an error to show.
       if (request.clock.deadlinePassed)
@@ -294,10 +299,12 @@ async function attemptOnce<T>(
     }
     for (const [matches, reason] of SKIPS) {
       if (!matches(raw)) continue;
+      state.ended(admission, 'neutral');
       record({ outcome: 'skipped', reason });
       return { skipped: reason };
     }
     const verdict = context.classify(raw, endpoint);
+    state.ended(admission, verdict.errorClass === 'request' ? 'neutral' : 'failure');
     record({ outcome: 'failure', ...verdict, ...describeError(raw) }, { error: raw });
     return { error: raw, verdict };
   }

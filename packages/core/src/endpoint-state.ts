@@ -13,7 +13,11 @@ import {
 import { type Endpoint, endpointRef } from './endpoint.js';
 import type { Classification } from './error-classification.js';
 import type { BreakerState, EventHub } from './events.js';
+import type { Usage } from './instrumentation.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from './state/shared-breaker.js';
+import type { MaybePromise, StateStore } from './state/state-store.js';
+import { type EndpointUsage, UsageCounters } from './state/usage-counters.js';
 
 /** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */
 export class RequestCancelled extends Error {
@@ -38,6 +42,8 @@ export interface EndpointHealth {
   readonly queued: number;
   /** Retry tokens left, or `undefined` without a budget. */
   readonly retryBudget: number | undefined;
+  /** Requests served and tokens used in the current minute (fleet-wide with a shared store). */
+  readonly usage: EndpointUsage;
 }
 
 const STATES: Record<CircuitState, BreakerState> = {
@@ -55,15 +61,21 @@ export class EndpointState {
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
+  readonly usage: UsageCounters;
+  private readonly shared: SharedBreaker | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
     classify: (error: unknown, endpoint: Endpoint) => Classification,
     budget: RetryBudgetOptions | false,
     events: EventHub,
+    store: StateStore,
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
+    this.usage = new UsageCounters(store, endpoint.id);
     if (settings.mode !== 'off') {
+      const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
+      this.shared = shared;
       const breaker = circuitBreaker(
         handleWhen((error) => {
           // A cancelled probe re-opens the breaker rather than closing it without evidence.
@@ -75,11 +87,13 @@ export class EndpointState {
           return verdict.errorClass !== 'request';
         }),
         {
-          halfOpenAfter: new ExponentialBackoff({
-            initialDelay: settings.halfOpenAfterMs,
-            maxDelay: settings.maxHalfOpenAfterMs,
-            generator: noJitterGenerator,
-          }),
+          halfOpenAfter: shared.recordCoolDowns(
+            new ExponentialBackoff({
+              initialDelay: settings.halfOpenAfterMs,
+              maxDelay: settings.maxHalfOpenAfterMs,
+              generator: noJitterGenerator,
+            }),
+          ),
           breaker:
             settings.mode === 'consecutive'
               ? new ConsecutiveBreaker(settings.failures)
@@ -90,6 +104,8 @@ export class EndpointState {
                 }),
         },
       );
+      breaker.onBreak(() => shared.opened());
+      breaker.onReset(() => shared.closed());
       const ref = endpointRef(endpoint);
       breaker.onStateChange((state) =>
         events.breakerStateChange.emit({ endpoint: ref, state: STATES[state] }),
@@ -97,7 +113,7 @@ export class EndpointState {
       this.breaker = breaker;
     }
     if (limits) this.bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueued);
-    if (budget) this.budget = new RetryBudget(budget);
+    if (budget) this.budget = new RetryBudget(budget, store, `${endpoint.id}:budget`);
   }
 
   /** The breaker's state as results, events and telemetry name it. */
@@ -114,6 +130,27 @@ export class EndpointState {
     return state === CircuitState.HalfOpen || state === CircuitState.Isolated;
   }
 
+  /**
+   * Leave to attempt this endpoint now, or `undefined` when its breaker (here or in the state
+   * store) turns the attempt away. Synchronous with the in-memory store.
+   */
+  admit(): MaybePromise<Admission | undefined> {
+    if (!this.shared) return this.rejectsCalls ? undefined : ADMITTED;
+    return this.shared.admit(this.rejectsCalls);
+  }
+
+  /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe. */
+  succeeded(admission: Admission, usage: Usage | undefined): void {
+    this.budget?.refill();
+    this.usage.record(usage);
+    this.shared?.settle(admission, 'success');
+  }
+
+  /** An admitted attempt ended without an answer: `failure` when it speaks of the endpoint's health. */
+  ended(admission: Admission, outcome: Exclude<ProbeOutcome, 'success'>): void {
+    this.shared?.settle(admission, outcome);
+  }
+
   /** A snapshot for `health()`. */
   health(chains: readonly string[]): EndpointHealth {
     const { bulkhead: limits } = this.endpoint.policy;
@@ -127,6 +164,7 @@ export class EndpointState {
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,
+      usage: this.usage.snapshot(),
     };
   }
 }

@@ -72,3 +72,18 @@ export {
   readConfigFile,
 } from './load-config.js';
 export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';
+export {
+  isLocalFallback,
+  type LocalFallbackOptions,
+  type StoreFallbackEvent,
+  withLocalFallback,
+} from './state/local-fallback-store.js';
+export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-state-store.js';
+export type {
+  BreakerRecord,
+  MaybePromise,
+  Reservation,
+  StateStore,
+  WindowOptions,
+} from './state/state-store.js';
+export type { EndpointUsage } from './state/usage-counters.js';

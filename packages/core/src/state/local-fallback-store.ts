@@ -1,0 +1,167 @@
+import { MemoryStateStore } from './memory-state-store.js';
+import type { BreakerRecord, MaybePromise, Reservation, StateStore, WindowOptions } from './state-store.js';
+
+/** Why a store call was answered from local state. */
+export interface StoreFallbackEvent {
+  /** The {@link StateStore} method, such as `takeTokens`. */
+  readonly operation: keyof StateStore;
+  readonly reason: 'error' | 'timeout';
+  /** What the store threw or rejected with, for `'error'`. */
+  readonly error?: unknown;
+}
+
+/** Options of {@link withLocalFallback}. */
+export interface LocalFallbackOptions {
+  /** The longest a store call may take before local state answers instead (ms; default 5). */
+  readonly timeoutMs?: number;
+  /** Consecutive failed calls that stop calling the store for `coolDownMs` (default 5). */
+  readonly failureThreshold?: number;
+  /** How long the store is left alone once it keeps failing (ms; default 5000). */
+  readonly coolDownMs?: number;
+  /** The clock, epoch ms (default `Date.now`); it also drives the local state. */
+  readonly now?: () => number;
+  /** Each call answered locally because the store failed or was slow: log it, count it. */
+  readonly onFallback?: (event: StoreFallbackEvent) => void;
+  /** The store's own breaker opened (calls go local only) or closed again. */
+  readonly onStoreStateChange?: (state: 'open' | 'closed') => void;
+}
+
+const FALLBACK_MARKER = Symbol.for('bedrock-ha.LocalFallbackStore');
+
+/**
+ * Wraps a store so that the engine keeps working when it fails or is slow: every call also
+ * updates a local {@link MemoryStateStore}, and a call that throws, rejects or outlasts
+ * `timeoutMs` is answered from it. After `failureThreshold` failures in a row, the store itself
+ * is left alone for `coolDownMs` (a breaker on the store), then tried again.
+ *
+ * Local answers are this instance's view only: while the store is away, instances decide alone,
+ * as they would without a shared store. A call that timed out may still apply to the store later.
+ */
+export function withLocalFallback(store: StateStore, options: LocalFallbackOptions = {}): StateStore {
+  if (isLocalFallback(store)) return store;
+  return new LocalFallbackStore(store, options);
+}
+
+/** Whether `store` already falls back to local state (so the engine does not wrap it twice). */
+export function isLocalFallback(store: StateStore): boolean {
+  return (store as { [FALLBACK_MARKER]?: boolean })[FALLBACK_MARKER] === true;
+}
+
+class LocalFallbackStore implements StateStore {
+  readonly [FALLBACK_MARKER] = true;
+  private readonly local: MemoryStateStore;
+  private readonly now: () => number;
+  private failures = 0;
+  private openUntil = 0;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly options: LocalFallbackOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.local = new MemoryStateStore({ now: this.now });
+  }
+
+  readBreaker(key: string) {
+    return this.call('readBreaker', this.local.readBreaker(key), () => this.store.readBreaker(key));
+  }
+
+  writeBreaker(key: string, record: BreakerRecord) {
+    return this.call('writeBreaker', this.local.writeBreaker(key, record), () =>
+      this.store.writeBreaker(key, record),
+    );
+  }
+
+  acquireProbe(key: string, ttlMs: number) {
+    return this.call('acquireProbe', this.local.acquireProbe(key, ttlMs), () =>
+      this.store.acquireProbe(key, ttlMs),
+    );
+  }
+
+  releaseProbe(key: string) {
+    return this.call('releaseProbe', this.local.releaseProbe(key), () => this.store.releaseProbe(key));
+  }
+
+  takeTokens(key: string, cost: number, capacity: number) {
+    return this.call('takeTokens', this.local.takeTokens(key, cost, capacity), () =>
+      this.store.takeTokens(key, cost, capacity),
+    );
+  }
+
+  refillTokens(key: string, amount: number, capacity: number) {
+    return this.call('refillTokens', this.local.refillTokens(key, amount, capacity), () =>
+      this.store.refillTokens(key, amount, capacity),
+    );
+  }
+
+  reserve(key: string, amount: number, window: WindowOptions) {
+    return this.call('reserve', this.local.reserve(key, amount, window), () =>
+      this.store.reserve(key, amount, window),
+    );
+  }
+
+  settle(reservation: Reservation, actual: number) {
+    return this.call('settle', this.local.settle(reservation, actual), () =>
+      this.store.settle(reservation, actual),
+    );
+  }
+
+  readWindow(key: string, windowMs: number) {
+    return this.call('readWindow', this.local.readWindow(key, windowMs), () =>
+      this.store.readWindow(key, windowMs),
+    );
+  }
+
+  /** The store's answer when it gives one in time, else `local` (already applied locally). */
+  private call<T>(operation: keyof StateStore, local: T, remote: () => MaybePromise<T>): MaybePromise<T> {
+    if (this.openUntil > this.now()) return local;
+    let answer: MaybePromise<T>;
+    try {
+      answer = remote();
+    } catch (error) {
+      return this.failed(operation, 'error', local, error);
+    }
+    if (!(answer instanceof Promise)) return this.succeeded(answer);
+    const timeoutMs = this.options.timeoutMs ?? 5;
+    return new Promise<T>((resolve) => {
+      const timer = setTimeout(() => resolve(this.failed(operation, 'timeout', local)), timeoutMs);
+      answer.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(this.succeeded(value));
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          resolve(this.failed(operation, 'error', local, error));
+        },
+      );
+    });
+  }
+
+  private succeeded<T>(value: T): T {
+    this.failures = 0;
+    if (this.openUntil !== 0) {
+      this.openUntil = 0;
+      this.notify(() => this.options.onStoreStateChange?.('closed'));
+    }
+    return value;
+  }
+
+  private failed<T>(operation: keyof StateStore, reason: 'error' | 'timeout', local: T, error?: unknown): T {
+    this.notify(() =>
+      this.options.onFallback?.({ operation, reason, ...(error !== undefined && { error }) }),
+    );
+    if (++this.failures >= (this.options.failureThreshold ?? 5) && this.openUntil <= this.now()) {
+      this.openUntil = this.now() + (this.options.coolDownMs ?? 5_000);
+      this.notify(() => this.options.onStoreStateChange?.('open'));
+    }
+    return local;
+  }
+
+  /** A listener's own error must not turn a fallback into a failure. */
+  private notify(listener: () => void): void {
+    try {
+      listener();
+    } catch {}
+  }
+}

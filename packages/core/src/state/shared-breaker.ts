@@ -1,0 +1,115 @@
+import type { IBackoff, IBackoffFactory } from 'cockatiel';
+import type { BreakerRecord, MaybePromise, StateStore } from './state-store.js';
+
+/** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
+export interface Admission {
+  readonly probe: boolean;
+  /** For a probe: the cool-down to reopen with if it fails. */
+  readonly coolDownMs?: number;
+  /** For a probe: how many breaker transitions were published when it was admitted. */
+  readonly published?: number;
+}
+
+/** An ordinary attempt (no allocation on the hot path). */
+export const ADMITTED: Admission = { probe: false };
+
+/** How long a probe is held at most: long enough for a slow attempt, short enough for a crashed holder. */
+const PROBE_TTL_MS = 60_000;
+
+/** How a probe ended: the endpoint answered, failed, or the attempt said nothing of its health. */
+export type ProbeOutcome = 'success' | 'failure' | 'neutral';
+
+/**
+ * Keeps one endpoint's breaker in the {@link StateStore}: the local cockatiel breaker counts
+ * failures and decides as before, and its transitions are published (open with its cool-down,
+ * closed); before each attempt the record is read, so a breaker opened by another engine sharing
+ * the store turns calls away here too, and once its cool-down is over only the caller that takes
+ * the store's probe sends.
+ */
+export class SharedBreaker {
+  /** The cool-down cockatiel chose last; read when it reports the breaker open. */
+  private coolDownMs = 0;
+  private published = 0;
+  /** Whether this instance holds the store's probe, so that only the holder gives it back. */
+  private holdingProbe = false;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly key: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Wraps the breaker's half-open backoff so that each cool-down it hands out is known here. */
+  recordCoolDowns(factory: IBackoffFactory<unknown>): IBackoffFactory<unknown> {
+    const record = (backoff: IBackoff<unknown>): IBackoff<unknown> => {
+      this.coolDownMs = backoff.duration;
+      return { duration: backoff.duration, next: (context) => record(backoff.next(context)) };
+    };
+    return { next: (context) => record(factory.next(context)) };
+  }
+
+  /** The local breaker opened: publish it with the cool-down it just chose. */
+  opened(): void {
+    this.publish({ state: 'open', openUntil: this.now() + this.coolDownMs, coolDownMs: this.coolDownMs });
+  }
+
+  /** The local breaker closed after a successful probe. */
+  closed(): void {
+    this.publish({ state: 'closed', openUntil: 0, coolDownMs: 0 });
+  }
+
+  /**
+   * Whether an attempt may go ahead: `undefined` when the breaker turns it away (here, or in
+   * the store), else its admission. Synchronous with a synchronous store.
+   */
+  admit(rejectedLocally: boolean): MaybePromise<Admission | undefined> {
+    if (rejectedLocally) return undefined;
+    const record = this.store.readBreaker(this.key);
+    return record instanceof Promise ? record.then((value) => this.decide(value)) : this.decide(record);
+  }
+
+  /** Reports how a probe ended (a no-op for ordinary attempts) and hands the probe back. */
+  settle(admission: Admission, outcome: ProbeOutcome): void {
+    if (!admission.probe) return;
+    // A transition of the local breaker since the probe began was published already, and is newer.
+    if (admission.published === this.published) {
+      const coolDownMs = admission.coolDownMs ?? 0;
+      if (outcome === 'success') this.publish({ state: 'closed', openUntil: 0, coolDownMs: 0 });
+      else if (outcome === 'failure')
+        this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
+    }
+    this.releaseProbe();
+  }
+
+  private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
+    if (!record || record.state === 'closed') return ADMITTED;
+    if (this.now() < record.openUntil) return undefined;
+    const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
+    const acquired = this.store.acquireProbe(this.key, PROBE_TTL_MS);
+    const taken = (won: boolean) => {
+      this.holdingProbe ||= won;
+      return won ? probe : undefined;
+    };
+    return acquired instanceof Promise ? acquired.then(taken) : taken(acquired);
+  }
+
+  private publish(record: BreakerRecord): void {
+    this.published++;
+    ignoreRejection(this.store.writeBreaker(this.key, record));
+    this.releaseProbe();
+  }
+
+  private releaseProbe(): void {
+    if (!this.holdingProbe) return;
+    this.holdingProbe = false;
+    ignoreRejection(this.store.releaseProbe(this.key));
+  }
+}
+
+/**
+ * A write nobody waits for must not become an unhandled rejection; the engine wraps injected
+ * stores with `withLocalFallback`, which already reports store failures.
+ */
+export function ignoreRejection(result: MaybePromise<unknown>): void {
+  if (result instanceof Promise) result.catch(() => {});
+}
