@@ -91,8 +91,15 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     stopSequences: Array.isArray(config.stopSequences) ? (config.stopSequences as string[]) : undefined,
     outputTokens: call.target.behaviour.outputTokens,
     forcedTool: forcedTool(request.toolConfig),
+    serviceTier: serviceTierOf(request.serviceTier),
     prefill,
   };
+}
+
+/** `serviceTier: { type }`; a field without a `type` string is an invalid tier. */
+function serviceTierOf(field: unknown): unknown {
+  if (field === undefined) return undefined;
+  return (field as { type?: unknown } | null)?.type ?? '';
 }
 
 /** Bedrock rejects a text block that is empty or only white space, before any model sees it. */
@@ -131,6 +138,7 @@ export function converseBody(reply: Reply, latencyMs: number) {
     stopReason: reply.stopReason,
     usage: usage(reply),
     metrics: { latencyMs },
+    ...(reply.serviceTier !== undefined && { serviceTier: { type: reply.serviceTier } }),
   };
 }
 
@@ -179,7 +187,14 @@ export function converseStreamEvents(reply: Reply, latencyMs: number): StreamEve
   events.push(
     { type: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
     { type: 'messageStop', payload: { stopReason: reply.stopReason } },
-    { type: 'metadata', payload: { usage: usage(reply), metrics: { latencyMs } } },
+    {
+      type: 'metadata',
+      payload: {
+        usage: usage(reply),
+        metrics: { latencyMs },
+        ...(reply.serviceTier !== undefined && { serviceTier: { type: reply.serviceTier } }),
+      },
+    },
   );
   return events;
 }
