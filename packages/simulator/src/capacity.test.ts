@@ -35,7 +35,14 @@ describe('RateLimiter', () => {
   it('takes nothing from any limit when one of them refuses', () => {
     const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 60, burstSeconds: 60 }, 0);
     expect(limiter.tryAcquire(100, 0).admitted).toBe(false);
-    expect(limiter.snapshot(0)).toEqual({ requests: 60, tokens: 60, inFlight: 0 });
+    expect(limiter.snapshot(0)).toEqual({
+      requests: 60,
+      tokens: 60,
+      inFlight: 0,
+      reservedTokens: 0,
+      usedTokens: 0,
+      throttled: { tokens: 1 },
+    });
   });
 });
 

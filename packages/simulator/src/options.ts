@@ -85,11 +85,13 @@ export const simulatorOptionsSchema = z.strictObject({
       /**
        * What admission reserves against tokens per minute and per day: `max-tokens` (Bedrock's way:
        * input + `maxTokens`, or the model's default maximum when unset, corrected at settlement) or
-       * `actual` (input + the answer's actual output, charged up front).
+       * `actual` (input + the answer's actual output, charged up front). `actual` is the default
+       * because it is what this simulator always did: small PTs in existing scenarios, which send
+       * no `maxTokens`, would otherwise refuse every request.
        */
-      reservation: z.enum(['max-tokens', 'actual']).default('max-tokens'),
+      reservation: z.enum(['max-tokens', 'actual']).default('actual'),
     })
-    .default({ onDemand: {}, inferenceProfile: {}, overrides: [], dayMs: 86_400_000, reservation: 'max-tokens' }),
+    .default({ onDemand: {}, inferenceProfile: {}, overrides: [], dayMs: 86_400_000, reservation: 'actual' }),
   provisioning: z
     .strictObject({
       /** Time a new or updated Provisioned Throughput spends in Creating/Updating (ms). */
