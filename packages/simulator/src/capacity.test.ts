@@ -60,3 +60,24 @@ describe('CapacityRegistry', () => {
     expect(registry.limiter('a', quota).tryAcquire(1, now).admitted).toBe(true);
   });
 });
+
+describe('RateLimiter reservations', () => {
+  it('corrects a reservation to the tokens used when it is released', () => {
+    const limiter = new RateLimiter({ tokensPerMinute: 1_000, tokensPerDay: 5_000 }, 0);
+    const admission = limiter.tryAcquire(900, 0);
+    if (!admission.admitted) throw new Error('should be admitted');
+    expect(limiter.snapshot(0)).toMatchObject({ tokens: 100, reservedTokens: 900, tokensToday: 900 });
+    admission.release(300, 0);
+    expect(limiter.snapshot(0)).toMatchObject({ tokens: 700, reservedTokens: 0, usedTokens: 300, tokensToday: 300 });
+  });
+
+  it('refuses with tokens-per-day before the per-minute limits once the day is spent', () => {
+    const limiter = new RateLimiter({ tokensPerMinute: 1_000, tokensPerDay: 1_000 }, 0);
+    for (let minute = 0; minute < 2; minute++) {
+      const admission = limiter.tryAcquire(500, minute * 60_000);
+      if (!admission.admitted) throw new Error('should be admitted');
+      admission.release();
+    }
+    expect(limiter.tryAcquire(1, 120_000)).toEqual({ admitted: false, reason: 'tokens-per-day' });
+  });
+});

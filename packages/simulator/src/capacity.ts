@@ -57,12 +57,13 @@ export class RateLimiter {
     private readonly quota: Quota,
     now: number,
     dayMs = 86_400_000,
+    dayAnchor = 0,
   ) {
     const burst = quota.burstSeconds ?? 60;
     if (quota.requestsPerMinute !== undefined)
       this.requests = new TokenBucket(quota.requestsPerMinute, burst, now);
     if (quota.tokensPerMinute !== undefined) this.tokens = new TokenBucket(quota.tokensPerMinute, burst, now);
-    if (quota.tokensPerDay !== undefined) this.daily = new DailyTokens(quota.tokensPerDay, dayMs, now);
+    if (quota.tokensPerDay !== undefined) this.daily = new DailyTokens(quota.tokensPerDay, dayMs, now, dayAnchor);
   }
 
   /**
@@ -152,6 +153,8 @@ export interface CapacitySnapshot {
 /** Every endpoint's limiter, created on first use. */
 export class CapacityRegistry {
   private readonly limiters = new Map<string, RateLimiter>();
+  /** Where daily windows start: the epoch, until `newDay` starts one now. */
+  private dayAnchor = 0;
 
   constructor(
     private readonly now: () => number,
@@ -162,7 +165,7 @@ export class CapacityRegistry {
   limiter(key: string, quota: () => Quota): RateLimiter {
     let limiter = this.limiters.get(key);
     if (!limiter) {
-      limiter = new RateLimiter(quota(), this.now(), this.dayMs);
+      limiter = new RateLimiter(quota(), this.now(), this.dayMs, this.dayAnchor);
       this.limiters.set(key, limiter);
     }
     return limiter;
@@ -181,6 +184,7 @@ export class CapacityRegistry {
   /** Starts a new daily window for every limiter: tokens-per-day counts go back to zero. */
   newDay(): void {
     const now = this.now();
+    this.dayAnchor = now;
     for (const limiter of this.limiters.values()) limiter.newDay(now);
   }
 

@@ -31,6 +31,8 @@ export interface ProvisionedThroughputInfo {
   region: string;
   modelId: string;
   modelUnits: number;
+  /** Tokens per minute: the PT's own figure, else model units x the model's tokens per unit. */
+  tokensPerMinute?: number;
   status: string;
 }
 
@@ -169,6 +171,7 @@ function describe(context: SimulatorContext, pt: ProvisionedThroughput): Provisi
     region: pt.region,
     modelId: pt.model.modelId,
     modelUnits: pt.modelUnits,
+    ...(pt.quota.tokensPerMinute !== undefined && { tokensPerMinute: pt.quota.tokensPerMinute }),
     status: context.provisioned.status(pt),
   };
 }

@@ -259,6 +259,7 @@ describe('admin API', () => {
         region: 'us-west-2',
         modelId: HAIKU,
         modelUnits: 2,
+        tokensPerMinute: 40_000,
         status: 'InService',
       },
       {
@@ -267,6 +268,7 @@ describe('admin API', () => {
         region: 'us-east-1',
         modelId: HAIKU,
         modelUnits: 1,
+        tokensPerMinute: 20_000,
         status: 'InService',
       },
     ]);

@@ -7,13 +7,12 @@
 export class DailyTokens {
   private used = 0;
   private window: number;
-  /** Start of a window forced by `newDay`; windows of `dayMs` follow from it. */
-  private anchor = 0;
-
   constructor(
     readonly limit: number,
     private readonly dayMs: number,
     now: number,
+    /** Start of some window: 0 (the epoch), or when a new day was forced; windows of `dayMs` follow. */
+    private anchor = 0,
   ) {
     this.window = this.windowAt(now);
   }
