@@ -68,7 +68,12 @@ describe('RateLimiter reservations', () => {
     if (!admission.admitted) throw new Error('should be admitted');
     expect(limiter.snapshot(0)).toMatchObject({ tokens: 100, reservedTokens: 900, tokensToday: 900 });
     admission.release(300, 0);
-    expect(limiter.snapshot(0)).toMatchObject({ tokens: 700, reservedTokens: 0, usedTokens: 300, tokensToday: 300 });
+    expect(limiter.snapshot(0)).toMatchObject({
+      tokens: 700,
+      reservedTokens: 0,
+      usedTokens: 300,
+      tokensToday: 300,
+    });
   });
 
   it('refuses with tokens-per-day before the per-minute limits once the day is spent', () => {

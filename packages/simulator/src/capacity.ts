@@ -63,7 +63,8 @@ export class RateLimiter {
     if (quota.requestsPerMinute !== undefined)
       this.requests = new TokenBucket(quota.requestsPerMinute, burst, now);
     if (quota.tokensPerMinute !== undefined) this.tokens = new TokenBucket(quota.tokensPerMinute, burst, now);
-    if (quota.tokensPerDay !== undefined) this.daily = new DailyTokens(quota.tokensPerDay, dayMs, now, dayAnchor);
+    if (quota.tokensPerDay !== undefined)
+      this.daily = new DailyTokens(quota.tokensPerDay, dayMs, now, dayAnchor);
   }
 
   /**
@@ -122,7 +123,8 @@ export class RateLimiter {
   }
 
   private refusal(tokens: number, now: number): ThrottleReason | undefined {
-    if (this.quota.maxConcurrent !== undefined && this.inFlight >= this.quota.maxConcurrent) return 'concurrency';
+    if (this.quota.maxConcurrent !== undefined && this.inFlight >= this.quota.maxConcurrent)
+      return 'concurrency';
     if (this.daily && this.daily.available(now) < tokens) return 'tokens-per-day';
     if (this.requests && this.requests.available(now) < 1) return 'requests';
     if (this.tokens && this.tokens.available(now) < tokens) return 'tokens';

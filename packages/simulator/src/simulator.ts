@@ -1,4 +1,4 @@
-import { type CapacitySnapshot, CapacityRegistry } from './capacity.js';
+import { CapacityRegistry, type CapacitySnapshot } from './capacity.js';
 import { FOUNDATION_MODELS } from './catalog.js';
 import type { SimulatorContext } from './context.js';
 import { type ActiveFault, FaultInjector } from './fault-injector.js';

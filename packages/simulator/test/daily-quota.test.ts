@@ -9,7 +9,9 @@ const scenario = fileURLToPath(new URL('../scenarios/daily-quota.yaml', import.m
 const DAILY_MESSAGE = 'Too many tokens per day, please wait before trying again.';
 
 function converse(sim: Simulator, region = 'us-east-1') {
-  return runtimeClient(sim, region).send(new ConverseCommand({ modelId: HAIKU, messages: userMessage(TOKYO_PROMPT) }));
+  return runtimeClient(sim, region).send(
+    new ConverseCommand({ modelId: HAIKU, messages: userMessage(TOKYO_PROMPT) }),
+  );
 }
 
 /** Sends requests until one is refused; returns how many were answered and the refusal. */
@@ -63,10 +65,17 @@ describe('tokens per day (daily-quota)', () => {
     await spendTheDay(sim);
     const resetsAt = Date.parse(sim.capacity()[`on-demand:us-east-1:${HAIKU}`]!.dayResetsAt!);
     await expect
-      .poll(async () => (await converse(sim).then(() => 'answered', (error: Error) => error.message)), {
-        timeout: 5_000,
-        interval: 100,
-      })
+      .poll(
+        async () =>
+          await converse(sim).then(
+            () => 'answered',
+            (error: Error) => error.message,
+          ),
+        {
+          timeout: 5_000,
+          interval: 100,
+        },
+      )
       .toBe('answered');
     expect(Date.now()).toBeGreaterThanOrEqual(resetsAt);
   });

@@ -1,6 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { CreateProvisionedModelThroughputCommand } from '@aws-sdk/client-bedrock';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, PT_TOKENS_PER_MINUTE_PER_UNIT } from '../src/index.js';
 import { controlPlaneClient } from './control-plane-client.js';
@@ -40,7 +40,10 @@ describe('Provisioned Throughput capacity by model units', () => {
       }),
     );
     const created = sim.provisionedThroughputs().find((pt) => pt.arn === provisionedModelArn);
-    expect(created).toMatchObject({ modelUnits: 3, tokensPerMinute: 3 * PT_TOKENS_PER_MINUTE_PER_UNIT[NOVA]! });
+    expect(created).toMatchObject({
+      modelUnits: 3,
+      tokensPerMinute: 3 * PT_TOKENS_PER_MINUTE_PER_UNIT[NOVA]!,
+    });
   });
 
   it('applies one figure to every model when tokensPerMinutePerModelUnit is a number', async () => {

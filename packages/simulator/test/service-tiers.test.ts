@@ -43,7 +43,11 @@ function converse(sim: Simulator, tier: string | undefined, modelId = HAIKU, reg
 /** The metadata event of a ConverseStream at a tier. */
 async function streamMetadata(sim: Simulator, tier: ServiceTierType) {
   const output = await runtimeClient(sim, 'us-west-2').send(
-    new ConverseStreamCommand({ modelId: HAIKU, messages: userMessage('explain failover'), serviceTier: { type: tier } }),
+    new ConverseStreamCommand({
+      modelId: HAIKU,
+      messages: userMessage('explain failover'),
+      serviceTier: { type: tier },
+    }),
   );
   const { events } = await drain(output.stream);
   return events.at(-1)!.metadata!;
@@ -85,7 +89,11 @@ describe('service tiers (service-tiers)', () => {
     );
     expect(answer.serviceTier).toBe('flex');
     const stream = await client.send(
-      new InvokeModelWithResponseStreamCommand({ modelId: HAIKU, body: anthropicBody(TOKYO_PROMPT), serviceTier: 'priority' }),
+      new InvokeModelWithResponseStreamCommand({
+        modelId: HAIKU,
+        body: anthropicBody(TOKYO_PROMPT),
+        serviceTier: 'priority',
+      }),
     );
     expect(stream.serviceTier).toBe('priority');
     await drain(stream.body);
@@ -100,7 +108,9 @@ describe('service tiers (service-tiers)', () => {
       `The service tier flex is not supported for ${NOVA} in us-east-1. Retry without serviceTier or with a supported tier.`,
     );
     const byHeader = await rejection(
-      runtimeClient(sim, 'us-east-1').send(new InvokeModelCommand({ modelId: NOVA, body: novaBody('hi'), serviceTier: 'priority' })),
+      runtimeClient(sim, 'us-east-1').send(
+        new InvokeModelCommand({ modelId: NOVA, body: novaBody('hi'), serviceTier: 'priority' }),
+      ),
     );
     expect(byHeader).toBeInstanceOf(ValidationException);
     await expect(converse(sim, 'default', NOVA)).resolves.toBeDefined();
@@ -112,7 +122,9 @@ describe('service tiers (service-tiers)', () => {
       provisionedThroughputs: [{ name: 'pt', region: 'us-east-1', modelId: HAIKU, id: 'tierpt000001' }],
     });
     expect((await rejection(converse(sim, 'cheapest'))).message).toBe('service tier provided is invalid');
-    expect((await rejection(converse(sim, 'reserved', HAIKU, 'us-west-2'))).message).toBe('Reservation not found.');
+    expect((await rejection(converse(sim, 'reserved', HAIKU, 'us-west-2'))).message).toBe(
+      'Reservation not found.',
+    );
     const pt = sim.provisionedThroughputs()[0]!.arn;
     expect(await rejection(converse(sim, 'priority', pt))).toBeInstanceOf(ValidationException);
     expect((await converse(sim, 'default', pt)).serviceTier).toEqual({ type: 'default' });
@@ -130,6 +142,9 @@ describe('service tiers (service-tiers)', () => {
       expect(error).toBeInstanceOf(ThrottlingException);
       expect(error.message).toBe('Too many requests, please wait before trying again.');
     }
-    expect(Object.keys(sim.capacity()).sort()).toEqual([`on-demand:us-east-1:${HAIKU}`, `reserved:us-east-1:${HAIKU}`]);
+    expect(Object.keys(sim.capacity()).sort()).toEqual([
+      `on-demand:us-east-1:${HAIKU}`,
+      `reserved:us-east-1:${HAIKU}`,
+    ]);
   });
 });

@@ -7,7 +7,16 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type Simulator } from '../src/index.js';
-import { anthropicBody, countWords, drain, HAIKU, runtimeClient, simulators, TOKYO_PROMPT, userMessage } from './sdk.js';
+import {
+  anthropicBody,
+  countWords,
+  drain,
+  HAIKU,
+  runtimeClient,
+  simulators,
+  TOKYO_PROMPT,
+  userMessage,
+} from './sdk.js';
 
 const startSimulator = simulators();
 const scenario = fileURLToPath(new URL('../scenarios/tpm-reservation.yaml', import.meta.url));
@@ -55,7 +64,10 @@ describe('tokens per minute reserved at admission (tpm-reservation)', () => {
     const sim = await start();
     const invoke = (maxTokens: number) =>
       runtimeClient(sim, 'us-east-1').send(
-        new InvokeModelCommand({ modelId: HAIKU, body: anthropicBody(TOKYO_PROMPT, { max_tokens: maxTokens }) }),
+        new InvokeModelCommand({
+          modelId: HAIKU,
+          body: anthropicBody(TOKYO_PROMPT, { max_tokens: maxTokens }),
+        }),
       );
     expect(throttled(await Promise.allSettled([invoke(4000), invoke(4000)]))).toHaveLength(1);
     expect(throttled(await Promise.allSettled([invoke(100), invoke(100)]))).toEqual([]);
@@ -101,9 +113,16 @@ describe('tokens per minute reserved at admission (tpm-reservation)', () => {
 
   it('charges a cut stream only the output it delivered', async () => {
     const sim = await start();
-    sim.faults.add({ match: { operation: 'ConverseStream' }, fault: { type: 'stream-cut', afterEvents: 4, mode: 'end' } });
+    sim.faults.add({
+      match: { operation: 'ConverseStream' },
+      fault: { type: 'stream-cut', afterEvents: 4, mode: 'end' },
+    });
     const output = await runtimeClient(sim, 'us-east-1').send(
-      new ConverseStreamCommand({ modelId: HAIKU, messages: userMessage('explain failover'), inferenceConfig: { maxTokens: 200 } }),
+      new ConverseStreamCommand({
+        modelId: HAIKU,
+        messages: userMessage('explain failover'),
+        inferenceConfig: { maxTokens: 200 },
+      }),
     );
     const { events } = await drain(output.stream);
     // messageStart and three text deltas arrived before the cut.
@@ -111,6 +130,9 @@ describe('tokens per minute reserved at admission (tpm-reservation)', () => {
     expect(delivered).toBe(3);
     const record = sim.requests().at(-1)!;
     expect(record).toMatchObject({ outcome: 'stream-cut', outputTokens: delivered });
-    expect(sim.capacity()[CAPACITY_KEY]).toMatchObject({ reservedTokens: 0, usedTokens: record.inputTokens! + delivered });
+    expect(sim.capacity()[CAPACITY_KEY]).toMatchObject({
+      reservedTokens: 0,
+      usedTokens: record.inputTokens! + delivered,
+    });
   });
 });

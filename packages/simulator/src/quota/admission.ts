@@ -55,14 +55,21 @@ export function admit(
       .tryAcquire(tokens, now);
     if (!admission.admitted) served = 'default';
   }
-  if (!admission?.admitted) admission = context.capacity.limiter(target.capacityKey, target.quota).tryAcquire(tokens, now);
+  if (!admission?.admitted)
+    admission = context.capacity.limiter(target.capacityKey, target.quota).tryAcquire(tokens, now);
   if (!admission.admitted) throw new SimulatedError('ThrottlingException', throttleMessage(admission.reason));
   return { ...(served && { tier: served }), admission, behaviour: tierBehaviour(context, target, served) };
 }
 
-function checkTier(context: SimulatorContext, target: Target, region: string, requested: unknown): ServiceTierName {
+function checkTier(
+  context: SimulatorContext,
+  target: Target,
+  region: string,
+  requested: unknown,
+): ServiceTierName {
   // The wording Bedrock gives a value outside its enum.
-  if (!SERVICE_TIERS.includes(requested as ServiceTierName)) throw validationError('service tier provided is invalid');
+  if (!SERVICE_TIERS.includes(requested as ServiceTierName))
+    throw validationError('service tier provided is invalid');
   const tier = requested as ServiceTierName;
   if (!supportedTiers(context, target, region).includes(tier)) {
     // Bedrock's wording for a valid tier the model does not offer is not documented; this one names both.
@@ -71,11 +78,16 @@ function checkTier(context: SimulatorContext, target: Target, region: string, re
     );
   }
   // What Bedrock answers the reserved tier without a reservation.
-  if (tier === 'reserved' && !reservationFor(context, target, region)) throw validationError('Reservation not found.');
+  if (tier === 'reserved' && !reservationFor(context, target, region))
+    throw validationError('Reservation not found.');
   return tier;
 }
 
-function supportedTiers(context: SimulatorContext, target: Target, region: string): readonly ServiceTierName[] {
+function supportedTiers(
+  context: SimulatorContext,
+  target: Target,
+  region: string,
+): readonly ServiceTierName[] {
   const entry = context.options.serviceTiers.supported.find(
     (each) => each.model === target.quotaId && (each.region === undefined || each.region === region),
   );

@@ -60,10 +60,12 @@ export type ServiceTierOptions = z.output<typeof serviceTiersSchema>;
  * Default speed of each tier. Bedrock states priority gives up to ~25% more output tokens a
  * second; flex may wait, so its first token comes later and its output is slower.
  */
-export const DEFAULT_TIER_SPEED: Record<ServiceTierName, { firstTokenFactor: number; tokensPerSecondFactor: number }> =
-  {
-    priority: { firstTokenFactor: 0.75, tokensPerSecondFactor: 1.25 },
-    default: { firstTokenFactor: 1, tokensPerSecondFactor: 1 },
-    flex: { firstTokenFactor: 2, tokensPerSecondFactor: 0.5 },
-    reserved: { firstTokenFactor: 1, tokensPerSecondFactor: 1 },
-  };
+export const DEFAULT_TIER_SPEED: Record<
+  ServiceTierName,
+  { firstTokenFactor: number; tokensPerSecondFactor: number }
+> = {
+  priority: { firstTokenFactor: 0.75, tokensPerSecondFactor: 1.25 },
+  default: { firstTokenFactor: 1, tokensPerSecondFactor: 1 },
+  flex: { firstTokenFactor: 2, tokensPerSecondFactor: 0.5 },
+  reserved: { firstTokenFactor: 1, tokensPerSecondFactor: 1 },
+};

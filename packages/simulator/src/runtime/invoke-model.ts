@@ -30,11 +30,10 @@ export const invokeModelHandler: RuntimeHandler = {
   parse: (body, call) => dialectOf(call).parse(parseJsonBody(body), call),
   async respond(call, reply) {
     if (!(await paceCompleteAnswer(call, reply))) return 'aborted';
-    call.exchange.json(
-      200,
-      dialectOf(call).response(reply, call),
-      { ...tokenHeaders(call, reply.inputTokens, reply.outputTokens), ...tierHeader(reply) },
-    );
+    call.exchange.json(200, dialectOf(call).response(reply, call), {
+      ...tokenHeaders(call, reply.inputTokens, reply.outputTokens),
+      ...tierHeader(reply),
+    });
     return 'success';
   },
   malformed(call, variant, reply) {

@@ -1,8 +1,8 @@
 import type { SimulatorContext } from '../context.js';
 import type { Exchange } from '../exchange.js';
-import { admit, requestedTier } from '../quota/admission.js';
 import { applyFaultPlan, serveLogged } from '../logged-request.js';
 import type { RuntimeOperation } from '../operations.js';
+import { admit, requestedTier } from '../quota/admission.js';
 import type { Reply } from '../responder.js';
 import type { RequestRecord } from '../stats.js';
 import { resolveTarget } from '../target.js';
