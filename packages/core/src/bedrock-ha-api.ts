@@ -20,6 +20,7 @@ import type { EndpointHealth } from './endpoint-state.js';
 import type { ErrorClassifier } from './error-classification.js';
 import type { Attempt } from './errors.js';
 import type { BedrockHAEvents } from './events.js';
+import type { WithResponseHeaders } from './response-headers.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */
 export interface BedrockHAOptions {
@@ -76,10 +77,11 @@ export type ConverseResult = ConverseCommandOutput & Served;
 export type ConverseStreamResult = ConverseStreamCommandOutput &
   Served & { stream: AsyncIterable<ConverseStreamOutput> };
 /** The SDK's InvokeModel output, and who served it. */
-export type InvokeModelResult = InvokeModelCommandOutput & Served;
+export type InvokeModelResult = InvokeModelCommandOutput & Served & WithResponseHeaders;
 /** The SDK's InvokeModelWithResponseStream output, and who serves it. */
 export type InvokeModelWithResponseStreamResult = InvokeModelWithResponseStreamCommandOutput &
-  Served & { body: AsyncIterable<ResponseStream> };
+  Served &
+  WithResponseHeaders & { body: AsyncIterable<ResponseStream> };
 
 /** Fallback chains over Amazon Bedrock. Create one per process with `createBedrockHA`. */
 export interface BedrockHA extends BedrockHAEvents {

@@ -31,7 +31,9 @@ import type { Instrumentation, Operation } from './instrumentation.js';
 import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
 import { RequestClock } from './request-clock.js';
 import { resolveConfig } from './resolve-config.js';
+import { recordResponseHeaders } from './response-headers.js';
 import { endpointOrder } from './routing.js';
+import { trackSend } from './send-stage.js';
 import { type SendStream, streamStep } from './stream-attempt.js';
 import { type Resumption, StreamSession } from './stream-session.js';
 import { createTelemetry } from './telemetry.js';
@@ -157,7 +159,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, metadata: served.value.metadata, attempts: run.attempts };
+      return {
+        session,
+        metadata: served.value.metadata,
+        fields: served.value.fields,
+        attempts: run.attempts,
+      };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
@@ -175,7 +182,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(new ConverseCommand({ ...input, modelId: endpoint.modelId }), request.middleware),
+            trackSend(
+              withMiddleware(
+                new ConverseCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
             { abortSignal: signal },
           ),
         describe: (output) => ({
@@ -189,9 +201,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                recordResponseHeaders(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           ),
@@ -207,9 +221,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );
@@ -241,14 +257,19 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         input,
         request,
         async (endpoint, signal) => {
-          const output = await clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+          const { body, $metadata, ...fields } = await clientOf(endpoint).send(
+            trackSend(
+              withMiddleware(
+                recordResponseHeaders(
+                  new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                ),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );
-          return { stream: output.body, $metadata: output.$metadata };
+          // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
+          return { stream: body, $metadata, fields };
         },
         invokeChunkInfo,
         undefined,
@@ -282,12 +303,14 @@ function sessionResult<E, K extends 'stream' | 'body'>(
   opened: {
     session: StreamSession<E>;
     metadata: ConverseStreamCommandOutput['$metadata'];
+    fields: Readonly<Record<string, unknown>>;
     attempts: readonly Attempt[];
   },
   key: K,
 ) {
   const { session } = opened;
   const result = {
+    ...opened.fields,
     $metadata: opened.metadata,
     attempts: opened.attempts,
     [key]: session.events(),

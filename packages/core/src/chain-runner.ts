@@ -9,12 +9,13 @@ import { raceAbort, sleep } from './abort.js';
 import { fullJitterBackoff, type Random } from './backoff.js';
 import { type Endpoint, endpointRef } from './endpoint.js';
 import { type EndpointState, RequestCancelled } from './endpoint-state.js';
-import type { Classification, FailureReason } from './error-classification.js';
+import { type Classification, errorCodeOf, type FailureReason } from './error-classification.js';
 import {
   AllEndpointsFailedError,
   type Attempt,
   AttemptTimeoutError,
   DeadlineExceededError,
+  RequestNotSentError,
 } from './errors.js';
 import type { EventHub } from './events.js';
 import { runHedged } from './hedging.js';
@@ -177,6 +178,8 @@ async function tryEndpoint<T>(
     if ('served' in result) return result;
     if ('skipped' in result) return { reason: result.skipped };
     const { error, verdict } = result;
+    if (verdict.reason === 'local-error')
+      throw new RequestNotSentError(context.chain, [...request.attempts], error);
     if (verdict.errorClass === 'request') throw error;
     if (verdict.errorClass === 'endpoint') return { reason: verdict.reason, error };
     delays = delays
@@ -396,7 +399,12 @@ function throwIfCancelled(context: RunnerContext, request: RunnerRequest): void 
   throw clock.signal.reason;
 }
 
-function describeError(error: unknown): { errorName?: string; errorMessage?: string } {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
-  return { errorName: typeof error };
+function describeError(error: unknown): { errorName?: string; errorMessage?: string; errorCode?: string } {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const errorCode = errorCodeOf(error);
+  return {
+    errorName: error.name,
+    errorMessage: error.message,
+    ...(errorCode !== undefined && { errorCode }),
+  };
 }

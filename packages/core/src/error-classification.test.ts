@@ -12,7 +12,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { classifyError } from './error-classification.js';
+import { classifyError, errorCodeOf } from './error-classification.js';
 import {
   AttemptTimeoutError,
   FirstTokenTimeoutError,
@@ -139,5 +139,38 @@ describe('classifyError', () => {
     ['null', null],
   ])('fails over without retrying on %s', (_title, error) => {
     expect(classifyError(error)).toEqual({ errorClass: 'endpoint', reason: 'unknown' });
+  });
+
+  it.each([
+    [
+      'an invalid character in a header',
+      network('ERR_INVALID_CHAR', 'Invalid character in header content ["content-type"]'),
+    ],
+    [
+      'an invalid header value',
+      network('ERR_HTTP_INVALID_HEADER_VALUE', 'Invalid value "undefined" for header "x"'),
+    ],
+  ])('calls %s (Node refused it before sending) a local request error', (_title, error) => {
+    expect(classifyError(error)).toEqual({ errorClass: 'request', reason: 'local-error' });
+  });
+});
+
+describe('errorCodeOf', () => {
+  it.each([
+    ['a refused connection', network('ECONNREFUSED'), 'ECONNREFUSED'],
+    ['an unknown host', network('ENOTFOUND'), 'ENOTFOUND'],
+    [
+      'a refused HTTP/2 connection, by its cause',
+      Object.assign(new Error('The pending stream has been canceled'), {
+        code: 'ERR_HTTP2_STREAM_CANCEL',
+        cause: { code: 'ECONNREFUSED' },
+      }),
+      'ECONNREFUSED',
+    ],
+    ['an HTTP/2 stream error', network('ERR_HTTP2_STREAM_ERROR'), 'ERR_HTTP2_STREAM_ERROR'],
+    ['an error without a code', new Error('x'), undefined],
+    ['a string', 'boom', undefined],
+  ])('names the code of %s', (_title, error, code) => {
+    expect(errorCodeOf(error)).toBe(code);
   });
 });

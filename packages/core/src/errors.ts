@@ -13,6 +13,8 @@ export interface Attempt {
   /** The error's name, such as `ThrottlingException`. */
   readonly errorName?: string;
   readonly errorMessage?: string;
+  /** The system code behind a network failure, such as `ECONNREFUSED` or `ENOTFOUND`. */
+  readonly errorCode?: string;
   readonly durationMs: number;
 }
 
@@ -58,7 +60,7 @@ export class DeadlineExceededError extends BedrockHAError {
     attempts: readonly Attempt[],
   ) {
     super(
-      `Chain "${chain}" did not answer within its ${deadlineMs} ms deadline${
+      `Chain "${chain}" did not answer within its ${Math.round(deadlineMs)} ms deadline${
         attempts.length ? `: ${summarize(attempts)}` : ''
       }`,
       chain,
@@ -91,6 +93,25 @@ export class StreamInterruptedError extends BedrockHAError {
   }
 }
 
+/**
+ * The request failed in this process before it was sent: the AWS SDK (or Node) could not build it
+ * from its content, e.g. JSON nested thousands of levels deep in a tool schema, a tool's input or
+ * `additionalModelRequestFields`. No endpoint saw it, none is blamed, and none is tried after it:
+ * each would meet the same error. `cause` is the original error.
+ */
+export class RequestNotSentError extends BedrockHAError {
+  override readonly name = 'RequestNotSentError';
+
+  constructor(chain: string, attempts: readonly Attempt[], cause: unknown) {
+    super(
+      `The request to chain "${chain}" could not be sent: building it failed in this process (${describe(cause)}), so no endpoint was called; fix the request's content, e.g. JSON nested too deeply.`,
+      chain,
+      attempts,
+      { cause },
+    );
+  }
+}
+
 /** A request named a chain the configuration does not have. */
 export class UnknownChainError extends Error {
   override readonly name = 'UnknownChainError';
@@ -110,12 +131,25 @@ function describe(error: unknown): string {
 
 function summarize(attempts: readonly Attempt[]): string {
   return attempts
-    .map(({ endpoint, outcome, errorName, reason }) =>
-      outcome === 'skipped'
-        ? `${endpoint.endpointId} skipped (${reason})`
-        : `${endpoint.endpointId} ${errorName}`,
+    .map((attempt) =>
+      attempt.outcome === 'skipped'
+        ? `${attempt.endpoint.endpointId} skipped (${attempt.reason})`
+        : `${attempt.endpoint.endpointId} ${errorLabel(attempt)}`,
     )
     .join(', ');
+}
+
+// Node's network errors are plain `Error`s: their code is what says what happened.
+const GENERIC_NAMES = new Set(['Error', 'AggregateError', undefined]);
+
+/**
+ * An attempt's error in a word or two: its name, with the network code behind it (`ECONNREFUSED`
+ * alone for a plain `Error`, `TimeoutError (ECONNRESET)` for a named one).
+ */
+function errorLabel(attempt: Pick<Attempt, 'errorName' | 'errorCode'>): string {
+  const { errorName, errorCode } = attempt;
+  if (errorCode === undefined) return errorName ?? 'unknown error';
+  return GENERIC_NAMES.has(errorName) ? errorCode : `${errorName} (${errorCode})`;
 }
 
 /** One attempt took longer than its timeout (`timeouts.attemptMs`, capped by the deadline). */
@@ -123,7 +157,7 @@ export class AttemptTimeoutError extends Error {
   override readonly name = 'AttemptTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`The attempt timed out after ${timeoutMs} ms`);
+    super(`The attempt timed out after ${Math.round(timeoutMs)} ms`);
   }
 }
 
@@ -132,7 +166,7 @@ export class FirstTokenTimeoutError extends Error {
   override readonly name = 'FirstTokenTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`No content arrived within ${timeoutMs} ms of the stream's start`);
+    super(`No content arrived within ${Math.round(timeoutMs)} ms of the stream's start`);
   }
 }
 
@@ -141,7 +175,7 @@ export class StreamIdleTimeoutError extends Error {
   override readonly name = 'StreamIdleTimeoutError';
 
   constructor(readonly timeoutMs: number) {
-    super(`The stream sent nothing for ${timeoutMs} ms`);
+    super(`The stream sent nothing for ${Math.round(timeoutMs)} ms`);
   }
 }
 

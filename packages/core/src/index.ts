@@ -46,6 +46,7 @@ export {
   DeadlineExceededError,
   FirstTokenTimeoutError,
   IncompleteStreamError,
+  RequestNotSentError,
   StreamIdleTimeoutError,
   StreamInterruptedError,
   UnknownChainError,
@@ -70,3 +71,4 @@ export {
   parseConfigText,
   readConfigFile,
 } from './load-config.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';

@@ -3,6 +3,7 @@ import {
   type Attempt,
   BedrockHAError,
   DeadlineExceededError,
+  RequestNotSentError,
 } from '@bedrock-ha/core';
 import { ClientDisconnected } from './stream-body.js';
 
@@ -103,6 +104,16 @@ export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
       'ServiceUnavailableException',
       'server_error',
       'all_endpoints_failed',
+    );
+  }
+  if (error instanceof RequestNotSentError || named(error, 'RequestNotSentError')) {
+    // The request's own content broke it before it left: the caller's to fix, no endpoint's fault.
+    return engineFailure(
+      error as BedrockHAError,
+      400,
+      'ValidationException',
+      'invalid_request_error',
+      'request_not_sent',
     );
   }
   if (BedrockHAError.isInstance(error)) {
