@@ -1,7 +1,7 @@
 import { testResources } from '@bedrock-ha/test-kit';
 import OpenAI from 'openai';
 
-export { TOKYO } from '@bedrock-ha/test-kit';
+export { CREDENTIALS, HAIKU, SIMULATOR, TOKYO } from '@bedrock-ha/test-kit';
 
 // The server's library tests live with startServer, in @bedrock-ha/node; these are the binary's.
 
