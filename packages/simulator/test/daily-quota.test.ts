@@ -43,6 +43,10 @@ describe('tokens per day (daily-quota)', () => {
     const capacity = sim.capacity()[`on-demand:us-east-1:${HAIKU}`]!;
     expect(capacity).toMatchObject({ tokensPerDay: 200, throttled: { 'tokens-per-day': 1 } });
     expect(capacity.tokens).toBeGreaterThan(1_000_000);
+    const overHttp = (await (await fetch(`${sim.url}/_simulator/capacity`)).json()) as {
+      capacity: Record<string, unknown>;
+    };
+    expect(overHttp.capacity[`on-demand:us-east-1:${HAIKU}`]).toMatchObject({ tokensPerDay: 200 });
     // Still refused: retrying within the day does not help.
     expect((await rejection(converse(sim))).message).toBe(DAILY_MESSAGE);
     // Another region's daily quota is its own.
