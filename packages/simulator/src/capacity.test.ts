@@ -86,3 +86,10 @@ describe('RateLimiter reservations', () => {
     expect(limiter.tryAcquire(1, 120_000)).toEqual({ admitted: false, reason: 'tokens-per-day' });
   });
 });
+
+describe('TokenBucket clock', () => {
+  it('does not drain a bucket when asked with a time before it was made', () => {
+    const limiter = new RateLimiter({ requestsPerMinute: 3 }, 1_000);
+    for (let index = 0; index < 3; index++) expect(limiter.tryAcquire(1, 999).admitted).toBe(true);
+  });
+});

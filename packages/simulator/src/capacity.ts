@@ -32,8 +32,11 @@ class TokenBucket {
   }
 
   available(now: number): number {
-    this.level = Math.min(this.size, this.level + (now - this.updatedAt) * this.perMs);
-    this.updatedAt = now;
+    // A clock read before the bucket was made must not drain it: time only moves forward here.
+    if (now > this.updatedAt) {
+      this.level = Math.min(this.size, this.level + (now - this.updatedAt) * this.perMs);
+      this.updatedAt = now;
+    }
     return this.level;
   }
 

@@ -45,18 +45,17 @@ export function admit(
       ? reply.outputTokens
       : (prompt.maxTokens ?? target.behaviour.defaultMaxTokens);
   const tokens = reply.inputTokens + output;
-  const now = context.now();
   let served = tier;
   let admission: Admission | undefined;
   if (tier === 'reserved') {
     const reservation = reservationFor(context, target, region)!;
     admission = context.capacity
       .limiter(`reserved:${region}:${target.quotaId}`, () => reservation)
-      .tryAcquire(tokens, now);
+      .tryAcquire(tokens, context.now());
     if (!admission.admitted) served = 'default';
   }
   if (!admission?.admitted)
-    admission = context.capacity.limiter(target.capacityKey, target.quota).tryAcquire(tokens, now);
+    admission = context.capacity.limiter(target.capacityKey, target.quota).tryAcquire(tokens, context.now());
   if (!admission.admitted) throw new SimulatedError('ThrottlingException', throttleMessage(admission.reason));
   return { ...(served && { tier: served }), admission, behaviour: tierBehaviour(context, target, served) };
 }
