@@ -27,6 +27,7 @@ export type AdminApi = Omit<Simulator, 'url' | 'port' | 'close'>;
  * | `POST /_simulator/regions/{region}/down` | refuses connections to the region's port |
  * | `POST /_simulator/regions/{region}/up` | reopens the region's port |
  * | `POST /_simulator/reset` | clears counters and log, refills capacity |
+ * | `POST /_simulator/new-day` | starts a new tokens-per-day window now |
  */
 export async function serveAdmin(api: AdminApi, exchange: Exchange): Promise<void> {
   const route = `${exchange.method} ${exchange.path.slice(ADMIN_PREFIX.length - 1).replace(/\/$/, '')}`;
@@ -68,6 +69,9 @@ export async function serveAdmin(api: AdminApi, exchange: Exchange): Promise<voi
     case 'POST /reset':
       api.reset();
       return exchange.send(204, '');
+    case 'POST /new-day':
+      api.newDay();
+      return exchange.send(204, '');
     default:
       return exchange.json(404, {
         message: `unknown admin route ${exchange.method} ${exchange.path}; the admin API has: ${ROUTES.join(', ')}`,
@@ -91,6 +95,7 @@ const ROUTES = [
   'POST /_simulator/regions/{region}/down',
   'POST /_simulator/regions/{region}/up',
   'POST /_simulator/reset',
+  'POST /_simulator/new-day',
 ];
 
 async function addFault(api: AdminApi, exchange: Exchange): Promise<void> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultRuleSchema } from './fault-schema.js';
+import { serviceTiersSchema } from './quota/service-tier-options.js';
 
 const behaviourSchema = z.strictObject({
   /** Time before a non-streaming answer, or before a stream's first content event (ms). */
@@ -8,6 +9,11 @@ const behaviourSchema = z.strictObject({
   tokensPerSecond: z.number().nonnegative().optional(),
   /** Length of a generated (not table) answer, in tokens. */
   outputTokens: z.int().positive().optional(),
+  /**
+   * Output tokens reserved at admission when a request sets no `maxTokens`; default the model's
+   * maximum output, as Bedrock reserves.
+   */
+  defaultMaxTokens: z.int().positive().optional(),
 });
 
 const quotaSchema = z.strictObject({
@@ -17,6 +23,8 @@ const quotaSchema = z.strictObject({
   maxConcurrent: z.int().positive().optional(),
   /** How many seconds of quota may be spent at once (bucket size); default 60, one minute. */
   burstSeconds: z.number().positive().optional(),
+  /** Tokens a day; on-demand and inference profiles default to `tokensPerMinute` x 1440. */
+  tokensPerDay: z.number().positive().optional(),
 });
 
 const quotaOverrideSchema = quotaSchema.extend({
@@ -72,18 +80,34 @@ export const simulatorOptionsSchema = z.strictObject({
       onDemand: quotaSchema.default({}),
       inferenceProfile: quotaSchema.default({}),
       overrides: z.array(quotaOverrideSchema).default([]),
+      /** Length of the tokens-per-day window (ms); windows start at multiples of it since the epoch (UTC midnight for a day). */
+      dayMs: z.int().positive().default(86_400_000),
+      /**
+       * What admission reserves against tokens per minute and per day: `max-tokens` (Bedrock's way:
+       * input + `maxTokens`, or the model's default maximum when unset, corrected at settlement) or
+       * `actual` (input + the answer's actual output, charged up front). `actual` is the default
+       * because it is what this simulator always did: small PTs in existing scenarios, which send
+       * no `maxTokens`, would otherwise refuse every request.
+       */
+      reservation: z.enum(['max-tokens', 'actual']).default('actual'),
     })
-    .default({ onDemand: {}, inferenceProfile: {}, overrides: [] }),
+    .default({ onDemand: {}, inferenceProfile: {}, overrides: [], dayMs: 86_400_000, reservation: 'actual' }),
   provisioning: z
     .strictObject({
       /** Time a new or updated Provisioned Throughput spends in Creating/Updating (ms). */
       delayMs: z.number().nonnegative().default(1_000),
-      /** Capacity of one model unit. */
-      tokensPerMinutePerModelUnit: z.number().positive().default(20_000),
+      /**
+       * Tokens per minute of one model unit: one figure for every model, or per model id (`*` for
+       * the rest) over the built-in table (`PT_TOKENS_PER_MINUTE_PER_UNIT`).
+       */
+      tokensPerMinutePerModelUnit: z
+        .union([z.number().positive(), z.record(z.string(), z.number().positive())])
+        .default({}),
       /** Names of Provisioned Throughputs whose creation fails. */
       failNames: z.array(z.string()).default([]),
     })
-    .default({ delayMs: 1_000, tokensPerMinutePerModelUnit: 20_000, failNames: [] }),
+    .default({ delayMs: 1_000, tokensPerMinutePerModelUnit: {}, failNames: [] }),
+  serviceTiers: serviceTiersSchema,
   /** Provisioned Throughputs that exist when the simulator starts. */
   provisionedThroughputs: z.array(provisionedSchema).default([]),
   faults: z.array(faultRuleSchema).default([]),
@@ -103,7 +127,7 @@ export type Quota = z.output<typeof quotaSchema>;
 export type ProvisionedThroughputOptions = z.input<typeof provisionedSchema>;
 
 /** Defaults when neither options nor a scenario say otherwise. */
-export const DEFAULT_BEHAVIOUR: Required<ModelBehaviour> = {
+export const DEFAULT_BEHAVIOUR: Required<Omit<ModelBehaviour, 'defaultMaxTokens'>> = {
   firstTokenMs: 0,
   tokensPerSecond: 0,
   outputTokens: 24,

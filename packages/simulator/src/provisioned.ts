@@ -188,9 +188,39 @@ export class ProvisionedThroughputs {
   }
 }
 
+/**
+ * Tokens per minute of one model unit, per model. AWS does not publish these figures (it quotes a
+ * PT's throughput per model and commitment on request); they are illustrative, in proportion to
+ * each model's speed, and every one can be overridden with `provisioning.tokensPerMinutePerModelUnit`.
+ */
+export const PT_TOKENS_PER_MINUTE_PER_UNIT: Readonly<Record<string, number>> = {
+  'anthropic.claude-3-haiku-20240307-v1:0': 20_000,
+  'anthropic.claude-3-5-sonnet-20241022-v2:0': 10_000,
+  'amazon.nova-micro-v1:0': 60_000,
+  'amazon.nova-lite-v1:0': 40_000,
+  'amazon.nova-pro-v1:0': 15_000,
+};
+
+/** Tokens per minute per model unit when neither the table nor options name the model. */
+export const DEFAULT_TOKENS_PER_MINUTE_PER_UNIT = 20_000;
+
+/** One model unit's tokens per minute for a model (base id, without a `:48k` suffix). */
+export function tokensPerModelUnit(modelId: string, options: Pick<ResolvedOptions, 'provisioning'>): number {
+  const configured = options.provisioning.tokensPerMinutePerModelUnit;
+  if (typeof configured === 'number') return configured;
+  return (
+    configured[modelId] ??
+    configured['*'] ??
+    PT_TOKENS_PER_MINUTE_PER_UNIT[modelId] ??
+    DEFAULT_TOKENS_PER_MINUTE_PER_UNIT
+  );
+}
+
 /** The capacity of a PT: its own figures where given, else its model units' worth. */
 export function provisionedQuota(
   pt: {
+    /** The base model id (no context suffix). */
+    modelId: string;
     modelUnits?: number;
     tokensPerMinute?: number;
     requestsPerMinute?: number;
@@ -201,9 +231,14 @@ export function provisionedQuota(
 ): Quota {
   return {
     tokensPerMinute:
-      pt.tokensPerMinute ?? (pt.modelUnits ?? 1) * options.provisioning.tokensPerMinutePerModelUnit,
+      pt.tokensPerMinute ?? (pt.modelUnits ?? 1) * tokensPerModelUnit(baseModelId(pt.modelId), options),
     ...(pt.requestsPerMinute !== undefined && { requestsPerMinute: pt.requestsPerMinute }),
     ...(pt.maxConcurrent !== undefined && { maxConcurrent: pt.maxConcurrent }),
     ...(pt.burstSeconds !== undefined && { burstSeconds: pt.burstSeconds }),
   };
+}
+
+/** A model id as a PT is bought for (foundation-model ARN, `:48k` suffix) back to its base id. */
+function baseModelId(modelId: string): string {
+  return modelId.replace(/^arn:aws:bedrock:[^:]*::foundation-model\//, '').replace(/:\d+k$/, '');
 }

@@ -15,6 +15,8 @@ export interface Reply {
   stopSequence?: string;
   /** Present when the request forced a tool call. */
   toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> };
+  /** The service tier that served the request, echoed when the request named one. */
+  serviceTier?: string;
 }
 
 /** What the responder needs to know about a request. */
@@ -38,6 +40,8 @@ export interface Prompt {
    * and `question` is still the last user turn.
    */
   prefill?: string | undefined;
+  /** The service tier the body asks for (Converse's `serviceTier.type`), unvalidated. */
+  serviceTier?: unknown;
 }
 
 /** Anthropic's reason for rejecting a prefill, as Bedrock passes it on. */

@@ -1,4 +1,4 @@
-import { CapacityRegistry, type RateLimiter } from './capacity.js';
+import { CapacityRegistry, type CapacitySnapshot } from './capacity.js';
 import { FOUNDATION_MODELS } from './catalog.js';
 import type { SimulatorContext } from './context.js';
 import { type ActiveFault, FaultInjector } from './fault-injector.js';
@@ -31,6 +31,8 @@ export interface ProvisionedThroughputInfo {
   region: string;
   modelId: string;
   modelUnits: number;
+  /** Tokens per minute: the PT's own figure, else model units x the model's tokens per unit. */
+  tokensPerMinute?: number;
   status: string;
 }
 
@@ -60,8 +62,14 @@ export interface Simulator {
   counters(filter?: { region?: string; model?: string }): Counter[];
   /** The most recent requests, oldest first. */
   requests(): RequestRecord[];
-  /** Remaining capacity of every endpoint that has been used, by capacity key. */
-  capacity(): Record<string, ReturnType<RateLimiter['snapshot']>>;
+  /**
+   * Capacity of every endpoint that has been used, by capacity key (`provisioned:{arn}`,
+   * `on-demand:{region}:{model}`, `inference-profile:{region}:{profile}`,
+   * `reserved:{region}:{model}`): what is left, what is reserved and used, and throttles by reason.
+   */
+  capacity(): Record<string, CapacitySnapshot>;
+  /** Starts a new tokens-per-day window now: every endpoint's daily count goes back to zero. */
+  newDay(): void;
   /** Every Provisioned Throughput, in every region. */
   provisionedThroughputs(): ProvisionedThroughputInfo[];
   /** Clears counters and the request log, and refills every endpoint's capacity. Faults stay. */
@@ -90,7 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     options: resolved,
     models,
     provisioned: new ProvisionedThroughputs(resolved.accountId, models, now, random),
-    capacity: new CapacityRegistry(now),
+    capacity: new CapacityRegistry(now, resolved.quotas.dayMs),
     faults: new FaultInjector(random, now),
     stats: new Stats(resolved.requestLogSize),
     responder: new Responder(resolved.answers, resolved.seed),
@@ -129,6 +137,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     counters: (filter) => context.stats.counters(filter),
     requests: () => context.stats.requests(),
     capacity: () => context.capacity.snapshot(),
+    newDay: () => context.capacity.newDay(),
     provisionedThroughputs: () => context.provisioned.all().map((pt) => describe(context, pt)),
     reset: () => {
       context.stats.reset();
@@ -162,6 +171,7 @@ function describe(context: SimulatorContext, pt: ProvisionedThroughput): Provisi
     region: pt.region,
     modelId: pt.model.modelId,
     modelUnits: pt.modelUnits,
+    ...(pt.quota.tokensPerMinute !== undefined && { tokensPerMinute: pt.quota.tokensPerMinute }),
     status: context.provisioned.status(pt),
   };
 }

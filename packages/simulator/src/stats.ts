@@ -14,7 +14,12 @@ export interface RequestRecord {
   status: number;
   durationMs: number;
   inputTokens?: number;
+  /** Output tokens delivered (a cut stream counts what it sent). */
   outputTokens?: number;
+  /** Tokens reserved at admission (input + `maxTokens`); absent when the request was not admitted. */
+  reservedTokens?: number;
+  /** The service tier that served the request, when it named one. */
+  serviceTier?: string;
   /** Ids of the fault rules that applied. */
   faults?: string[];
 }
@@ -25,6 +30,8 @@ export interface Counter {
   model: string;
   requests: number;
   outcomes: Record<string, number>;
+  /** Tokens of admitted requests: reserved at admission, and input and output as settled. */
+  tokens: { reserved: number; input: number; output: number };
 }
 
 /** Counters per region and model, and a bounded log of recent requests. */
@@ -40,11 +47,22 @@ export class Stats {
     const key = `${entry.region}\u0000${entry.model}`;
     let counter = this.byKey.get(key);
     if (!counter) {
-      counter = { region: entry.region, model: entry.model, requests: 0, outcomes: {} };
+      counter = {
+        region: entry.region,
+        model: entry.model,
+        requests: 0,
+        outcomes: {},
+        tokens: { reserved: 0, input: 0, output: 0 },
+      };
       this.byKey.set(key, counter);
     }
     counter.requests += 1;
     counter.outcomes[entry.outcome] = (counter.outcomes[entry.outcome] ?? 0) + 1;
+    if (entry.reservedTokens !== undefined) {
+      counter.tokens.reserved += entry.reservedTokens;
+      counter.tokens.input += entry.inputTokens ?? 0;
+      counter.tokens.output += entry.outputTokens ?? 0;
+    }
     if (this.logSize === 0) return;
     // A ring buffer: no array shifting on the hot path.
     if (this.log.length < this.logSize) this.log.push(entry);
@@ -59,7 +77,7 @@ export class Stats {
     return [...this.byKey.values()]
       .filter((counter) => filter.region === undefined || counter.region === filter.region)
       .filter((counter) => filter.model === undefined || counter.model === filter.model)
-      .map((counter) => ({ ...counter, outcomes: { ...counter.outcomes } }));
+      .map((counter) => ({ ...counter, outcomes: { ...counter.outcomes }, tokens: { ...counter.tokens } }));
   }
 
   /** Recent requests, oldest first. */

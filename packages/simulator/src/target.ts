@@ -16,6 +16,8 @@ export interface Target {
   model: FoundationModel;
   /** Names fault rules may match: the id as sent, the model id, PT name/id/ARN, profile id. */
   aliases: string[];
+  /** The id quotas and service tiers are configured by: the base model id, or the profile id. */
+  quotaId: string;
   /** Key of the capacity this request draws on. */
   capacityKey: string;
   quota: () => Quota;
@@ -55,6 +57,7 @@ export function resolveTarget(context: SimulatorContext, region: string, modelId
       kind: 'inference-profile',
       model,
       aliases: unique([modelId, profileId, model.modelId]),
+      quotaId: profileId,
       capacityKey: `inference-profile:${region}:${profileId}`,
       quota: () => quotaFor(context, region, profileId!, 'inferenceProfile'),
       behaviour: behaviourOf(context, model),
@@ -72,6 +75,7 @@ export function resolveTarget(context: SimulatorContext, region: string, modelId
     kind: 'on-demand',
     model,
     aliases: unique([modelId, model.modelId]),
+    quotaId: model.modelId,
     capacityKey: `on-demand:${region}:${model.modelId}`,
     quota: () => quotaFor(context, region, model.modelId, 'onDemand'),
     behaviour: behaviourOf(context, model),
@@ -94,6 +98,7 @@ function provisionedTarget(context: SimulatorContext, region: string, arn: strin
     kind: 'provisioned',
     model: pt.model,
     aliases: unique([arn, pt.name, pt.id, pt.model.modelId]),
+    quotaId: pt.model.modelId,
     capacityKey: `provisioned:${pt.arn}`,
     quota: () => pt.quota,
     behaviour: behaviourOf(context, pt.model),
@@ -116,12 +121,20 @@ function quotaFor(
   overrides.sort((a, b) => Number(a.region !== undefined) - Number(b.region !== undefined));
   const merged: Quota = { ...defaults, ...quotas[kind] };
   for (const { region: _region, model: _model, ...override } of overrides) Object.assign(merged, override);
+  // Bedrock's default daily quota is a day of the per-minute quota.
+  if (merged.tokensPerDay === undefined && merged.tokensPerMinute !== undefined)
+    merged.tokensPerDay = merged.tokensPerMinute * 1440;
   return merged;
 }
 
 function behaviourOf(context: SimulatorContext, model: FoundationModel): Required<ModelBehaviour> {
   const { models } = context.options;
-  return { ...DEFAULT_BEHAVIOUR, ...models['*'], ...models[model.modelId] };
+  return {
+    ...DEFAULT_BEHAVIOUR,
+    defaultMaxTokens: model.maxOutputTokens,
+    ...models['*'],
+    ...models[model.modelId],
+  };
 }
 
 function unique(values: string[]): string[] {

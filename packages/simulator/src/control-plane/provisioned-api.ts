@@ -90,7 +90,7 @@ export async function createProvisionedThroughput(call: ControlPlaneCall) {
     commitmentDuration,
     clientRequestToken: typeof clientRequestToken === 'string' ? clientRequestToken : undefined,
     tags: tagList,
-    quota: provisionedQuota({ modelUnits }, call.context.options),
+    quota: provisionedQuota({ modelId, modelUnits }, call.context.options),
     delayMs: provisioning.delayMs,
     fails: provisioning.failNames.includes(name) || tagList.some((tag) => tag.key === 'simulator:fail'),
   });

@@ -95,8 +95,15 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     forcedTool: tool,
     forcedToolSchema: toolInputSchemaOf(request.toolConfig, tool),
     jsonSchema: textFormatSchemaOf(request, model),
+    serviceTier: serviceTierOf(request.serviceTier),
     prefill,
   };
+}
+
+/** `serviceTier: { type }`; a field without a `type` string is an invalid tier. */
+function serviceTierOf(field: unknown): unknown {
+  if (field === undefined) return undefined;
+  return (field as { type?: unknown } | null)?.type ?? '';
 }
 
 /** Bedrock rejects a text block that is empty or only white space, before any model sees it. */
@@ -135,6 +142,7 @@ export function converseBody(reply: Reply, latencyMs: number) {
     stopReason: reply.stopReason,
     usage: usage(reply),
     metrics: { latencyMs },
+    ...(reply.serviceTier !== undefined && { serviceTier: { type: reply.serviceTier } }),
   };
 }
 
@@ -183,7 +191,14 @@ export function converseStreamEvents(reply: Reply, latencyMs: number): StreamEve
   events.push(
     { type: 'contentBlockStop', payload: { contentBlockIndex: 0 } },
     { type: 'messageStop', payload: { stopReason: reply.stopReason } },
-    { type: 'metadata', payload: { usage: usage(reply), metrics: { latencyMs } } },
+    {
+      type: 'metadata',
+      payload: {
+        usage: usage(reply),
+        metrics: { latencyMs },
+        ...(reply.serviceTier !== undefined && { serviceTier: { type: reply.serviceTier } }),
+      },
+    },
   );
   return events;
 }

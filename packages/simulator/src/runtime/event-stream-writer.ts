@@ -30,6 +30,7 @@ export async function writeEventStream(
   exchange.startStream({ ...EVENT_STREAM_HEADERS, ...headers });
   const streamStart = performance.now();
   let tokens = 0;
+  call.deliveredTokens = 0;
   // A stall shifts every later event: the stream pauses, it does not burst to catch up.
   let stalledMs = 0;
   try {
@@ -50,6 +51,7 @@ export async function writeEventStream(
           ? corruptFrame(event.type, event.payload)
           : eventFrame(event.type, event.payload);
       await exchange.write(frame);
+      call.deliveredTokens = tokens;
       if (exchange.signal.aborted) return 'aborted';
     }
     if (fault && fault.afterEvents >= events.length) return await breakStream(call, fault);

@@ -1,4 +1,6 @@
 import { eventFrame, rawEventFrame } from '../event-stream.js';
+import { SERVICE_TIER_HEADER } from '../quota/admission.js';
+import type { Reply } from '../responder.js';
 import { anthropicMessages } from './anthropic-messages.js';
 import { EVENT_STREAM_HEADERS, type StreamEvent, writeEventStream } from './event-stream-writer.js';
 import type { InvokeDialect } from './invoke-dialect.js';
@@ -8,6 +10,11 @@ import { type Call, parseJsonBody, type RuntimeHandler, sendHtmlError } from './
 
 function dialectOf(call: Call): InvokeDialect {
   return call.target.model.dialect === 'nova-messages' ? novaMessages : anthropicMessages;
+}
+
+/** The served tier, in the header InvokeModel's response carries it in. */
+function tierHeader(reply: Reply): Record<string, string> {
+  return reply.serviceTier === undefined ? {} : { [SERVICE_TIER_HEADER]: reply.serviceTier };
 }
 
 function tokenHeaders(call: Call, inputTokens: number, outputTokens: number): Record<string, string> {
@@ -23,11 +30,10 @@ export const invokeModelHandler: RuntimeHandler = {
   parse: (body, call) => dialectOf(call).parse(parseJsonBody(body), call),
   async respond(call, reply) {
     if (!(await paceCompleteAnswer(call, reply))) return 'aborted';
-    call.exchange.json(
-      200,
-      dialectOf(call).response(reply, call),
-      tokenHeaders(call, reply.inputTokens, reply.outputTokens),
-    );
+    call.exchange.json(200, dialectOf(call).response(reply, call), {
+      ...tokenHeaders(call, reply.inputTokens, reply.outputTokens),
+      ...tierHeader(reply),
+    });
     return 'success';
   },
   malformed(call, variant, reply) {
@@ -54,7 +60,8 @@ const STREAM_HEADERS = { 'x-amzn-bedrock-content-type': 'application/json' };
 /** InvokeModelWithResponseStream: native chunks, base64 in `chunk` events. */
 export const invokeModelStreamHandler: RuntimeHandler = {
   parse: invokeModelHandler.parse,
-  respond: (call, reply) => writeEventStream(call, chunkEvents(call, reply), STREAM_HEADERS),
+  respond: (call, reply) =>
+    writeEventStream(call, chunkEvents(call, reply), { ...STREAM_HEADERS, ...tierHeader(reply) }),
   async malformed(call, variant, reply) {
     if (variant === 'html') return sendHtmlError(call.exchange);
     const events = chunkEvents(call, reply);

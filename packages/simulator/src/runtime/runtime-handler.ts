@@ -11,6 +11,8 @@ export interface Call {
   plan: FaultPlan;
   /** Milliseconds since the request arrived. */
   elapsedMs(): number;
+  /** Content events a stream has sent so far, which is what a cut stream is charged for. */
+  deliveredTokens?: number;
 }
 
 /** How a stream or response ended, for stats: `success`, `stream-cut`, an error name, or `aborted`. */

@@ -1,9 +1,8 @@
-import { throttleMessage } from '../capacity.js';
 import type { SimulatorContext } from '../context.js';
-import { SimulatedError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
 import { applyFaultPlan, serveLogged } from '../logged-request.js';
 import type { RuntimeOperation } from '../operations.js';
+import { admit, requestedTier } from '../quota/admission.js';
 import type { Reply } from '../responder.js';
 import type { RequestRecord } from '../stats.js';
 import { resolveTarget } from '../target.js';
@@ -20,7 +19,8 @@ const HANDLERS: Record<RuntimeOperation, RuntimeHandler> = {
 
 /**
  * Serves one runtime request: resolve the model in the request's region, apply the fault plan,
- * validate the body, draw on capacity (throttling when it is exhausted), then answer.
+ * validate the body, check the service tier and reserve capacity (throttling when it is exhausted),
+ * answer, then settle the reservation to the tokens used.
  */
 export function serveRuntime(
   context: SimulatorContext,
@@ -58,19 +58,33 @@ async function run(
   const prompt = handler.parse(await exchange.body(), call);
   const reply: Reply = context.responder.reply(prompt);
   record.inputTokens = reply.inputTokens;
-  record.outputTokens = reply.outputTokens;
 
-  const admission = context.capacity
-    .limiter(target.capacityKey, target.quota)
-    .tryAcquire(reply.inputTokens + reply.outputTokens, context.now());
-  if (!admission.admitted) throw new SimulatedError('ThrottlingException', throttleMessage(admission.reason));
+  const { tier, admission, behaviour } = admit(
+    context,
+    target,
+    region,
+    requestedTier(operation, prompt, exchange),
+    prompt,
+    reply,
+  );
+  record.reservedTokens = admission.reserved;
+  if (tier !== undefined) record.serviceTier = tier;
+  call.target = { ...target, behaviour };
+  const served: Reply = tier === undefined ? reply : { ...reply, serviceTier: tier };
+  let outcome: string | undefined;
   try {
     if (action?.type === 'malformed') {
-      await handler.malformed(call, action.variant, reply);
-      return 'malformed';
-    }
-    return await handler.respond(call, reply);
+      await handler.malformed(call, action.variant, served);
+      outcome = 'malformed';
+    } else outcome = await handler.respond(call, served);
+    return outcome;
   } finally {
-    admission.release();
+    // Settlement: the reservation becomes what was used; a cut stream used only what it sent.
+    const output =
+      outcome === 'success'
+        ? reply.outputTokens
+        : (call.deliveredTokens ?? (outcome === undefined ? 0 : reply.outputTokens));
+    record.outputTokens = output;
+    admission.release(reply.inputTokens + output, context.now());
   }
 }
