@@ -68,7 +68,8 @@ describe('hedged requests', () => {
 
   it('makes no second call when the first endpoint answers in time', async () => {
     const sim = await simulator();
-    const ha = engine(sim, hedged());
+    // "In time" with room for a loaded machine: a quick answer takes far less than 1.5 s.
+    const ha = engine(sim, hedged({ hedge: { afterMs: 1_500 } }));
     const events = recordEvents(ha);
     for (let request = 0; request < 5; request++)
       expect((await ha.converse('haiku', { messages })).servedBy.endpointId).toBe('east');
