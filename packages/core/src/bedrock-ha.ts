@@ -9,7 +9,7 @@ import {
   InvokeModelWithResponseStreamCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
-import { withMiddleware } from './attempt-middleware.js';
+import { withMiddleware } from './chain/attempt-middleware.js';
 import type {
   BedrockHA,
   BedrockHAOptions,
@@ -17,24 +17,24 @@ import type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain-runner.js';
-import { ClientPool, defaultClientFactory } from './client-pool.js';
-import type { BedrockHAConfig } from './config-schema.js';
-import { continuationFilter, continuationInput } from './converse-resume.js';
-import { DropInClient } from './drop-in-client.js';
-import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
-import { EndpointState } from './endpoint-state.js';
-import { classifyError } from './error-classification.js';
-import { type Attempt, UnknownChainError } from './errors.js';
-import { EventHub } from './events.js';
-import type { Instrumentation, Operation } from './instrumentation.js';
-import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
-import { RequestClock } from './request-clock.js';
-import { resolveConfig } from './resolve-config.js';
-import { endpointOrder } from './routing.js';
-import { type SendStream, streamStep } from './stream-attempt.js';
-import { type Resumption, StreamSession } from './stream-session.js';
-import { createTelemetry } from './telemetry.js';
+import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain/run-chain.js';
+import { ClientPool, defaultClientFactory } from './chain/client-pool.js';
+import type { BedrockHAConfig } from './config/config-schema.js';
+import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
+import { DropInClient } from './drop-in/drop-in-client.js';
+import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './chain/endpoint.js';
+import { EndpointState } from './policies/endpoint-policies.js';
+import { classifyError } from './policies/error-classification.js';
+import { type Attempt, UnknownChainError } from './errors/bedrock-ha-error.js';
+import { EventHub } from './telemetry/events.js';
+import type { Instrumentation, Operation } from './telemetry/instrumentation.js';
+import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './streaming/model-output.js';
+import { RequestClock } from './chain/request-clock.js';
+import { resolveConfig } from './config/resolve-config.js';
+import { endpointOrder } from './chain/routing.js';
+import { type SendStream, streamStep } from './streaming/stream-attempt.js';
+import { type Resumption, StreamSession } from './streaming/stream-session.js';
+import { createTelemetry } from './telemetry/otel-telemetry.js';
 
 /**
  * Builds the engine from a configuration (validated here; see `loadConfig` for files).

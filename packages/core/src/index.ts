@@ -1,5 +1,5 @@
-export type { AttemptMiddleware } from './attempt-middleware.js';
-export type { Random } from './backoff.js';
+export type { AttemptMiddleware } from './chain/attempt-middleware.js';
+export type { Random } from './policies/backoff.js';
 export { createBedrockHA } from './bedrock-ha.js';
 export type {
   BedrockHA,
@@ -16,8 +16,8 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-export { type ClientFactory, type ClientSpec, defaultClientFactory } from './client-pool.js';
-export { ConfigError, type ConfigIssue } from './config-error.js';
+export { type ClientFactory, type ClientSpec, defaultClientFactory } from './chain/client-pool.js';
+export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
   BedrockHAConfig,
   BreakerConfig,
@@ -25,18 +25,18 @@ export type {
   ClientConfig,
   EndpointConfig,
   PolicyConfig,
-} from './config-schema.js';
-export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
-export type { DropInClient, SendOptions } from './drop-in-client.js';
-export type { Endpoint, EndpointKind, EndpointRef, Policy } from './endpoint.js';
-export type { EndpointHealth } from './endpoint-state.js';
+} from './config/config-schema.js';
+export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
+export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
+export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export type { EndpointHealth } from './policies/endpoint-policies.js';
 export {
   type Classification,
   classifyError,
   type ErrorClass,
   type ErrorClassifier,
   type FailureReason,
-} from './error-classification.js';
+} from './policies/error-classification.js';
 export {
   AllEndpointsFailedError,
   type Attempt,
@@ -48,7 +48,7 @@ export {
   StreamIdleTimeoutError,
   StreamInterruptedError,
   UnknownChainError,
-} from './errors.js';
+} from './errors/bedrock-ha-error.js';
 export type {
   AttemptEvent,
   BedrockHAEvents,
@@ -59,8 +59,8 @@ export type {
   FailoverEvent,
   HedgeEvent,
   RetryEvent,
-} from './events.js';
-export { configJsonSchema } from './json-schema.js';
+} from './telemetry/events.js';
+export { configJsonSchema } from './config/json-schema.js';
 export {
   type ConfigFormat,
   type LoadConfigOptions,
@@ -68,4 +68,4 @@ export {
   type ParseConfigTextOptions,
   parseConfigText,
   readConfigFile,
-} from './load-config.js';
+} from './config/load-config.js';

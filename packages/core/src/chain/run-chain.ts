@@ -6,19 +6,19 @@ import {
   timeout,
 } from 'cockatiel';
 import { raceAbort, sleep } from './abort.js';
-import { fullJitterBackoff, type Random } from './backoff.js';
+import { fullJitterBackoff, type Random } from '../policies/backoff.js';
 import { type Endpoint, endpointRef } from './endpoint.js';
-import { type EndpointState, RequestCancelled } from './endpoint-state.js';
-import type { Classification, FailureReason } from './error-classification.js';
+import { type EndpointState, RequestCancelled } from '../policies/endpoint-policies.js';
+import type { Classification, FailureReason } from '../policies/error-classification.js';
 import {
   AllEndpointsFailedError,
   type Attempt,
   AttemptTimeoutError,
   DeadlineExceededError,
-} from './errors.js';
-import type { EventHub } from './events.js';
+} from '../errors/bedrock-ha-error.js';
+import type { EventHub } from '../telemetry/events.js';
 import { runHedged } from './hedging.js';
-import type { AttemptEnd, AttemptScope, RequestScope, Usage } from './instrumentation.js';
+import type { AttemptEnd, AttemptScope, RequestScope, Usage } from '../telemetry/instrumentation.js';
 import type { RequestClock } from './request-clock.js';
 
 /** What the runner needs from the engine. */

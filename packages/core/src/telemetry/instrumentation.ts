@@ -1,5 +1,5 @@
-import type { Endpoint, EndpointRef } from './endpoint.js';
-import type { Attempt } from './errors.js';
+import type { Endpoint, EndpointRef } from '../chain/endpoint.js';
+import type { Attempt } from '../errors/bedrock-ha-error.js';
 
 /** The four Bedrock runtime operations bedrock-ha serves. */
 export type Operation = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';

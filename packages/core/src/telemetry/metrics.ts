@@ -1,6 +1,6 @@
 import { type Attributes, diag, type Meter, type ObservableResult, ValueType } from '@opentelemetry/api';
 import type { IDisposable } from 'cockatiel';
-import type { EndpointRef } from './endpoint.js';
+import type { EndpointRef } from '../chain/endpoint.js';
 import type { BedrockHAEvents, BreakerState } from './events.js';
 
 // The GenAI semantic conventions' recommended buckets (gen-ai-metrics.md).

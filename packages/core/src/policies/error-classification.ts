@@ -1,4 +1,4 @@
-import type { Endpoint } from './endpoint.js';
+import type { Endpoint } from '../chain/endpoint.js';
 
 /**
  * - `request`: the request itself is wrong; every endpoint would reject it, so it fails at once.

@@ -1,5 +1,5 @@
 import type { ConverseStreamOutput, ResponseStream } from '@aws-sdk/client-bedrock-runtime';
-import type { Usage } from './instrumentation.js';
+import type { Usage } from '../telemetry/instrumentation.js';
 
 /** What the engine reads from one event of a stream. */
 export interface StreamEventInfo {

@@ -18,7 +18,7 @@ import {
   FirstTokenTimeoutError,
   IncompleteStreamError,
   StreamIdleTimeoutError,
-} from './errors.js';
+} from '../errors/bedrock-ha-error.js';
 
 const sdk = { message: 'x', $metadata: {} };
 const network = (code: string, message = `connect ${code} 127.0.0.1:443`) =>

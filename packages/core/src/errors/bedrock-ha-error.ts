@@ -1,5 +1,5 @@
-import type { EndpointRef } from './endpoint.js';
-import type { ErrorClass, FailureReason } from './error-classification.js';
+import type { EndpointRef } from '../chain/endpoint.js';
+import type { ErrorClass, FailureReason } from '../policies/error-classification.js';
 
 /** What happened to one attempt on one endpoint. */
 export interface Attempt {

@@ -15,7 +15,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import { type Endpoint, endpointRef } from './endpoint.js';
+import { type Endpoint, endpointRef } from '../chain/endpoint.js';
 import type { BedrockHAEvents } from './events.js';
 import type {
   AttemptEnd,
@@ -26,13 +26,13 @@ import type {
   RequestStart,
   Usage,
 } from './instrumentation.js';
-import { inputMessages, isRecord, outputMessages } from './telemetry-content.js';
+import { inputMessages, isRecord, outputMessages } from './content-capture.js';
 import {
   createTelemetryMetrics,
   endpointAttributes,
   safely,
   type TelemetryMetrics,
-} from './telemetry-metrics.js';
+} from './metrics.js';
 
 /**
  * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant

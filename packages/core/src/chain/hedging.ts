@@ -6,9 +6,9 @@ import {
   runLane,
   type Served,
   type Step,
-} from './chain-runner.js';
+} from './run-chain.js';
 import { endpointRef } from './endpoint.js';
-import { AllEndpointsFailedError } from './errors.js';
+import { AllEndpointsFailedError } from '../errors/bedrock-ha-error.js';
 import type { RequestClock } from './request-clock.js';
 
 /**

@@ -10,12 +10,12 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from './defaults.js';
-import { type Endpoint, endpointRef } from './endpoint.js';
-import { AllEndpointsFailedError, type Attempt } from './errors.js';
+import { DEFAULT_POLICY } from '../config/defaults.js';
+import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { AllEndpointsFailedError, type Attempt } from '../errors/bedrock-ha-error.js';
 import { EventHub } from './events.js';
 import type { Instrumentation, RequestStart } from './instrumentation.js';
-import { createTelemetry, TELEMETRY_VERSION, type TelemetryOptions } from './telemetry.js';
+import { createTelemetry, TELEMETRY_VERSION, type TelemetryOptions } from './otel-telemetry.js';
 
 class TestReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}

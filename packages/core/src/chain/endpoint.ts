@@ -1,4 +1,4 @@
-import type { BreakerConfig, ClientConfig } from './config-schema.js';
+import type { BreakerConfig, ClientConfig } from '../config/config-schema.js';
 
 /** How an endpoint is billed and served. */
 export type EndpointKind = 'provisioned' | 'on-demand' | 'inference-profile';

@@ -1,4 +1,4 @@
-import { follow } from './abort.js';
+import { follow } from '../chain/abort.js';
 import {
   endOpenAttempt,
   type RunnerContext,
@@ -6,16 +6,16 @@ import {
   runChain,
   type Served,
   type Step,
-} from './chain-runner.js';
-import { type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
+} from '../chain/run-chain.js';
+import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import {
   type Attempt,
   IncompleteStreamError,
   StreamIdleTimeoutError,
   StreamInterruptedError,
-} from './errors.js';
+} from '../errors/bedrock-ha-error.js';
 import type { StreamEventInfo } from './model-output.js';
-import type { RequestClock } from './request-clock.js';
+import type { RequestClock } from '../chain/request-clock.js';
 import type { OpenedStream } from './stream-attempt.js';
 
 /** How an interrupted answer continues on another endpoint (ConverseStream's resume mode). */

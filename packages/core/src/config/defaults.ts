@@ -1,4 +1,4 @@
-import type { Policy } from './endpoint.js';
+import type { Policy } from '../chain/endpoint.js';
 
 /**
  * Defaults of every endpoint. Two attempts per endpoint keeps a chain's worst case short (the

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ClientConfig } from './config-schema.js';
+import type { ClientConfig } from '../config/config-schema.js';
 
 /** What a client factory is asked for: a region and how to connect and sign. */
 export interface ClientSpec {

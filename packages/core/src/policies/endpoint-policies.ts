@@ -10,9 +10,9 @@ import {
   noJitterGenerator,
   SamplingBreaker,
 } from 'cockatiel';
-import { type Endpoint, endpointRef } from './endpoint.js';
+import { type Endpoint, endpointRef } from '../chain/endpoint.js';
 import type { Classification } from './error-classification.js';
-import type { BreakerState, EventHub } from './events.js';
+import type { BreakerState, EventHub } from '../telemetry/events.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 /** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */
