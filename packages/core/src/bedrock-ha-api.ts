@@ -12,13 +12,13 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { AttemptMiddleware } from './chain/attempt-middleware.js';
-import type { Random } from './policies/backoff.js';
 import type { ClientFactory } from './chain/client-pool.js';
-import type { DropInClient } from './drop-in/drop-in-client.js';
 import type { EndpointRef } from './chain/endpoint.js';
+import type { DropInClient } from './drop-in/drop-in-client.js';
+import type { Attempt } from './errors/attempt.js';
+import type { Random } from './policies/backoff.js';
 import type { EndpointHealth } from './policies/endpoint-policies.js';
 import type { ErrorClassifier } from './policies/error-classification.js';
-import type { Attempt } from './errors/bedrock-ha-error.js';
 import type { BedrockHAEvents } from './telemetry/events.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */

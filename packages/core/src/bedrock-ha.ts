@@ -9,7 +9,6 @@ import {
   InvokeModelWithResponseStreamCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
-import { withMiddleware } from './chain/attempt-middleware.js';
 import type {
   BedrockHA,
   BedrockHAOptions,
@@ -17,23 +16,30 @@ import type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain/run-chain.js';
+import { withMiddleware } from './chain/attempt-middleware.js';
 import { ClientPool, defaultClientFactory } from './chain/client-pool.js';
-import type { BedrockHAConfig } from './config/config-schema.js';
-import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
-import { DropInClient } from './drop-in/drop-in-client.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './chain/endpoint.js';
+import { RequestClock } from './chain/request-clock.js';
+import { endpointOrder } from './chain/routing.js';
+import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain/run-chain.js';
+import type { BedrockHAConfig } from './config/config-schema.js';
+import { resolveConfig } from './config/resolve-config.js';
+import { DropInClient } from './drop-in/drop-in-client.js';
+import type { Attempt } from './errors/attempt.js';
+import { UnknownChainError } from './errors/unknown-chain-error.js';
 import { EndpointState } from './policies/endpoint-policies.js';
 import { classifyError } from './policies/error-classification.js';
-import { type Attempt, UnknownChainError } from './errors/bedrock-ha-error.js';
-import { EventHub } from './telemetry/events.js';
-import type { Instrumentation, Operation } from './telemetry/instrumentation.js';
-import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './streaming/model-output.js';
-import { RequestClock } from './chain/request-clock.js';
-import { resolveConfig } from './config/resolve-config.js';
-import { endpointOrder } from './chain/routing.js';
+import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
+import {
+  converseEventInfo,
+  invokeBodyInfo,
+  invokeChunkInfo,
+  type StreamEventInfo,
+} from './streaming/model-output.js';
 import { type SendStream, streamStep } from './streaming/stream-attempt.js';
 import { type Resumption, StreamSession } from './streaming/stream-session.js';
+import { EventHub } from './telemetry/events.js';
+import type { Instrumentation, Operation } from './telemetry/instrumentation.js';
 import { createTelemetry } from './telemetry/otel-telemetry.js';
 
 /**
@@ -93,6 +99,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     clock: new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs),
     scope: instrumentation.request({ chain: chain.name, operation, input }),
     attempts: [],
+    errors: [],
   });
   const clientOf = (endpoint: Endpoint) => clients.of(endpoint);
 

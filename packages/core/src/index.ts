@@ -1,5 +1,3 @@
-export type { AttemptMiddleware } from './chain/attempt-middleware.js';
-export type { Random } from './policies/backoff.js';
 export { createBedrockHA } from './bedrock-ha.js';
 export type {
   BedrockHA,
@@ -16,7 +14,9 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+export type { AttemptMiddleware } from './chain/attempt-middleware.js';
 export { type ClientFactory, type ClientSpec, defaultClientFactory } from './chain/client-pool.js';
+export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
   BedrockHAConfig,
@@ -27,8 +27,30 @@ export type {
   PolicyConfig,
 } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
+export { configJsonSchema } from './config/json-schema.js';
+export {
+  type ConfigFormat,
+  type LoadConfigOptions,
+  loadConfig,
+  type ParseConfigTextOptions,
+  parseConfigText,
+  readConfigFile,
+} from './config/load-config.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
-export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export {
+  AllEndpointsFailedError,
+  type AllEndpointsFailedReason,
+} from './errors/all-endpoints-failed-error.js';
+export type { Attempt } from './errors/attempt.js';
+export { AttemptTimeoutError } from './errors/attempt-timeout-error.js';
+export { BedrockHAError } from './errors/bedrock-ha-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+export { FirstTokenTimeoutError } from './errors/first-token-timeout-error.js';
+export { IncompleteStreamError } from './errors/incomplete-stream-error.js';
+export { StreamIdleTimeoutError } from './errors/stream-idle-timeout-error.js';
+export { StreamInterruptedError } from './errors/stream-interrupted-error.js';
+export { UnknownChainError } from './errors/unknown-chain-error.js';
+export type { Random } from './policies/backoff.js';
 export type { EndpointHealth } from './policies/endpoint-policies.js';
 export {
   type Classification,
@@ -37,18 +59,6 @@ export {
   type ErrorClassifier,
   type FailureReason,
 } from './policies/error-classification.js';
-export {
-  AllEndpointsFailedError,
-  type Attempt,
-  AttemptTimeoutError,
-  BedrockHAError,
-  DeadlineExceededError,
-  FirstTokenTimeoutError,
-  IncompleteStreamError,
-  StreamIdleTimeoutError,
-  StreamInterruptedError,
-  UnknownChainError,
-} from './errors/bedrock-ha-error.js';
 export type {
   AttemptEvent,
   BedrockHAEvents,
@@ -60,12 +70,3 @@ export type {
   HedgeEvent,
   RetryEvent,
 } from './telemetry/events.js';
-export { configJsonSchema } from './config/json-schema.js';
-export {
-  type ConfigFormat,
-  type LoadConfigOptions,
-  loadConfig,
-  type ParseConfigTextOptions,
-  parseConfigText,
-  readConfigFile,
-} from './config/load-config.js';

@@ -1,4 +1,7 @@
+import { endpointRef } from './endpoint.js';
+import type { RequestClock } from './request-clock.js';
 import {
+  allFailed,
   type EndpointQueue,
   endOpenAttempt,
   type RunnerContext,
@@ -7,9 +10,6 @@ import {
   type Served,
   type Step,
 } from './run-chain.js';
-import { endpointRef } from './endpoint.js';
-import { AllEndpointsFailedError } from '../errors/bedrock-ha-error.js';
-import type { RequestClock } from './request-clock.js';
 
 /**
  * A hedged request: one lane starts on the first endpoint; if no answer (for a stream, no first
@@ -50,10 +50,7 @@ export function runHedged<T>(
               return;
             }
             lastError = result.lastError ?? lastError;
-            if (running === 0 && !settled)
-              settle(() =>
-                reject(new AllEndpointsFailedError(context.chain, [...request.attempts], lastError)),
-              );
+            if (running === 0 && !settled) settle(() => reject(allFailed(context, request, lastError)));
           },
           (error: unknown) => {
             running--;

@@ -1,6 +1,6 @@
 import type { Random } from '../policies/backoff.js';
-import type { Chain, Endpoint } from './endpoint.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
+import type { Chain, Endpoint } from './endpoint.js';
 
 /**
  * The order a request tries a chain's endpoints in. `ordered`: as configured, so traffic returns

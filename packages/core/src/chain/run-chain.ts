@@ -5,20 +5,18 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
-import { raceAbort, sleep } from './abort.js';
+import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
+import type { Attempt } from '../errors/attempt.js';
+import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
+import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
 import { fullJitterBackoff, type Random } from '../policies/backoff.js';
-import { type Endpoint, endpointRef } from './endpoint.js';
 import { type EndpointState, RequestCancelled } from '../policies/endpoint-policies.js';
 import type { Classification, FailureReason } from '../policies/error-classification.js';
-import {
-  AllEndpointsFailedError,
-  type Attempt,
-  AttemptTimeoutError,
-  DeadlineExceededError,
-} from '../errors/bedrock-ha-error.js';
 import type { EventHub } from '../telemetry/events.js';
-import { runHedged } from './hedging.js';
 import type { AttemptEnd, AttemptScope, RequestScope, Usage } from '../telemetry/instrumentation.js';
+import { raceAbort, sleep } from './abort.js';
+import { type Endpoint, endpointRef } from './endpoint.js';
+import { runHedged } from './hedging.js';
 import type { RequestClock } from './request-clock.js';
 
 /** What the runner needs from the engine. */
@@ -56,6 +54,8 @@ export interface RunnerRequest {
   readonly clock: RequestClock;
   readonly scope: RequestScope;
   readonly attempts: Attempt[];
+  /** The error of each failed attempt so far, in order (for {@link AllEndpointsFailedError.errors}). */
+  readonly errors: unknown[];
 }
 
 /** A successful run. */
@@ -115,7 +115,7 @@ export async function runChain<T>(
       return await runHedged(context, request, queue, step, hedgeAfterMs);
     const result = await runLane(context, request, queue, step);
     if ('served' in result) return result.served;
-    throw new AllEndpointsFailedError(context.chain, [...request.attempts], result.lastError);
+    throw allFailed(context, request, result.lastError);
   } catch (error) {
     if (error instanceof DeadlineExceededError)
       context.events.deadlineExceeded.emit({
@@ -294,6 +294,7 @@ async function attemptOnce<T>(
       return { skipped: reason };
     }
     const verdict = context.classify(raw, endpoint);
+    request.errors.push(raw);
     record({ outcome: 'failure', ...verdict, ...describeError(raw) }, { error: raw });
     return { error: raw, verdict };
   }
@@ -373,12 +374,18 @@ export function endOpenAttempt<T>(
     ...(end.error !== undefined && describeError(end.error)),
   };
   request.attempts[served.attemptIndex] = entry;
+  if (fields.outcome === 'failure' && end.error !== undefined) request.errors.push(end.error);
   context.events.attempt.emit({ chain: context.chain, ...entry });
   served.attemptScope.end({
     attempt: entry,
     breakerState: context.state(served.endpoint).breakerState,
     ...end,
   });
+}
+
+/** The error for a request whose every endpoint failed or was skipped. */
+export function allFailed(context: RunnerContext, request: RunnerRequest, lastError: unknown) {
+  return new AllEndpointsFailedError(context.chain, [...request.attempts], lastError, [...request.errors]);
 }
 
 /** Throws what ended the request, if anything has: the deadline, or the caller's (or a lane's) abort. */

@@ -1,3 +1,4 @@
+import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import {
   type BedrockHAConfig,
@@ -6,7 +7,6 @@ import {
   type PolicyConfig,
 } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
-import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import { zodIssues } from './zod-issues.js';
 
 /** Retry budget of each endpoint, or `false` for unlimited retries. */

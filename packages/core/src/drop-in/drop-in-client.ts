@@ -7,7 +7,6 @@ import {
   InvokeModelWithResponseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { constructStack } from '@smithy/core/client';
-import type { AttemptMiddleware } from '../chain/attempt-middleware.js';
 import type {
   BedrockHA,
   ConverseResult,
@@ -16,8 +15,9 @@ import type {
   InvokeModelWithResponseStreamResult,
   RequestOptions,
 } from '../bedrock-ha-api.js';
-import { dropInError } from './drop-in-error.js';
+import type { AttemptMiddleware } from '../chain/attempt-middleware.js';
 import type { Endpoint } from '../chain/endpoint.js';
+import { dropInError } from './drop-in-error.js';
 
 /** The part of the SDK's `send` options the drop-in client honours. */
 export interface SendOptions {

@@ -1,5 +1,5 @@
 import { BedrockRuntimeServiceException } from '@aws-sdk/client-bedrock-runtime';
-import { AllEndpointsFailedError } from '../errors/bedrock-ha-error.js';
+import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
 
 /**
  * What `ha.client.send` rejects with. Code written for `BedrockRuntimeClient` (and libraries such

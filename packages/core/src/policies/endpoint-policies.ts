@@ -11,8 +11,8 @@ import {
   SamplingBreaker,
 } from 'cockatiel';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
-import type { Classification } from './error-classification.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
+import type { Classification } from './error-classification.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
 /** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */

@@ -12,13 +12,11 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
+import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
+import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
+import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
+import { StreamIdleTimeoutError } from '../errors/stream-idle-timeout-error.js';
 import { classifyError } from './error-classification.js';
-import {
-  AttemptTimeoutError,
-  FirstTokenTimeoutError,
-  IncompleteStreamError,
-  StreamIdleTimeoutError,
-} from '../errors/bedrock-ha-error.js';
 
 const sdk = { message: 'x', $metadata: {} };
 const network = (code: string, message = `connect ${code} 127.0.0.1:443`) =>

@@ -1,10 +1,11 @@
 import type { ConverseStreamCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { childController } from '../chain/abort.js';
-import type { Step } from '../chain/run-chain.js';
 import type { Endpoint } from '../chain/endpoint.js';
-import { FirstTokenTimeoutError, IncompleteStreamError } from '../errors/bedrock-ha-error.js';
-import type { StreamEventInfo } from './model-output.js';
 import type { RequestClock } from '../chain/request-clock.js';
+import type { Step } from '../chain/run-chain.js';
+import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
+import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
+import type { StreamEventInfo } from './model-output.js';
 
 /** The SDK's response metadata (status, request id). */
 export type ResponseMetadata = ConverseStreamCommandOutput['$metadata'];

@@ -1,4 +1,6 @@
 import { follow } from '../chain/abort.js';
+import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
+import type { RequestClock } from '../chain/request-clock.js';
 import {
   endOpenAttempt,
   type RunnerContext,
@@ -7,15 +9,11 @@ import {
   type Served,
   type Step,
 } from '../chain/run-chain.js';
-import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
-import {
-  type Attempt,
-  IncompleteStreamError,
-  StreamIdleTimeoutError,
-  StreamInterruptedError,
-} from '../errors/bedrock-ha-error.js';
+import type { Attempt } from '../errors/attempt.js';
+import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
+import { StreamIdleTimeoutError } from '../errors/stream-idle-timeout-error.js';
+import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import type { StreamEventInfo } from './model-output.js';
-import type { RequestClock } from '../chain/request-clock.js';
 import type { OpenedStream } from './stream-attempt.js';
 
 /** How an interrupted answer continues on another endpoint (ConverseStream's resume mode). */

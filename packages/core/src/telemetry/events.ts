@@ -1,7 +1,7 @@
 import { EventEmitter, type IDisposable } from 'cockatiel';
 import type { EndpointRef } from '../chain/endpoint.js';
+import type { Attempt } from '../errors/attempt.js';
 import type { FailureReason } from '../policies/error-classification.js';
-import type { Attempt } from '../errors/bedrock-ha-error.js';
 
 /** The state of an endpoint's circuit breaker. */
 export type BreakerState = 'closed' | 'open' | 'half-open';

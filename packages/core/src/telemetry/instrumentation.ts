@@ -1,5 +1,5 @@
 import type { Endpoint, EndpointRef } from '../chain/endpoint.js';
-import type { Attempt } from '../errors/bedrock-ha-error.js';
+import type { Attempt } from '../errors/attempt.js';
 
 /** The four Bedrock runtime operations bedrock-ha serves. */
 export type Operation = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeModelWithResponseStream';

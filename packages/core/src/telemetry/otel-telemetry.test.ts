@@ -10,9 +10,10 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../config/defaults.js';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
-import { AllEndpointsFailedError, type Attempt } from '../errors/bedrock-ha-error.js';
+import { DEFAULT_POLICY } from '../config/defaults.js';
+import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
+import type { Attempt } from '../errors/attempt.js';
 import { EventHub } from './events.js';
 import type { Instrumentation, RequestStart } from './instrumentation.js';
 import { createTelemetry, TELEMETRY_VERSION, type TelemetryOptions } from './otel-telemetry.js';

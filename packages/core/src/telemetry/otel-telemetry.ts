@@ -16,6 +16,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { inputMessages, isRecord, outputMessages } from './content-capture.js';
 import type { BedrockHAEvents } from './events.js';
 import type {
   AttemptEnd,
@@ -26,13 +27,7 @@ import type {
   RequestStart,
   Usage,
 } from './instrumentation.js';
-import { inputMessages, isRecord, outputMessages } from './content-capture.js';
-import {
-  createTelemetryMetrics,
-  endpointAttributes,
-  safely,
-  type TelemetryMetrics,
-} from './metrics.js';
+import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
 
 /**
  * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant
