@@ -29,14 +29,18 @@ export async function listen(
   handler: RequestHandler,
   port: number,
   host: string,
+  keepAliveTimeoutMs = 5_000,
 ): Promise<DualProtocolListener> {
-  const h1 = http.createServer({ keepAliveTimeout: 5_000 }, handler);
+  const h1 = http.createServer({ keepAliveTimeout: keepAliveTimeoutMs }, handler);
   const h2 = http2.createServer({ maxSessionMemory: 64 }, handler);
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.Http2Session>();
   h2.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
+    // Like a real front end, an HTTP/2 session idle for the keep-alive timeout is closed with a
+    // GOAWAY; streams still open finish first (close() is graceful).
+    session.setTimeout(keepAliveTimeoutMs, () => session.close());
   });
 
   const front = net.createServer({ noDelay: true }, (socket) => {

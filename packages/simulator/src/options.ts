@@ -50,6 +50,11 @@ export const simulatorOptionsSchema = z.strictObject({
   /** TCP port; 0 picks a free one. */
   port: z.int().min(0).max(65535).default(0),
   host: z.string().default('127.0.0.1'),
+  /**
+   * How long an idle keep-alive connection stays open (ms): HTTP/1.1 sockets are closed, HTTP/2
+   * sessions get a GOAWAY. The default is Node's own server default, 5 s.
+   */
+  keepAliveTimeoutMs: z.int().positive().default(5_000),
   /** Seed of every random choice (fault probabilities, latency samples, generated text ids). */
   seed: z.int().default(1),
   /** Region of requests that carry no SigV4 scope (bearer tokens). */

@@ -24,13 +24,14 @@ export class RegionalPorts {
   constructor(
     private readonly handlerFor: (region: string) => RequestHandler,
     private readonly host: string,
+    private readonly keepAliveTimeoutMs?: number,
   ) {}
 
   /** The region's own URL, opening its port on first use. */
   async url(region: string): Promise<string> {
     const entry = this.ports.get(checked(region));
     if (entry) return entry.url;
-    const listener = await listen(this.handlerFor(region), 0, this.host);
+    const listener = await listen(this.handlerFor(region), 0, this.host, this.keepAliveTimeoutMs);
     this.ports.set(region, { port: listener.port, url: listener.url, listener });
     return listener.url;
   }
@@ -46,7 +47,7 @@ export class RegionalPorts {
   /** Brings a region back up on the same port. */
   async up(region: string): Promise<void> {
     const entry = this.known(region);
-    entry.listener ??= await listen(this.handlerFor(region), entry.port, this.host);
+    entry.listener ??= await listen(this.handlerFor(region), entry.port, this.host, this.keepAliveTimeoutMs);
   }
 
   /** Every region that has its own port. */

@@ -114,7 +114,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const rule of resolved.faults) context.faults.add(rule);
 
   // The router is created below; regional ports only ask it for a handler when one opens.
-  const ports = new RegionalPorts((region) => router.handleRegion(region), resolved.host);
+  const ports = new RegionalPorts(
+    (region) => router.handleRegion(region),
+    resolved.host,
+    resolved.keepAliveTimeoutMs,
+  );
   const simulator: Omit<Simulator, 'url' | 'port' | 'close'> = {
     faults: {
       add: (rule) => context.faults.add(rule),
@@ -138,7 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
   const router = createRouter(context, simulator);
-  const listener = await listen(router.handle, resolved.port, resolved.host);
+  const listener = await listen(router.handle, resolved.port, resolved.host, resolved.keepAliveTimeoutMs);
   return {
     ...simulator,
     url: listener.url,

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ClientConfig } from '../config/config-schema.js';
+import { KEEP_ALIVE_IDLE_MS, watchStaleConnections } from './stale-connection.js';
 
 /** What a client factory is asked for: a region and how to connect and sign. */
 export interface ClientSpec {
@@ -27,8 +28,8 @@ export const defaultClientFactory: ClientFactory = ({ region, client }) => {
       ? new NodeHttp2Handler({ disableConcurrentStreams: false })
       : new NodeHttpHandler({
           connectionTimeout: client.connectTimeoutMs ?? 3_000,
-          httpAgent: new HttpAgent({ keepAlive: true, maxSockets: client.maxSockets ?? 256 }),
-          httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: client.maxSockets ?? 256 }),
+          httpAgent: new HttpAgent(agentOptions(client)),
+          httpsAgent: new HttpsAgent(agentOptions(client)),
         }),
   };
   if (client.endpoint !== undefined) config.endpoint = client.endpoint;
@@ -38,13 +39,26 @@ export const defaultClientFactory: ClientFactory = ({ region, client }) => {
   return new BedrockRuntimeClient(config);
 };
 
+/**
+ * Keep-alive connections closed after {@link KEEP_ALIVE_IDLE_MS} idle, before a server would close
+ * them under a request (Node's agent keeps idle sockets forever without `timeout`, and honours a
+ * shorter `Keep-Alive: timeout` hint only when it is set). The timer also runs while a request is
+ * in flight, but then only emits an event nobody acts on: the agent destroys free sockets only.
+ */
+function agentOptions(client: ClientConfig) {
+  return { keepAlive: true, maxSockets: client.maxSockets ?? 256, timeout: KEEP_ALIVE_IDLE_MS };
+}
+
 /** One SDK client per region and connection settings, created on first use and reused. */
 export class ClientPool {
   private readonly clients = new Map<string, BedrockRuntimeClient>();
   // Per endpoint, so the hot path does not rebuild the settings key on every attempt.
   private byEndpoint = new WeakMap<ClientSpec, BedrockRuntimeClient>();
 
-  constructor(private readonly factory: ClientFactory) {}
+  constructor(private readonly factory: ClientFactory) {
+    // Also for a caller's factory: any Node HTTP client's stale connections are recognised.
+    watchStaleConnections();
+  }
 
   /** The client for a region and settings. */
   get(spec: ClientSpec): BedrockRuntimeClient {

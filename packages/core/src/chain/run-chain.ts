@@ -18,6 +18,7 @@ import { raceAbort, sleep } from './abort.js';
 import { type Endpoint, endpointRef } from './endpoint.js';
 import { runHedged } from './hedging.js';
 import type { RequestClock } from './request-clock.js';
+import { sendRetryingStaleConnection } from './stale-connection.js';
 
 /** What the runner needs from the engine. */
 export interface RunnerContext {
@@ -318,19 +319,24 @@ function attemptThroughPolicies<T>(
   // second timer due at the same moment would often fire first and turn the caller's
   // DeadlineExceededError into an attempt timeout, a failover and a breaker failure.
   const timeoutMs = configured === undefined || configured >= clock.remainingMs() ? undefined : configured;
+  // A request sent on a keep-alive connection the server had just closed never reached it: it is
+  // sent again at once, inside this attempt, so the breaker, the retry budget and the attempt
+  // records never see it (the attempt timeout still covers both tries).
+  const send = (signal: AbortSignal) =>
+    sendRetryingStaleConnection(() => step.call(endpoint, signal), signal);
   const call = async (): Promise<T> => {
     // Set by the timeout policy itself: cockatiel 3.2's isTaskCancelledError tests for the wrong
     // marker and never matches, and the SDK's own AbortError may win the race against its error.
     let timedOut = false;
     try {
-      if (timeoutMs === undefined) return await step.call(endpoint, clock.signal);
+      if (timeoutMs === undefined) return await send(clock.signal);
       // Aggressive: settle at the timeout even if the SDK is slow to honour the abort.
       // abortOnReturn off: aborting a finished call's signal costs a DOMException per request.
       const policy = timeout(timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
       policy.onTimeout(() => {
         timedOut = true;
       });
-      return await policy.execute(({ signal }) => step.call(endpoint, signal), clock.signal);
+      return await policy.execute(({ signal }) => send(signal), clock.signal);
     } catch (error) {
       if (clock.signal.aborted) throw new RequestCancelled(error);
       if (timedOut && timeoutMs !== undefined) throw new AttemptTimeoutError(timeoutMs);
