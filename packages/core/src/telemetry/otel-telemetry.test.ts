@@ -124,8 +124,8 @@ function allAttributeText(spans: ReadableSpan[]): string {
 
 describe('createTelemetry spans', () => {
   it('reports the package version as the instrumentation scope version', () => {
-    const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    // After `changeset version`, update TELEMETRY_VERSION in telemetry.ts to the new version.
+    const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    // After `changeset version`, update TELEMETRY_VERSION in otel-telemetry.ts to the new version.
     expect(TELEMETRY_VERSION).toBe(packageJson.version);
   });
 
