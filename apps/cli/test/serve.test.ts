@@ -87,4 +87,65 @@ describe('bedrock-ha serve', () => {
     expect(badLevel.code).toBe(2);
     expect(badLevel.stderr).toMatch(/loud/);
   }, 30_000);
+
+  it('listens on 127.0.0.1 without --host, and prints the address it bound with --host 0.0.0.0', async () => {
+    const env = cleanEnv(home, { ...TEST_CREDENTIALS, OTEL_SDK_DISABLED: 'true' });
+    const base = [
+      'serve',
+      '--port',
+      '0',
+      '--config',
+      config,
+      '--endpoint-url',
+      simulator.url,
+      '--log-level',
+      'silent',
+    ];
+    const loopback = startCli(base, env);
+    try {
+      const [, url] = await loopback.waitFor(/gateway listening on (http:\/\/\S+) /);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      expect(await loopback.stop('SIGTERM')).toBe(0);
+    }
+    const everywhere = startCli([...base, '--host', '0.0.0.0', '--api-key', 'k1'], env);
+    try {
+      const [, url = ''] = await everywhere.waitFor(/gateway listening on (http:\/\/\S+) /);
+      expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+      expect((await fetch(`http://127.0.0.1:${new URL(url).port}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await everywhere.stop('SIGTERM')).toBe(0);
+    }
+  }, 30_000);
+
+  it('exits 2 on --host 0.0.0.0 without API keys, unless BEDROCK_HA_AUTH=none', async () => {
+    const env = cleanEnv(home, { ...TEST_CREDENTIALS, OTEL_SDK_DISABLED: 'true' });
+    const args = ['serve', '--port', '0', '--host', '0.0.0.0', '--config', config, '--log-level', 'silent'];
+    const refused = await runCli(args, { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'bedrock-ha: error: refusing to listen on 0.0.0.0 without API keys: anyone who can reach it could call Bedrock',
+    );
+    expect(refused.stderr).toContain('(bedrock-ha serve: --api-key)');
+    expect(refused.stderr).toContain('BEDROCK_HA_AUTH=none');
+
+    const optedOut = startCli(args, { ...env, BEDROCK_HA_AUTH: 'none' });
+    try {
+      await optedOut.waitFor(/gateway listening on http:\/\/0\.0\.0\.0:\d+ /);
+    } finally {
+      expect(await optedOut.stop('SIGTERM')).toBe(0);
+    }
+  }, 30_000);
+
+  it('exits 2 when BEDROCK_HA_API_KEYS or --api-key holds no key', async () => {
+    const env = cleanEnv(home, { ...TEST_CREDENTIALS, BEDROCK_HA_API_KEYS: ' , ,' });
+    const fromEnv = await runCli(['serve', '--port', '0', '--config', config], { env });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('bedrock-ha: error: BEDROCK_HA_API_KEYS is set but holds no key');
+    const fromFlag = await runCli(['serve', '--port', '0', '--config', config, '--api-key', ' '], {
+      env: cleanEnv(home, TEST_CREDENTIALS),
+    });
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain('bedrock-ha: error: --api-key holds no key');
+  }, 30_000);
 });

@@ -10,7 +10,8 @@ Configured by environment variables:
 ${Object.entries(SERVER_ENV)
   .map(([name, meaning]) => `  ${name.padEnd(32)}${meaning}`)
   .join('\n')}
-  OTEL_*                          OpenTelemetry SDK settings (OTEL_SDK_DISABLED=true turns it off)
+  OTEL_*                          OpenTelemetry SDK settings: on when OTEL_EXPORTER_OTLP_*ENDPOINT or
+                                  OTEL_*_EXPORTER (not none) is set; OTEL_SDK_DISABLED=true turns it off
 
 SIGTERM or SIGINT shuts down gracefully: requests in flight finish first.
 `;

@@ -12,7 +12,6 @@ describe('serverOptionsFromEnv', () => {
     ).toEqual({
       configPath: './bedrock-ha.yaml',
       port: 8080,
-      host: '0.0.0.0',
       apiKeys: ['one', 'two'],
       logLevel: 'debug',
     });
@@ -25,6 +24,20 @@ describe('serverOptionsFromEnv', () => {
         BEDROCK_HA_MAX_BODY_BYTES: '2048',
       }),
     ).toMatchObject({ port: 0, host: '127.0.0.1', apiKeys: [], shutdownTimeoutMs: 2500, maxBodyBytes: 2048 });
+    expect(
+      serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', HOST: '0.0.0.0', BEDROCK_HA_AUTH: ' None ' }),
+    ).toMatchObject({ host: '0.0.0.0', apiKeys: [], auth: 'none' });
+  });
+
+  it('refuses a keys variable that holds no key, and an unknown auth mode', () => {
+    for (const keys of [' , ,', '', ' ']) {
+      expect(() => serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', BEDROCK_HA_API_KEYS: keys })).toThrow(
+        'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
+      );
+    }
+    expect(() => serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', BEDROCK_HA_AUTH: 'off' })).toThrow(
+      'BEDROCK_HA_AUTH "off" is not a mode: use api-keys or none',
+    );
   });
 
   it('reports every bad variable at once, saying what is expected', () => {
@@ -38,7 +51,7 @@ describe('serverOptionsFromEnv', () => {
     expect((caught as ServerEnvError).problems).toEqual([
       'BEDROCK_HA_CONFIG is not set: point it at a bedrock-ha config file (.json, .yaml or .yml)',
       'PORT "70000" is not a whole number from 0 to 65535',
-      'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS "-1" is not a whole number from 0 to 9007199254740991',
+      'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS "-1" is not a whole number from 0 to 2147483647',
       'LOG_LEVEL "chatty" is not a level: use trace, debug, info, warn, error, fatal, silent',
     ]);
   });

@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '@bedrock-ha/core';
+import { AUTH_MODES, type AuthMode, isAuthMode } from './auth-policy.js';
 import { isLogLevel, LOG_LEVELS } from './logger.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -5,8 +7,9 @@ import type { ServerOptions } from './server-options.js';
 export const SERVER_ENV = {
   BEDROCK_HA_CONFIG: 'the configuration file, .json, .yaml or .yml (required)',
   PORT: 'the port to listen on (default 8080)',
-  HOST: 'the interface to listen on (default 0.0.0.0, every interface)',
-  BEDROCK_HA_API_KEYS: 'accepted API keys, comma-separated (none: every client is accepted)',
+  HOST: 'the interface to listen on (default 127.0.0.1; 0.0.0.0 is every interface)',
+  BEDROCK_HA_API_KEYS: 'accepted API keys, comma-separated (required off loopback)',
+  BEDROCK_HA_AUTH: 'none accepts every client off loopback without keys (default api-keys)',
   LOG_LEVEL: `${LOG_LEVELS.join(', ')} (default info)`,
   BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
     'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
@@ -35,31 +38,42 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
       'BEDROCK_HA_CONFIG is not set: point it at a bedrock-ha config file (.json, .yaml or .yml)',
     );
   const port = integer(env, 'PORT', 0, 65_535, problems);
-  const shutdownTimeoutMs = integer(
-    env,
-    'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS',
-    0,
-    Number.MAX_SAFE_INTEGER,
-    problems,
-  );
+  const shutdownTimeoutMs = integer(env, 'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS', 0, MAX_TIMER_MS, problems);
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
   if (!isLogLevel(logLevel))
     problems.push(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level: use ${LOG_LEVELS.join(', ')}`);
+  const authText = env.BEDROCK_HA_AUTH?.trim().toLowerCase();
+  const auth: AuthMode | undefined = authText && isAuthMode(authText) ? authText : undefined;
+  if (authText && auth === undefined)
+    problems.push(`BEDROCK_HA_AUTH "${env.BEDROCK_HA_AUTH}" is not a mode: use ${AUTH_MODES.join(' or ')}`);
+  const apiKeys = apiKeysFrom(env.BEDROCK_HA_API_KEYS);
+  // Set, but no key in it (`" , ,"`, or empty from an unset shell variable): a mistake, not a
+  // wish for an open gateway.
+  if (env.BEDROCK_HA_API_KEYS !== undefined && apiKeys.length === 0)
+    problems.push(
+      'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
+    );
   if (problems.length > 0) throw new ServerEnvError(problems);
-  const apiKeys = (env.BEDROCK_HA_API_KEYS ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
+  const host = env.HOST?.trim();
   return {
     configPath: configPath!,
     port: port ?? 8080,
-    host: env.HOST?.trim() || '0.0.0.0',
+    ...(host ? { host } : {}),
     apiKeys,
+    ...(auth === undefined ? {} : { auth }),
     logLevel,
     ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
   };
+}
+
+/** Comma-separated keys, trimmed, empty entries left out. */
+function apiKeysFrom(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
 }
 
 function integer(

@@ -1,5 +1,6 @@
 import type { BedrockHAConfig, BedrockHAOptions } from '@bedrock-ha/core';
 import type { DestinationStream } from 'pino';
+import type { AuthMode } from './auth-policy.js';
 
 /** Options for {@link startServer}. Give `config` or `configPath`. */
 export interface ServerOptions {
@@ -9,25 +10,36 @@ export interface ServerOptions {
   readonly configPath?: string;
   /** The port to listen on. Default 8080; 0 picks a free one (see `url`). */
   readonly port?: number;
-  /** The interface to listen on. Default: every interface. */
+  /** The interface to listen on. Default `127.0.0.1` (loopback only); `0.0.0.0` is every IPv4 interface. */
   readonly host?: string;
-  /** Accepted API keys (`Authorization: Bearer <key>` or `x-api-key`). None: no authentication, with a warning. */
+  /**
+   * Accepted API keys (`Authorization: Bearer <key>` or `x-api-key`). Required when `host` is not
+   * loopback, unless `auth` is `none`; none on loopback accepts every local client, with a warning.
+   */
   readonly apiKeys?: readonly string[];
+  /**
+   * `api-keys` (default): off loopback, refuse to start without `apiKeys`. `none`: accept every
+   * client on any interface, for a server behind a proxy that authenticates (no keys allowed then).
+   */
+  readonly auth?: AuthMode;
   /** `trace`, `debug`, `info` (default), `warn`, `error`, `fatal` or `silent`. */
   readonly logLevel?: string;
   /** Where the JSON log lines go. Default: stdout. */
   readonly logDestination?: DestinationStream;
   /**
-   * The whole shutdown's budget: requests in flight (streams included) get it, less up to 2 s kept
-   * for the telemetry flush when telemetry runs, before they are cut. Default 8 000 ms, within
-   * Docker's and Kubernetes' default 10 s grace period.
+   * The whole shutdown's budget: requests in flight (streams included) get it, less a quarter of
+   * it (at most 2 s with telemetry, 1 s without) kept for the access-log lines of the requests it
+   * cuts and the telemetry flush. Default 8 000 ms, within Docker's and Kubernetes' default 10 s
+   * grace period; at most 2147483647.
    */
   readonly shutdownTimeoutMs?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**
    * Start the OpenTelemetry Node SDK from the `OTEL_*` environment variables before the engine is
-   * created, and flush it on close. Default true; `OTEL_SDK_DISABLED=true` also turns it off.
+   * created, and flush it on close. Default true: it starts when an exporter is configured
+   * (`OTEL_EXPORTER_OTLP_*ENDPOINT`, or `OTEL_*_EXPORTER` other than `none`) and
+   * `OTEL_SDK_DISABLED` is not `true`; `false` never starts it.
    */
   readonly telemetry?: boolean;
   /** Passed to `createBedrockHA` (a custom `clientFactory` or `classifyError`). */
@@ -36,7 +48,7 @@ export interface ServerOptions {
 
 /** A listening gateway. */
 export interface RunningServer {
-  /** Where it listens, e.g. `http://127.0.0.1:8080`. */
+  /** The address it bound, e.g. `http://127.0.0.1:8080`, `http://0.0.0.0:8080` or `http://[::]:8080`. */
   readonly url: string;
   /**
    * Graceful shutdown: stops accepting connections (HTTP/2 sessions get a GOAWAY), lets requests

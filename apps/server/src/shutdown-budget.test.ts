@@ -9,8 +9,9 @@ describe('drainBudgetMs', () => {
     expect(drainBudgetMs(400, true)).toBe(300);
   });
 
-  it('gives the whole budget to the drain when no telemetry runs', () => {
-    expect(drainBudgetMs(DEFAULT_SHUTDOWN_TIMEOUT_MS, false)).toBe(8_000);
+  it('keeps a smaller part for the access-log lines of cut requests when no telemetry runs', () => {
+    expect(drainBudgetMs(DEFAULT_SHUTDOWN_TIMEOUT_MS, false)).toBe(7_000);
+    expect(drainBudgetMs(2_000, false)).toBe(1_500);
     expect(drainBudgetMs(0, false)).toBe(0);
   });
 });

@@ -1,13 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { type BedrockHA, type BedrockHAConfig, createBedrockHA, loadConfig } from '@bedrock-ha/core';
 import {
-  bedrockHARouter,
-  type NodeResponse,
-  type RequestLog,
-  serveGatewayRequest,
-} from '@bedrock-ha/express';
+  type BedrockHA,
+  type BedrockHAConfig,
+  createBedrockHA,
+  loadConfig,
+  MAX_TIMER_MS,
+} from '@bedrock-ha/core';
+import { bedrockHARouter, type NodeResponse, serveGatewayRequest } from '@bedrock-ha/express';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { AccessLog } from './access-log.js';
+import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { InFlightRequests } from './in-flight-requests.js';
@@ -17,22 +20,36 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
 
 const DEFAULT_PORT = 8080;
+/** Loopback only: reaching the gateway from elsewhere is a choice (`HOST` / `host`). */
+const DEFAULT_HOST = '127.0.0.1';
 
 /**
  * Starts the bedrock-ha gateway: loads the configuration, starts OpenTelemetry, creates the
  * engine and serves the OpenAI-compatible and Bedrock-native routes with JSON logs. Resolves once
  * it listens.
  * @throws ConfigError for an invalid configuration (before anything starts); RangeError for an
- *   invalid option; the listen error (e.g. `EADDRINUSE`) when the port cannot be taken.
+ *   invalid option, or no API keys off loopback without `auth: 'none'`; the listen error (e.g.
+ *   `EADDRINUSE`) when the port cannot be taken.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { port = DEFAULT_PORT, shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS, logLevel = 'info' } = options;
+  const {
+    port = DEFAULT_PORT,
+    host = DEFAULT_HOST,
+    shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    logLevel = 'info',
+    auth = 'api-keys',
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
-  if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0)
-    throw new RangeError(`shutdownTimeoutMs must be a number of ms >= 0, got ${shutdownTimeoutMs}`);
+  if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0 || shutdownTimeoutMs > MAX_TIMER_MS)
+    throw new RangeError(
+      `shutdownTimeoutMs must be a number of ms from 0 to ${MAX_TIMER_MS}, got ${shutdownTimeoutMs}`,
+    );
   if (!isLogLevel(logLevel))
     throw new RangeError(`logLevel "${logLevel}" is not a level: use one of ${LOG_LEVELS.join(', ')}`);
+  if (!isAuthMode(auth)) throw new RangeError(`auth "${auth}" is not a mode: use ${AUTH_MODES.join(' or ')}`);
+  const apiKeys = options.apiKeys ?? [];
+  checkAuthPolicy(host, apiKeys, auth);
   const config = await configOf(options);
   const logger = createLogger(logLevel, options.logDestination);
   const telemetry: TelemetryLease =
@@ -44,9 +61,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await telemetry.release();
     throw error;
   }
-  const apiKeys = options.apiKeys ?? [];
   const stopEngineLog = logEngineEvents(ha, logger);
-  const onRequestLog = (entry: RequestLog) => logRequest(logger, entry);
+  const accessLog = new AccessLog(logger);
+  const onRequestLog = accessLog.write;
   const router = bedrockHARouter(ha, {
     apiKeys,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
@@ -75,20 +92,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   let address: AddressInfo;
   try {
-    address = await servers.listen(port, options.host);
+    address = await servers.listen(port, host);
   } catch (error) {
     await releaseAll();
     throw error;
   }
   const url = urlOf(address);
   logger.info(
-    { event: 'start', url, chains: ha.chains, apiKeyCount: apiKeys.length, telemetry: telemetry.active },
+    {
+      event: 'start',
+      url,
+      chains: ha.chains,
+      apiKeyCount: apiKeys.length,
+      auth,
+      telemetry: telemetry.active,
+    },
     `bedrock-ha-server listening on ${url}`,
   );
-  if (apiKeys.length === 0)
+  if (apiKeys.length === 0 && auth !== 'none')
     logger.warn(
       { event: 'no-api-keys' },
-      'no API keys configured: every client is accepted. Set BEDROCK_HA_API_KEYS (or apiKeys) unless an authenticating proxy sits in front',
+      'no API keys configured: every local client is accepted. Set BEDROCK_HA_API_KEYS (or apiKeys) before listening beyond loopback',
     );
 
   let closing: Promise<void> | undefined;
@@ -100,16 +124,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // runtime's grace period does.
     const drainMs = drainBudgetMs(shutdownTimeoutMs, telemetry.active);
     const finished = await inFlight.drain(drainMs);
-    if (!finished)
+    const left = () => Math.max(0, shutdownTimeoutMs - (performance.now() - started));
+    if (!finished) {
       logger.warn(
         { event: 'shutdown-timeout', cut: inFlight.size, shutdownTimeoutMs, drainMs },
         `${inFlight.size} request(s) still running after ${drainMs} ms: cutting them`,
       );
+      accessLog.markCut(inFlight.size, drainMs);
+    }
     // Cut connections abort their requests' signals, so the engine releases their upstream calls.
     servers.closeAll();
     await closed;
+    // A cut request logs its line once its upstream call is aborted: wait for those lines (half of
+    // what is left when telemetry still has to flush), or the process exits without them.
+    if (!finished && !(await accessLog.settled(telemetry.active ? left() / 2 : left())))
+      logger.warn({ event: 'shutdown-log-incomplete' }, 'some cut requests did not log their line in time');
     try {
-      await releaseAll(Math.max(0, shutdownTimeoutMs - (performance.now() - started)));
+      await releaseAll(left());
     } catch (error) {
       logger.warn({ event: 'telemetry-flush-failed', error: String(error) }, 'telemetry flush failed');
     }
@@ -130,23 +161,10 @@ async function configOf(options: ServerOptions): Promise<BedrockHAConfig> {
   throw new RangeError('startServer needs `config` (an object) or `configPath` (a .json or .yaml file)');
 }
 
-/** A URL clients can use; "every interface" is reachable on the loopback address. */
+/** The address actually bound, as a URL: `http://0.0.0.0:8080` says every interface listens. */
 function urlOf(address: AddressInfo): string {
-  const unspecified = address.address === '0.0.0.0' || address.address === '::';
-  const host = unspecified
-    ? '127.0.0.1'
-    : address.family === 'IPv6'
-      ? `[${address.address}]`
-      : address.address;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
-}
-
-/** One access log line per finished request; the gateway never puts prompts, completions or keys in it. */
-function logRequest(logger: Logger, entry: RequestLog): void {
-  const route = entry.route === 'unmatched' ? `${entry.method} (unmatched)` : entry.route;
-  const message = `${route} ${entry.status} ${Math.round(entry.durationMs)} ms`;
-  if (entry.status >= 500) logger.warn({ event: 'request', ...entry }, message);
-  else logger.info({ event: 'request', ...entry }, message);
 }
 
 /** A bug in a handler becomes a logged 500, never a stack trace sent to the client. */

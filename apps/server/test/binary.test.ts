@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '@bedrock-ha/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, harness, openaiClient, TOKYO } from './harness.js';
+import { API_KEY, CREDENTIALS, HAIKU, harness, openaiClient, SIMULATOR, TOKYO } from './harness.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const EXAMPLE_CONFIG = fileURLToPath(new URL('../examples/bedrock-ha.yaml', import.meta.url));
@@ -124,5 +124,124 @@ describe('the bedrock-ha-server binary', () => {
     expect(stderr).toContain('BEDROCK_HA_CONFIG is not set');
     expect(stderr).toContain('PORT "eighty"');
     expect(stderr).toContain('LOG_LEVEL "loud"');
+  });
+
+  it('listens on loopback by default and logs the address it bound, every interface included', async () => {
+    const loopback = run({ BEDROCK_HA_CONFIG: EXAMPLE_CONFIG, PORT: '0' });
+    const started = await loopback.line('start');
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.msg).toBe(`bedrock-ha-server listening on ${started.url}`);
+    loopback.child.kill('SIGTERM');
+    expect(await loopback.exited).toBe(0);
+
+    const everywhere = run({
+      BEDROCK_HA_CONFIG: EXAMPLE_CONFIG,
+      PORT: '0',
+      HOST: '0.0.0.0',
+      BEDROCK_HA_API_KEYS: API_KEY,
+    });
+    const url = (await everywhere.line('start')).url as string;
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const port = new URL(url).port;
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    everywhere.child.kill('SIGTERM');
+    expect(await everywhere.exited).toBe(0);
+  });
+
+  it('refuses to listen beyond loopback without API keys unless BEDROCK_HA_AUTH=none says so', async () => {
+    const open = run({ BEDROCK_HA_CONFIG: EXAMPLE_CONFIG, PORT: '0', HOST: '0.0.0.0' });
+    expect(await open.exited).toBe(2);
+    expect(open.stderr()).toBe(
+      "bedrock-ha-server: refusing to listen on 0.0.0.0 without API keys: anyone who can reach it could call Bedrock with this server's AWS credentials. " +
+        'Set BEDROCK_HA_API_KEYS=key1,key2 (bedrock-ha serve: --api-key), listen on loopback only with HOST=127.0.0.1 (--host 127.0.0.1), ' +
+        'or, behind a proxy that authenticates clients, accept every client with BEDROCK_HA_AUTH=none\n',
+    );
+    expect(open.lines).toEqual([]);
+
+    const optedOut = run({
+      BEDROCK_HA_CONFIG: EXAMPLE_CONFIG,
+      PORT: '0',
+      HOST: '0.0.0.0',
+      BEDROCK_HA_AUTH: 'none',
+    });
+    expect(await optedOut.line('start')).toMatchObject({ apiKeyCount: 0, auth: 'none' });
+    optedOut.child.kill('SIGTERM');
+    expect(await optedOut.exited).toBe(0);
+  });
+
+  it('exits 2 when BEDROCK_HA_API_KEYS holds no key, instead of serving without auth', async () => {
+    const server = run({ BEDROCK_HA_CONFIG: EXAMPLE_CONFIG, PORT: '0', BEDROCK_HA_API_KEYS: ' , ,' });
+    expect(await server.exited).toBe(2);
+    expect(server.stderr()).toContain(
+      'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
+    );
+    expect(server.lines).toEqual([]);
+  });
+
+  it('starts no OpenTelemetry SDK without an exporter configured, so a stop does not wait on one', async () => {
+    const sim = await test.simulator(await loadScenario(SEED_SCENARIO));
+    const server = run({
+      BEDROCK_HA_CONFIG: EXAMPLE_CONFIG,
+      BEDROCK_ENDPOINT_URL: sim.url,
+      PORT: '0',
+      BEDROCK_HA_API_KEYS: API_KEY,
+      OTEL_SDK_DISABLED: '',
+    });
+    const started = await server.line('start');
+    expect(started).toMatchObject({ telemetry: false });
+    // A request leaves spans and metrics that an SDK would try to export to localhost:4318.
+    await openaiClient(started.url as string).chat.completions.create({
+      model: 'claude-haiku',
+      messages: [{ role: 'user', content: TOKYO }],
+    });
+    const stopping = performance.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    // With the SDK's default exporter it took the whole 8 s budget; a loose bound for a busy machine.
+    expect(performance.now() - stopping).toBeLessThan(5_000);
+  });
+
+  it('logs the access line of a request the shutdown cuts before the process exits', async () => {
+    const sim = await test.simulator({
+      ...SIMULATOR,
+      models: { '*': { tokensPerSecond: 20, outputTokens: 2_000 } },
+    });
+    const config = await configFile(
+      'slow.yaml',
+      [
+        `client: { endpoint: "${sim.url}", credentials: { accessKeyId: ${CREDENTIALS.accessKeyId}, secretAccessKey: ${CREDENTIALS.secretAccessKey} } }`,
+        'chains:',
+        '  chat:',
+        `    endpoints: [{ id: west, region: us-west-2, modelId: "${HAIKU}" }]`,
+      ].join('\n'),
+    );
+    const server = run({
+      BEDROCK_HA_CONFIG: config,
+      PORT: '0',
+      BEDROCK_HA_API_KEYS: API_KEY,
+      BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '2000',
+    });
+    const url = (await server.line('start')).url as string;
+    const stream = await openaiClient(url).chat.completions.create({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'tell me a very long story' }],
+      stream: true,
+    });
+    const reading = (async () => {
+      for await (const _chunk of stream);
+    })().catch((error: unknown) => error);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    await reading;
+    const events = server.lines.map((line) => line.event);
+    expect(events.indexOf('request')).toBeGreaterThan(events.indexOf('shutdown-timeout'));
+    expect(events.indexOf('request')).toBeLessThan(events.indexOf('stopped'));
+    expect(server.lines.find((line) => line.event === 'request')).toMatchObject({
+      route: 'POST /v1/chat/completions',
+      chain: 'chat',
+      status: 200,
+      outcome: 'cut-by-shutdown',
+      error: { name: 'ShutdownCut' },
+    });
   });
 });

@@ -99,15 +99,21 @@ describe('graceful shutdown', () => {
       ...SIMULATOR,
       models: { '*': { tokensPerSecond: 20, outputTokens: 2_000 } },
     });
-    const { server, log } = await test.server(sim, { shutdownTimeoutMs: 300 });
+    // 2 s: the drain gets 1.5 s, the cut requests' access-log lines the rest.
+    const { server, log } = await test.server(sim, { shutdownTimeoutMs: 2_000 });
     const stream = await openaiClient(server.url).chat.completions.create({
       model: 'chat',
       messages: [{ role: 'user', content: 'tell me a very long story' }],
       stream: true,
     });
+    // Settled as soon as the cut comes, which is before close() resolves: a rejection left
+    // unhandled until then would be reported as such.
     const reading = (async () => {
       for await (const _chunk of stream);
-    })();
+    })().then(
+      () => 'finished',
+      (error: unknown) => error,
+    );
     const bedrock = bedrockClient(server.url);
     test.defer(() => bedrock.destroy());
     const bedrockStream = await bedrock.send(
@@ -119,10 +125,28 @@ describe('graceful shutdown', () => {
       return stopReason;
     })().catch((error: unknown) => error);
     await server.close();
-    await expect(reading).rejects.toThrow();
+    expect(await reading, 'the OpenAI stream was cut').toBeInstanceOf(Error);
     // Cut: an error, or at least no messageStop (the SDK may end a reset stream quietly).
     expect(await bedrockReading, 'no stopReason: the stream was cut').not.toBeTypeOf('string');
-    expect(log.events('shutdown-timeout')[0]).toMatchObject({ cut: 2, shutdownTimeoutMs: 300 });
+    expect(log.events('shutdown-timeout')[0]).toMatchObject({ cut: 2, shutdownTimeoutMs: 2_000 });
+    // Each cut request logged its own line before the server said it stopped, saying it was cut.
+    const events = log.lines.map((line) => line.event);
+    expect(events.slice(events.indexOf('shutdown-timeout'))).toEqual([
+      'shutdown-timeout',
+      'request',
+      'request',
+      'stopped',
+    ]);
+    expect(log.events('request').map((line) => [line.route, line.outcome, line.error])).toEqual(
+      expect.arrayContaining([
+        ['POST /v1/chat/completions', 'cut-by-shutdown', expect.objectContaining({ name: 'ShutdownCut' })],
+        [
+          'POST /model/{chain}/converse-stream',
+          'cut-by-shutdown',
+          expect.objectContaining({ name: 'ShutdownCut' }),
+        ],
+      ]),
+    );
     await eventually(() => outcomesIn(sim, 'us-east-1').aborted === 2, 10_000, 'the upstream calls aborted');
     bedrock.destroy();
     await sim.close();

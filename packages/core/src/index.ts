@@ -26,6 +26,7 @@ export type {
   EndpointConfig,
   PolicyConfig,
 } from './config/config-schema.js';
+export { MAX_TIMER_MS } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
 export { configJsonSchema } from './config/json-schema.js';
 export {

@@ -1,4 +1,11 @@
 import { eventBody, type HttpEventProcessor, hasKeys, lowerCaseHeaders } from './http-event.js';
+import {
+  optionalBoolean,
+  optionalString,
+  requiredString,
+  stringListRecord,
+  stringRecord,
+} from './http-event-fields.js';
 import type { HttpEventV1 } from './lambda-types.js';
 
 /** Payload format 1.0: API Gateway REST APIs with a Lambda proxy integration. */
@@ -10,14 +17,20 @@ export const apiGatewayV1Processor: HttpEventProcessor<HttpEventV1> = {
   toRequest(event) {
     // multiValueHeaders carries every value of a repeated header; headers only the last one.
     const joined: Record<string, string> = {};
-    for (const [name, values] of Object.entries(event.multiValueHeaders ?? {}))
-      if (values?.length) joined[name] = values.join(', ');
-    const headers = lowerCaseHeaders(Object.keys(joined).length ? joined : event.headers);
+    for (const [name, values] of Object.entries(
+      stringListRecord(event.multiValueHeaders, 'multiValueHeaders'),
+    ))
+      if (values.length) joined[name] = values.join(', ');
+    const single = stringRecord(event.headers, 'headers');
+    const headers = lowerCaseHeaders(Object.keys(joined).length ? joined : single);
     return {
       method: event.httpMethod.toUpperCase(),
-      path: event.path,
+      path: requiredString(event.path, 'path'),
       headers,
-      body: eventBody(event.body, event.isBase64Encoded),
+      body: eventBody(
+        optionalString(event.body, 'body'),
+        optionalBoolean(event.isBase64Encoded, 'isBase64Encoded'),
+      ),
     };
   },
 };

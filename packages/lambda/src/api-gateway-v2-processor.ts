@@ -1,4 +1,12 @@
 import { eventBody, type HttpEventProcessor, hasKeys, lowerCaseHeaders } from './http-event.js';
+import {
+  objectField,
+  optionalBoolean,
+  optionalString,
+  optionalStringList,
+  requiredString,
+  stringRecord,
+} from './http-event-fields.js';
 import type { HttpEventV2 } from './lambda-types.js';
 
 /**
@@ -15,17 +23,25 @@ export const apiGatewayV2Processor: HttpEventProcessor<HttpEventV2> = {
     );
   },
   toRequest(event) {
-    const headers = lowerCaseHeaders(event.headers);
-    if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
-    const stage = event.requestContext.stage;
-    let path = event.rawPath;
+    // Checked field by field: `matches` only looked at the shape's keys.
+    const context = objectField(event.requestContext, 'requestContext');
+    const http = objectField(context.http, 'requestContext.http');
+    const method = requiredString(http.method, 'requestContext.http.method');
+    const stage = optionalString(context.stage, 'requestContext.stage');
+    const headers = lowerCaseHeaders(stringRecord(event.headers, 'headers'));
+    const cookies = optionalStringList(event.cookies, 'cookies');
+    if (cookies?.length) headers.cookie = cookies.join('; ');
+    let path = requiredString(event.rawPath, 'rawPath');
     if (stage && stage !== '$default' && (path === `/${stage}` || path.startsWith(`/${stage}/`)))
       path = path.slice(stage.length + 1) || '/';
     return {
-      method: event.requestContext.http.method.toUpperCase(),
+      method: method.toUpperCase(),
       path,
       headers,
-      body: eventBody(event.body, event.isBase64Encoded),
+      body: eventBody(
+        optionalString(event.body, 'body'),
+        optionalBoolean(event.isBase64Encoded, 'isBase64Encoded'),
+      ),
     };
   },
 };

@@ -10,6 +10,7 @@ import { createLambdaEngine } from './lambda-engine.js';
 import {
   type HttpHandlerOptions,
   httpRequestParts,
+  lambdaApiKeys,
   lambdaGateway,
   serveHttp,
   unknownEventError,
@@ -37,12 +38,15 @@ export interface LambdaHandler {
  *
  * Every request's deadline is the invocation's remaining time minus `safetyMarginMs`, at most
  * `maxDeadlineMs` (or `BEDROCK_HA_MAX_DEADLINE_MS`).
- * @throws ConfigError at creation when the configuration is missing or invalid.
+ * @throws ConfigError at creation when the configuration is missing or invalid, or when
+ *   `BEDROCK_HA_API_KEYS` is set but holds no key.
  */
 export function createHandler(options: HttpHandlerOptions = {}): LambdaHandler {
   const budget = budgetSettings(options);
+  // Checked before the engine is built, so a bad variable leaves nothing behind.
+  const apiKeys = lambdaApiKeys(options);
   const engine = createLambdaEngine(options);
-  const gateway = lambdaGateway(engine, options);
+  const gateway = lambdaGateway(engine, options, apiKeys);
   const logger = selectLogger(options);
   const handler = (event: unknown, context: LambdaContext) =>
     runInvocation(context, async () => {

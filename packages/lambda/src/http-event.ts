@@ -15,11 +15,10 @@ export interface HttpEventProcessor<E> {
 
 /** Lower-cases header names; repeated names (differing only in case) are joined with `, `. */
 export function lowerCaseHeaders(
-  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+  headers: Readonly<Record<string, string>>,
 ): Record<string, string | undefined> {
   const lower: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
+  for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
     lower[key] = lower[key] === undefined ? value : `${lower[key]}, ${value}`;
   }
@@ -27,8 +26,8 @@ export function lowerCaseHeaders(
 }
 
 /** The event body as bytes: base64-decoded when the event says so. */
-export function eventBody(body: string | null | undefined, isBase64Encoded: boolean | undefined) {
-  if (body === undefined || body === null) return undefined;
+export function eventBody(body: string | undefined, isBase64Encoded: boolean | undefined) {
+  if (body === undefined) return undefined;
   return new Uint8Array(Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8'));
 }
 

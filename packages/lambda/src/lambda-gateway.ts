@@ -1,4 +1,4 @@
-import type { BedrockHA } from '@bedrock-ha/core';
+import { type BedrockHA, ConfigError } from '@bedrock-ha/core';
 import { createGateway, type Gateway, type GatewayResponse } from '@bedrock-ha/http';
 import { apiGatewayV1Processor } from './api-gateway-v1-processor.js';
 import { apiGatewayV2Processor } from './api-gateway-v2-processor.js';
@@ -41,16 +41,39 @@ export function unknownEventError(event: unknown, accepts: string): InvalidEvent
   );
 }
 
-/** A gateway over the engine whose access log goes to the Lambda logger. */
-export function lambdaGateway(ha: BedrockHA, options: HttpHandlerOptions): Gateway {
+/**
+ * The API keys: the option, else `BEDROCK_HA_API_KEYS`. A variable that is set but holds no key
+ * (`" , ,"`) is a mistake, not a wish for an open gateway.
+ * @throws ConfigError for such a variable.
+ */
+export function lambdaApiKeys(options: HttpHandlerOptions): readonly string[] | undefined {
+  if (options.apiKeys) return options.apiKeys;
+  const variable = (options.env ?? process.env).BEDROCK_HA_API_KEYS;
+  if (variable === undefined) return undefined;
+  const keys = variable
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  if (keys.length > 0) return keys;
+  throw new ConfigError(
+    [
+      {
+        path: '',
+        message: 'BEDROCK_HA_API_KEYS is set but holds no key',
+        fix: 'give comma-separated keys (key1,key2), or remove the variable when the function URL or API authenticates callers itself',
+      },
+    ],
+    'BEDROCK_HA_API_KEYS',
+  );
+}
+
+/** A gateway over the engine whose access log goes to the Lambda logger; `apiKeys` from {@link lambdaApiKeys}. */
+export function lambdaGateway(
+  ha: BedrockHA,
+  options: HttpHandlerOptions,
+  apiKeys: readonly string[] | undefined,
+): Gateway {
   const logger = selectLogger(options);
-  const envKeys = (options.env ?? process.env).BEDROCK_HA_API_KEYS;
-  const apiKeys =
-    options.apiKeys ??
-    envKeys
-      ?.split(',')
-      .map((key) => key.trim())
-      .filter(Boolean);
   return createGateway(ha, {
     apiKeys,
     maxBodyBytes: options.maxBodyBytes,

@@ -4,6 +4,7 @@ import { createLambdaEngine } from './lambda-engine.js';
 import {
   type HttpHandlerOptions,
   httpRequestParts,
+  lambdaApiKeys,
   lambdaGateway,
   serveHttp,
   unknownEventError,
@@ -39,12 +40,15 @@ export interface StreamingHandler extends StreamingHandlerFunction {
  *
  * Outside the Lambda runtime (no `awslambda` global and no `runtime` option), the handler throws
  * when invoked, saying so; importing it stays safe.
- * @throws ConfigError at creation when the configuration is missing or invalid.
+ * @throws ConfigError at creation when the configuration is missing or invalid, or when
+ *   `BEDROCK_HA_API_KEYS` is set but holds no key.
  */
 export function createStreamingHandler(options: StreamingHandlerOptions = {}): StreamingHandler {
   const budget = budgetSettings(options);
+  // Checked before the engine is built, so a bad variable leaves nothing behind.
+  const apiKeys = lambdaApiKeys(options);
   const engine = createLambdaEngine(options);
-  const gateway = lambdaGateway(engine, options);
+  const gateway = lambdaGateway(engine, options, apiKeys);
   const runtime = options.runtime ?? findLambdaRuntime();
   if (!runtime) {
     const missing = async () => {

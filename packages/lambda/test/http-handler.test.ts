@@ -123,6 +123,15 @@ describe('createHandler with HTTP events', () => {
     expect(sim.requests()).toHaveLength(0);
   });
 
+  it('refuses to start when BEDROCK_HA_API_KEYS holds no key, instead of serving without auth', async () => {
+    const sim = await test.simulator();
+    expect(() =>
+      createHandler({ config: haikuConfig(sim), logger: false, env: { BEDROCK_HA_API_KEYS: ' , ,' } }),
+    ).toThrow(
+      'The bedrock-ha configuration in BEDROCK_HA_API_KEYS has a problem:\n  - BEDROCK_HA_API_KEYS is set but holds no key',
+    );
+  });
+
   it('refuses a request without the API key when keys are configured', async () => {
     const sim = await test.simulator();
     const handler = test.track(
@@ -197,5 +206,51 @@ describe('createHandler with HTTP events', () => {
     expect(InvalidEventError.isInstance(error)).toBe(true);
     expect((error as Error).name).toBe('InvalidEventError');
     expect((error as Error).message).toContain('Records');
+  });
+
+  const chat = { model: 'claude-haiku', messages: [{ role: 'user', content: TOKYO_PROMPT }] };
+  const v2 = () => httpEvent('/v1/chat/completions', chat);
+  const v1 = () => fixture<Record<string, unknown>>('rest-api-event.json');
+  it.each([
+    [
+      'an empty requestContext.http',
+      () => ({ ...v2(), requestContext: { ...v2().requestContext, http: {} } }),
+      '"requestContext.http.method" is missing (it must be a string)',
+    ],
+    ['a numeric rawPath', () => ({ ...v2(), rawPath: 42 }), '"rawPath" must be a string, got a number'],
+    ['an object body', () => ({ ...v2(), body: chat }), '"body" must be a string, got an object'],
+    [
+      'cookies as a string',
+      () => ({ ...v2(), cookies: 'a=b' }),
+      '"cookies" must be a list of strings, got a string',
+    ],
+    [
+      'a numeric header value',
+      () => ({ ...v2(), headers: { 'content-type': 7 } }),
+      '"headers.content-type" must be a string, got a number',
+    ],
+    [
+      'a multiValueHeaders value that is not a list',
+      () => ({ ...v1(), multiValueHeaders: { Accept: 'application/json' } }),
+      '"multiValueHeaders.Accept" must be a list of strings, got a string',
+    ],
+    [
+      'a REST header value that is a list',
+      () => ({ ...v1(), multiValueHeaders: null, headers: { 'content-type': ['application/json'] } }),
+      '"headers.content-type" must be a string, got a list',
+    ],
+    ['a numeric REST body', () => ({ ...v1(), body: 12 }), '"body" must be a string, got a number'],
+    ['a numeric REST path', () => ({ ...v1(), path: 5 }), '"path" must be a string, got a number'],
+  ])('throws InvalidEventError, not a TypeError, for an HTTP event with %s', async (_, event, problem) => {
+    const sim = await test.simulator();
+    const handler = test.track(createHandler({ config: haikuConfig(sim), logger: false }));
+
+    const error = await handler(event(), lambdaContext()).catch((caught: unknown) => caught);
+
+    expect(InvalidEventError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `The HTTP event's ${problem}; API Gateway and Function URLs never send that, so the event was made or changed by hand`,
+    );
+    expect(sim.requests()).toEqual([]);
   });
 });

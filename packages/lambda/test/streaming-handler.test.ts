@@ -221,6 +221,21 @@ describe('createStreamingHandler (Function URL, RESPONSE_STREAM)', () => {
     expect(JSON.parse(Buffer.concat(body).toString('utf8')).error.message).toContain('claude-haiku');
   });
 
+  it('throws InvalidEventError for a malformed HTTP event, before writing anything', async () => {
+    const sim = await test.simulator();
+    const handler = test.track(
+      createStreamingHandler({ config: haikuConfig(sim), runtime: lambdaRuntime, logger: false }),
+    );
+    const stream = new RecordingResponseStream();
+    const event = { ...httpEvent('/v1/chat/completions', ''), cookies: 'session=abc' };
+
+    await expect(handler(event, stream, lambdaContext())).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      message: expect.stringContaining('"cookies" must be a list of strings, got a string'),
+    });
+    expect(sim.requests()).toEqual([]);
+  });
+
   it('fails with a clear error when invoked outside the Lambda runtime', async () => {
     const sim = await test.simulator();
     const handler = test.track(createStreamingHandler({ config: haikuConfig(sim), logger: false }));

@@ -21,10 +21,13 @@ export function registerServe(program: Command, context: CommandContext): void {
     .command('serve')
     .description('run the HTTP gateway (OpenAI-compatible and Bedrock-native routes) over a chain config')
     .option('--port <n>', 'TCP port (0 picks a free one)', integerOption(0, 65_535), 8080)
-    .option('--host <host>', 'interface to listen on (default: every interface)')
+    .option(
+      '--host <host>',
+      'interface to listen on (default: 127.0.0.1; 0.0.0.0 is every interface and needs API keys)',
+    )
     .option(
       '--api-key <key...>',
-      'accepted API keys (default: BEDROCK_HA_API_KEYS, comma-separated; none: no auth)',
+      'accepted API keys (default: BEDROCK_HA_API_KEYS, comma-separated); required off loopback unless BEDROCK_HA_AUTH=none',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
     .option('--provisioned-arn <arn>', "serve the AWS sample's setup instead of a --config file")
@@ -35,12 +38,8 @@ export function registerServe(program: Command, context: CommandContext): void {
       const globals = globalOptions(command);
       const output = new Output(globals);
       const { config } = await resolveEngineConfig(globals, options, output);
-      const apiKeys =
-        options.apiKey ??
-        (process.env.BEDROCK_HA_API_KEYS ?? '')
-          .split(',')
-          .map((key) => key.trim())
-          .filter((key) => key !== '');
+      const apiKeys = apiKeysOf(options.apiKey, process.env.BEDROCK_HA_API_KEYS);
+      const auth = authOf(process.env.BEDROCK_HA_AUTH);
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
       const { startServer } = await import('@bedrock-ha/server');
@@ -51,6 +50,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           port: options.port,
           ...(options.host ? { host: options.host } : {}),
           apiKeys,
+          ...(auth ? { auth } : {}),
           logLevel: options.logLevel,
         });
       } catch (error) {
@@ -61,7 +61,7 @@ export function registerServe(program: Command, context: CommandContext): void {
             'choose another with --port (0 picks a free one)',
           );
         }
-        // An invalid option such as --log-level; the server names it.
+        // An invalid option such as --log-level, or no API keys off loopback; the server names it.
         if (error instanceof RangeError) throw new CliError(error.message, ExitCode.usage);
         throw error;
       }
@@ -73,4 +73,27 @@ export function registerServe(program: Command, context: CommandContext): void {
       output.note('shutting down: letting requests in flight finish');
       await server.close();
     });
+}
+
+/**
+ * The keys from `--api-key`, else from `BEDROCK_HA_API_KEYS`. A flag or variable given that holds
+ * no key (`" , ,"`) is a mistake, not a wish for an open gateway.
+ */
+function apiKeysOf(flag: readonly string[] | undefined, variable: string | undefined): string[] {
+  const keys = (flag ?? (variable ?? '').split(',')).map((key) => key.trim()).filter((key) => key !== '');
+  if (keys.length > 0 || (flag === undefined && variable === undefined)) return keys;
+  const source = flag === undefined ? 'BEDROCK_HA_API_KEYS is set but holds' : '--api-key holds';
+  throw new CliError(
+    `${source} no key`,
+    ExitCode.usage,
+    'give keys (--api-key k1 k2, or BEDROCK_HA_API_KEYS=k1,k2), or leave them out to listen on loopback only',
+  );
+}
+
+/** `BEDROCK_HA_AUTH`: `none` opts out of keys beyond loopback; the server rejects other values. */
+function authOf(variable: string | undefined): 'api-keys' | 'none' | undefined {
+  const mode = variable?.trim().toLowerCase();
+  if (!mode) return undefined;
+  if (mode === 'none' || mode === 'api-keys') return mode;
+  throw new CliError(`BEDROCK_HA_AUTH "${variable}" is not a mode`, ExitCode.usage, 'use api-keys or none');
 }

@@ -2,8 +2,15 @@
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
 
-const milliseconds = z.number().int().min(0);
-const positiveMilliseconds = z.number().int().min(1);
+/**
+ * The longest delay, in ms, a Node.js timer can wait (2^31 - 1, about 24.8 days). A longer one
+ * fires at once (with a `TimeoutOverflowWarning`), so every timeout and delay in a configuration
+ * is capped here rather than failing every request after a millisecond.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const milliseconds = z.number().int().min(0).max(MAX_TIMER_MS);
+const positiveMilliseconds = z.number().int().min(1).max(MAX_TIMER_MS);
 
 /** Retry of one endpoint before the chain fails over: capped exponential backoff with full jitter. */
 export const retrySchema = z.strictObject({

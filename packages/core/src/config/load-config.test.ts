@@ -216,15 +216,49 @@ describe('parseConfigText: references', () => {
     expect(error.issues).toEqual([
       {
         path: 'chains.haiku.endpoints.0.client.credentials.accessKeyId',
-        message: 'expected string, got a number',
+        message: 'expected string, got a number from "${KEY_ID}" (value not shown)',
       },
       {
         path: 'chains.haiku.endpoints.0.client.credentials.secretAccessKey',
-        message: 'expected string, got a boolean',
+        message: 'expected string, got a boolean from "${SECRET}" (value not shown)',
       },
     ]);
     expect(error.message).not.toContain('12345');
     expect(error.message).not.toContain('CANARY');
+  });
+
+  it('never prints a value that came from a variable, in any setting: it names the reference', async () => {
+    const secret = 'sk-live-hunter2-0123456789';
+    const text = 'chains:\n  haiku:\n    endpoints:\n      - { modelId: m, region: "${SECRET}" }\n';
+    const region = await configError(() => yaml(text, { SECRET: secret }));
+    expect(region.issues).toEqual([
+      {
+        path: 'chains.haiku.endpoints.0.region',
+        message: 'an AWS region such as us-east-1, got a string from "${SECRET}" (value not shown)',
+      },
+    ]);
+    const timeout = await configError(() =>
+      yaml(`policy:\n  timeouts: { attemptMs: "\${T}" }\n${endpointYaml()}`, { T: '9007199254740991' }),
+    );
+    expect(timeout.message).toContain('got a number from "${T}" (value not shown)');
+    expect(timeout.message).not.toContain('9007199254740991');
+  });
+
+  it('hides a variable’s value in semantic problems too, even within other text', async () => {
+    const secret = 'sk-live-hunter2-0123456789';
+    const text = [
+      'chains:',
+      '  haiku:',
+      '    endpoints:',
+      '      - { id: "${ID}", region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      '      - { id: "${ID}", region: us-east-1, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      '      - { id: x, modelId: "arn:aws:bedrock:us-east-1:${ACCOUNT}:nothing/abc" }',
+    ].join('\n');
+    const error = await configError(() => yaml(text, { ID: secret, ACCOUNT: '987654321098' }));
+    expect(error.message).not.toContain(secret);
+    expect(error.message).not.toContain('987654321098');
+    expect(error.message).toContain('endpoint id "${ID}" appears twice in chain "haiku"');
+    expect(error.message).toContain('"arn:aws:bedrock:us-east-1:${ACCOUNT}:nothing/abc"');
   });
 });
 

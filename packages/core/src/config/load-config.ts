@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import type { BedrockHAConfig } from './config-schema.js';
+import { type BedrockHAConfig, configSchema } from './config-schema.js';
+import { hideInterpolatedValues, type Interpolation } from './interpolated-values.js';
 import { resolveConfig } from './resolve-config.js';
+import { zodIssues } from './zod-issues.js';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -71,6 +73,9 @@ export function readConfigFile(path: string): { readonly text: string; readonly 
  * when the variable holds a JSON number, and a boolean when it holds `true` or `false`, so that
  * numeric and boolean settings can come from the environment. Anything else stays a string,
  * including a reference within other text (`"pt-${N}"`) and numbers such as `007`.
+ *
+ * Errors never show a value that came from a variable (it may be a secret): they name the
+ * reference as written instead (`got a string from "${REGION}" (value not shown)`).
  * @throws ConfigError on a syntax error (with its line and column), a missing variable or an
  *   invalid configuration.
  */
@@ -89,11 +94,33 @@ export function parseConfigText(
     );
   }
   const issues: ConfigIssue[] = [];
-  const config = interpolate(parsed, [], options.env ?? process.env, issues);
+  const interpolations: Interpolation[] = [];
+  const config = interpolate(parsed, [], options.env ?? process.env, { issues, interpolations });
   if (issues.length > 0) throw new ConfigError(issues, source);
-  // Throws every schema and semantic problem now, naming the file; the engine resolves it again.
-  resolveConfig(config, source);
+  if (interpolations.length === 0) {
+    // Throws every schema and semantic problem now, naming the file; the engine resolves it again.
+    resolveConfig(config, source);
+    return config as BedrockHAConfig;
+  }
+  const schemaCheck = configSchema.safeParse(config);
+  if (!schemaCheck.success) {
+    const interpolated = new Map(interpolations.map(({ path, written }) => [path, written]));
+    const found = zodIssues(schemaCheck.error, { input: config, schema: configSchema, interpolated });
+    throw new ConfigError(hideInterpolatedValues(found, interpolations), source);
+  }
+  try {
+    resolveConfig(config, source);
+  } catch (error) {
+    if (!ConfigError.isInstance(error)) throw error;
+    throw new ConfigError(hideInterpolatedValues(error.issues, interpolations), source);
+  }
   return config as BedrockHAConfig;
+}
+
+/** What interpolation collects: problems, and the values it filled in. */
+interface Collected {
+  readonly issues: ConfigIssue[];
+  readonly interpolations: Interpolation[];
 }
 
 function parseJson(text: string, source: string | undefined): unknown {
@@ -163,15 +190,22 @@ function interpolate(
   value: unknown,
   path: readonly (string | number)[],
   env: Readonly<Record<string, string | undefined>>,
-  issues: ConfigIssue[],
+  collected: Collected,
 ): unknown {
-  if (typeof value === 'string') return interpolateString(value, path.join('.'), env, issues);
+  if (typeof value === 'string') {
+    const at = path.join('.');
+    const result = interpolateString(value, at, env, collected.issues);
+    // `$${` is a literal, not a reference: only text with a `${` left after removing those counts.
+    if (value.replaceAll('$${', '').includes('${'))
+      collected.interpolations.push({ path: at, written: value, value: result });
+    return result;
+  }
   if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, issues));
+    return value.map((item, index) => interpolate(item, [...path, index], env, collected));
   if (typeof value === 'object' && value !== null) {
     // fromEntries defines own properties, so a "__proto__" key stays a key for the schema to reject.
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, issues)]),
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, collected)]),
     );
   }
   return value;

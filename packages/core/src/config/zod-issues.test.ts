@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests write ${NAME} references, not templates.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema } from './config-schema.js';
@@ -107,6 +108,71 @@ describe('zodIssues', () => {
       { path: `${AT}.policy.retry.maxAttempts`, message: 'must be at most 10, got 50' },
     ]);
     expect(issuesOf(withEndpoint({ weight: 0 }))[0]?.message).toBe('must be greater than 0, got 0');
+  });
+
+  it('rejects a timeout a Node.js timer cannot wait, naming the limit', () => {
+    const input = { ...withEndpoint({}), policy: { timeouts: { attemptMs: 2 ** 31 } } };
+    expect(issuesOf(input)).toEqual([
+      {
+        path: 'policy.timeouts.attemptMs',
+        message:
+          'must be at most 2147483647 ms (about 24.8 days, the longest a Node.js timer can wait), got 2147483648',
+      },
+    ]);
+    const longest = { ...withEndpoint({}), policy: { timeouts: { attemptMs: 2 ** 31 - 1 } } };
+    expect(configSchema.safeParse(longest).success).toBe(true);
+  });
+
+  it('caps every delay and deadline at the longest timer', () => {
+    const tooLong = 2 ** 31;
+    const input = {
+      deadlineMs: tooLong,
+      policy: {
+        retry: { baseDelayMs: tooLong, maxDelayMs: tooLong },
+        breaker: { mode: 'consecutive', failures: 3, halfOpenAfterMs: tooLong, maxHalfOpenAfterMs: tooLong },
+        timeouts: { firstTokenMs: tooLong, idleMs: tooLong },
+      },
+      chains: {
+        haiku: {
+          deadlineMs: tooLong,
+          hedge: { afterMs: tooLong },
+          endpoints: [{ region: 'us-west-2', modelId: MODEL, client: { connectTimeoutMs: tooLong } }],
+        },
+      },
+    };
+    const paths = issuesOf(input).map((issue) => issue.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'deadlineMs',
+        'policy.retry.baseDelayMs',
+        'policy.retry.maxDelayMs',
+        'policy.breaker.halfOpenAfterMs',
+        'policy.breaker.maxHalfOpenAfterMs',
+        'policy.timeouts.firstTokenMs',
+        'policy.timeouts.idleMs',
+        'chains.haiku.deadlineMs',
+        'chains.haiku.hedge.afterMs',
+        'chains.haiku.endpoints.0.client.connectTimeoutMs',
+      ]),
+    );
+  });
+
+  it('names the reference, not the value, of a setting that came from the environment', () => {
+    const input = withEndpoint({ kind: 'hunter2-secret' });
+    const parsed = configSchema.safeParse(input);
+    if (parsed.success) throw new Error('expected the config to be invalid');
+    const issues = zodIssues(parsed.error, {
+      input,
+      schema: configSchema,
+      interpolated: new Map([[`${AT}.kind`, '${KIND}']]),
+    });
+    expect(issues).toEqual([
+      {
+        path: `${AT}.kind`,
+        message:
+          'expected one of "provisioned", "on-demand", "inference-profile", got a string from "${KIND}" (value not shown)',
+      },
+    ]);
   });
 
   it('says an empty list needs an entry', () => {

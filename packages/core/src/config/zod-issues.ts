@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from './config-error.js';
+import { MAX_TIMER_MS } from './config-schema.js';
 import { definition, isRecord, schemaAt } from './zod-schema-path.js';
 
 type Issue = z.core.$ZodIssue;
@@ -11,7 +12,15 @@ export interface ZodIssueContext {
   readonly input?: unknown;
   /** The schema it was parsed with, to suggest known keys for an unknown one. */
   readonly schema?: z.core.$ZodType;
+  /**
+   * The dotted paths whose values came from `${NAME}` references, each with its text as written:
+   * messages name the reference, never the value, which may be a secret.
+   */
+  readonly interpolated?: ReadonlyMap<string, string>;
 }
+
+/** A secret value: `true` (only its type is named), or the reference it came from, as written. */
+type Secret = boolean | string;
 
 interface Located extends ConfigIssue {
   /** Set on "is required" issues, so a misspelt key can replace them. */
@@ -44,8 +53,8 @@ function flatten(issues: readonly Issue[], base: readonly Key[], context: ZodIss
 
 function describeIssue(issue: Issue, path: readonly Key[], context: ZodIssueContext): Located[] {
   const value = valueAt(context.input, path, issue.input);
-  const secret = path.some((key) => SECRET_KEYS.has(key));
   const at = join(path);
+  const secret: Secret = context.interpolated?.get(at) ?? path.some((key) => SECRET_KEYS.has(key));
   switch (issue.code) {
     case 'invalid_type': {
       // Without the input, zod's own message is the only witness of a missing value.
@@ -102,7 +111,7 @@ function describeUnion(
   issue: z.core.$ZodIssueInvalidUnion,
   path: readonly Key[],
   value: Found,
-  secret: boolean,
+  secret: Secret,
   context: ZodIssueContext,
 ): Located[] {
   if (issue.discriminator !== undefined) {
@@ -111,11 +120,12 @@ function describeUnion(
     const options = 'options' in issue ? (issue.options ?? []) : [];
     const object = valueAt(context.input, objectPath, issue.input).value;
     const mode = isRecord(object) ? object[issue.discriminator] : undefined;
+    const modeSecret = context.interpolated?.get(join([...objectPath, issue.discriminator])) ?? secret;
     return [
       {
         path: join(objectPath),
-        message: `${issue.discriminator} must be one of ${options.map(quote).join(', ')}${got({ found: mode !== undefined, value: mode }, secret, true)}`,
-        ...suggest(mode, options, secret),
+        message: `${issue.discriminator} must be one of ${options.map(quote).join(', ')}${got({ found: mode !== undefined, value: mode }, modeSecret, true)}`,
+        ...suggest(mode, options, modeSecret),
       },
     ];
   }
@@ -187,7 +197,7 @@ function bound(
   issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
   direction: 'small' | 'big',
   value: Found,
-  secret: boolean,
+  secret: Secret,
 ): string {
   const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   const inclusive = issue.inclusive !== false;
@@ -196,6 +206,8 @@ function bound(
     case 'int':
     case 'bigint': {
       const words = direction === 'small' ? ['at least', 'greater than'] : ['at most', 'less than'];
+      if (direction === 'big' && limit === MAX_TIMER_MS)
+        return `must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a Node.js timer can wait)${got(value, secret, true)}`;
       return `must be ${inclusive ? words[0] : words[1]} ${limit}${got(value, secret, true)}`;
     }
     case 'string':
@@ -209,7 +221,7 @@ function bound(
   }
 }
 
-function suggest(value: unknown, options: readonly unknown[], secret: boolean): { fix?: string } {
+function suggest(value: unknown, options: readonly unknown[], secret: Secret): { fix?: string } {
   if (secret || typeof value !== 'string') return {};
   const close = closest(
     value,
@@ -267,9 +279,13 @@ function valueAt(input: unknown, path: readonly Key[], fallback: unknown): Found
   return { found: true, value };
 }
 
-/** `, got string "5000"`; only the type of a secret; nothing when the value is unknown. */
-function got({ found, value }: Found, secret: boolean, bare = false): string {
+/**
+ * `, got string "5000"`; only the type of a secret, or the reference it came from; nothing when
+ * the value is unknown.
+ */
+function got({ found, value }: Found, secret: Secret, bare = false): string {
   if (!found) return '';
+  if (typeof secret === 'string') return `, got a ${typeof value} from ${quote(secret)} (value not shown)`;
   if (value === null) return ', got null';
   if (Array.isArray(value)) return ', got a list';
   if (typeof value === 'object') return ', got an object';
