@@ -17,11 +17,12 @@ import type {
   Served,
 } from './bedrock-ha-api.js';
 import { withMiddleware } from './chain/attempt-middleware.js';
+import type { RunnerContext, RunnerRequest, Step } from './chain/chain-request.js';
 import { ClientPool, defaultClientFactory } from './chain/client-pool.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './chain/endpoint.js';
 import { RequestClock } from './chain/request-clock.js';
 import { endpointOrder } from './chain/routing.js';
-import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain/run-chain.js';
+import { runChain } from './chain/run-chain.js';
 import type { BedrockHAConfig } from './config/config-schema.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { DropInClient } from './drop-in/drop-in-client.js';
@@ -114,17 +115,17 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     const chain = chainNamed(name);
     const run = begin(chain, operation, input, request);
     try {
-      const served = await runChain(
+      const answer = await runChain(
         contextFor(chain),
         run,
         endpointOrder(chain, states, random),
         { ...step, timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs },
         chain.hedgeAfterMs,
       );
-      const servedBy = endpointRef(served.endpoint);
-      const details = step.describe(served.value);
+      const servedBy = endpointRef(answer.endpoint);
+      const details = step.describe(answer.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
-      return Object.assign(served.value, { servedBy, attempts: run.attempts });
+      return Object.assign(answer.value, { servedBy, attempts: run.attempts });
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
@@ -148,7 +149,7 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
     const context = contextFor(chain);
     const endpoints = endpointOrder(chain, states, random);
     try {
-      const served = await runChain(
+      const answer = await runChain(
         context,
         run,
         endpoints,
@@ -158,13 +159,13 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       const session = new StreamSession<E>({
         context,
         request: run,
-        served,
+        served: answer,
         order: endpoints,
         info,
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, metadata: served.value.metadata, attempts: run.attempts };
+      return { session, metadata: answer.value.metadata, attempts: run.attempts };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;

@@ -1,15 +1,15 @@
-import { endpointRef } from './endpoint.js';
-import type { RequestClock } from './request-clock.js';
+import { endOpenAttempt } from './attempt.js';
 import {
   allFailed,
-  type EndpointQueue,
-  endOpenAttempt,
+  type EndpointAnswer,
   type RunnerContext,
   type RunnerRequest,
-  runLane,
-  type Served,
   type Step,
-} from './run-chain.js';
+} from './chain-request.js';
+import { endpointRef } from './endpoint.js';
+import type { EndpointQueue } from './endpoint-queue.js';
+import { runLane } from './lane.js';
+import type { RequestClock } from './request-clock.js';
 
 /**
  * A hedged request: one lane starts on the first endpoint; if no answer (for a stream, no first
@@ -23,7 +23,7 @@ export function runHedged<T>(
   queue: EndpointQueue,
   step: Step<T>,
   afterMs: number,
-): Promise<Served<T>> {
+): Promise<EndpointAnswer<T>> {
   return new Promise((resolve, reject) => {
     const lanes: RequestClock[] = [];
     let running = 0;
@@ -44,9 +44,9 @@ export function runHedged<T>(
         .then(
           (result) => {
             running--;
-            if ('served' in result) {
-              if (settled) discard(context, request, step, result.served);
-              else settle(() => resolve(result.served), clock);
+            if ('answer' in result) {
+              if (settled) discard(context, request, step, result.answer);
+              else settle(() => resolve(result.answer), clock);
               return;
             }
             lastError = result.lastError ?? lastError;
@@ -71,8 +71,13 @@ export function runHedged<T>(
 }
 
 /** Lets go of an answer that came second: its call is aborted and its attempt reported as outrun. */
-function discard<T>(context: RunnerContext, request: RunnerRequest, step: Step<T>, served: Served<T>): void {
-  step.discard?.(served.value);
+function discard<T>(
+  context: RunnerContext,
+  request: RunnerRequest,
+  step: Step<T>,
+  answer: EndpointAnswer<T>,
+): void {
+  step.discard?.(answer.value);
   if (step.keepAttemptOpen)
-    endOpenAttempt(context, request, served, { outcome: 'failure', reason: 'outrun' });
+    endOpenAttempt(context, request, answer, { outcome: 'failure', reason: 'outrun' });
 }

@@ -1,8 +1,8 @@
 import type { ConverseStreamCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { childController } from '../chain/abort.js';
+import type { Step } from '../chain/chain-request.js';
 import type { Endpoint } from '../chain/endpoint.js';
 import type { RequestClock } from '../chain/request-clock.js';
-import type { Step } from '../chain/run-chain.js';
 import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
 import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import type { StreamEventInfo } from './model-output.js';

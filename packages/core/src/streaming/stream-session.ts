@@ -1,14 +1,9 @@
 import { follow } from '../chain/abort.js';
+import { endOpenAttempt } from '../chain/attempt.js';
+import type { EndpointAnswer, RunnerContext, RunnerRequest, Step } from '../chain/chain-request.js';
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import type { RequestClock } from '../chain/request-clock.js';
-import {
-  endOpenAttempt,
-  type RunnerContext,
-  type RunnerRequest,
-  runChain,
-  type Served,
-  type Step,
-} from '../chain/run-chain.js';
+import { runChain } from '../chain/run-chain.js';
 import type { Attempt } from '../errors/attempt.js';
 import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import { StreamIdleTimeoutError } from '../errors/stream-idle-timeout-error.js';
@@ -33,7 +28,7 @@ export interface Resumption<E> {
 export interface StreamSessionInit<E> {
   readonly context: RunnerContext;
   readonly request: RunnerRequest;
-  readonly served: Served<OpenedStream<E>>;
+  readonly served: EndpointAnswer<OpenedStream<E>>;
   readonly order: readonly Endpoint[];
   readonly info: (event: E) => StreamEventInfo;
   readonly caller: AbortSignal | undefined;
@@ -46,7 +41,7 @@ export interface StreamSessionInit<E> {
  * {@link StreamInterruptedError} carrying the text delivered so far. Never re-sends text.
  */
 export class StreamSession<E> {
-  private current: Served<OpenedStream<E>>;
+  private current: EndpointAnswer<OpenedStream<E>>;
   private order: readonly Endpoint[];
   private delivered = '';
   private toolUse = false;
@@ -162,7 +157,10 @@ export class StreamSession<E> {
   }
 
   /** Starts the rest of the answer on the next endpoints, or throws the interruption. */
-  private async resumeAfter(error: unknown, reason: Attempt['reason']): Promise<Served<OpenedStream<E>>> {
+  private async resumeAfter(
+    error: unknown,
+    reason: Attempt['reason'],
+  ): Promise<EndpointAnswer<OpenedStream<E>>> {
     const { context, request, resume } = this.init;
     const from = this.current.endpoint;
     const remaining = this.order.slice(this.current.index + 1);
