@@ -3,6 +3,7 @@ import type { Attempt } from '../errors/attempt.js';
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { type EndpointState, RequestCancelled } from '../policies/endpoint-policies.js';
 import type { Classification, FailureReason } from '../policies/error-classification.js';
+import { awsRequestId } from '../telemetry/aws-request-id.js';
 import type { AttemptEnd } from '../telemetry/instrumentation.js';
 import { raceAbort } from './abort.js';
 import {
@@ -60,7 +61,7 @@ export async function attemptOnce<T>(
       request.clock.signal,
     );
     state.budget?.refill();
-    record({ outcome: 'success' }, step.describe(value));
+    record({ outcome: 'success' }, { ...step.describe(value), requestId: awsRequestId(value) });
     return {
       answer: {
         value,

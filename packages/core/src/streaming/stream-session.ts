@@ -208,7 +208,11 @@ export class StreamSession<E> {
         request,
         this.current,
         { outcome },
-        { usage: this.usage, finishReasons: this.finishReasons },
+        {
+          usage: this.usage,
+          finishReasons: this.finishReasons,
+          requestId: this.current.value.metadata.requestId,
+        },
       );
     else endOpenAttempt(context, request, this.current, { outcome, ...verdict }, { error });
   }

@@ -37,6 +37,8 @@ export interface AttemptEnd {
   readonly error?: unknown;
   readonly usage?: Usage | undefined;
   readonly finishReasons?: readonly string[] | undefined;
+  /** The AWS request id of the attempt's response (an error's is read from the error). */
+  readonly requestId?: string | undefined;
   /** The breaker's state after the attempt. */
   readonly breakerState: 'closed' | 'open' | 'half-open';
 }

@@ -1,6 +1,25 @@
 import { type Attributes, diag, type Meter, type ObservableResult, ValueType } from '@opentelemetry/api';
 import type { IDisposable } from 'cockatiel';
 import type { EndpointRef } from '../chain/endpoint.js';
+import {
+  ATTR_BEDROCK_HA_BREAKER_STATE,
+  ATTR_BEDROCK_HA_CHAIN,
+  ATTR_BEDROCK_HA_ENDPOINT_ID,
+  ATTR_BEDROCK_HA_ENDPOINT_KIND,
+  ATTR_BEDROCK_HA_FAILOVER_FROM,
+  ATTR_BEDROCK_HA_FAILOVER_RESUMED,
+  ATTR_BEDROCK_HA_FAILOVER_TO,
+  ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_CLOUD_REGION,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  METRIC_BEDROCK_HA_ATTEMPTS,
+  METRIC_BEDROCK_HA_BREAKER_STATE,
+  METRIC_BEDROCK_HA_BREAKER_TRANSITIONS,
+  METRIC_BEDROCK_HA_FAILOVERS,
+  METRIC_BEDROCK_HA_HEDGES,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+} from './attribute-names.js';
 import type { BedrockHAEvents, BreakerState } from './events.js';
 
 // The GenAI semantic conventions' recommended buckets (gen-ai-metrics.md).
@@ -33,9 +52,9 @@ export function safely<T>(action: () => T): T | undefined {
 /** The attributes that name an endpoint on metrics. */
 export function endpointAttributes(endpoint: EndpointRef): Attributes {
   return {
-    'bedrock_ha.endpoint.id': endpoint.endpointId,
-    'bedrock_ha.endpoint.kind': endpoint.kind,
-    'cloud.region': endpoint.region,
+    [ATTR_BEDROCK_HA_ENDPOINT_ID]: endpoint.endpointId,
+    [ATTR_BEDROCK_HA_ENDPOINT_KIND]: endpoint.kind,
+    [ATTR_CLOUD_REGION]: endpoint.region,
   };
 }
 
@@ -56,14 +75,14 @@ export interface TelemetryMetrics {
 /** Creates the instruments on `meter` and feeds the failover and breaker ones from `events`. */
 export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): TelemetryMetrics {
   const duration = safely(() =>
-    meter.createHistogram('gen_ai.client.operation.duration', {
+    meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
       description: 'GenAI operation duration',
       unit: 's',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
   );
   const tokens = safely(() =>
-    meter.createHistogram('gen_ai.client.token.usage', {
+    meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
       description: 'Measures number of input and output tokens used',
       unit: '{token}',
       valueType: ValueType.INT,
@@ -71,35 +90,35 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
     }),
   );
   const attempts = safely(() =>
-    meter.createCounter('bedrock_ha.attempts', {
+    meter.createCounter(METRIC_BEDROCK_HA_ATTEMPTS, {
       description: 'Attempts on an endpoint, by outcome',
       unit: '{attempt}',
       valueType: ValueType.INT,
     }),
   );
   const failovers = safely(() =>
-    meter.createCounter('bedrock_ha.failovers', {
+    meter.createCounter(METRIC_BEDROCK_HA_FAILOVERS, {
       description: 'Times a chain moved on from an endpoint',
       unit: '{failover}',
       valueType: ValueType.INT,
     }),
   );
   const hedges = safely(() =>
-    meter.createCounter('bedrock_ha.hedges', {
+    meter.createCounter(METRIC_BEDROCK_HA_HEDGES, {
       description: 'Second calls started by hedged requests',
       unit: '{hedge}',
       valueType: ValueType.INT,
     }),
   );
   const transitions = safely(() =>
-    meter.createCounter('bedrock_ha.breaker.transitions', {
+    meter.createCounter(METRIC_BEDROCK_HA_BREAKER_TRANSITIONS, {
       description: 'Circuit breaker state changes, by new state',
       unit: '{transition}',
       valueType: ValueType.INT,
     }),
   );
   const breakerGauge = safely(() =>
-    meter.createObservableGauge('bedrock_ha.breaker.state', {
+    meter.createObservableGauge(METRIC_BEDROCK_HA_BREAKER_STATE, {
       description: 'Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open',
       unit: '1',
       valueType: ValueType.INT,
@@ -118,11 +137,11 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
       events.onFailover((event) => {
         safely(() =>
           failovers?.add(1, {
-            'bedrock_ha.chain': event.chain,
-            'bedrock_ha.failover.from': event.from.endpointId,
-            'bedrock_ha.failover.to': event.to?.endpointId ?? 'none',
-            'bedrock_ha.failure.reason': event.reason,
-            'bedrock_ha.failover.resumed': event.resumed,
+            [ATTR_BEDROCK_HA_CHAIN]: event.chain,
+            [ATTR_BEDROCK_HA_FAILOVER_FROM]: event.from.endpointId,
+            [ATTR_BEDROCK_HA_FAILOVER_TO]: event.to?.endpointId ?? 'none',
+            [ATTR_BEDROCK_HA_FAILURE_REASON]: event.reason,
+            [ATTR_BEDROCK_HA_FAILOVER_RESUMED]: event.resumed,
           }),
         );
       }),
@@ -130,7 +149,10 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
     safely(() =>
       events.onHedge((event) => {
         safely(() =>
-          hedges?.add(1, { 'bedrock_ha.chain': event.chain, 'bedrock_ha.endpoint.id': event.to.endpointId }),
+          hedges?.add(1, {
+            [ATTR_BEDROCK_HA_CHAIN]: event.chain,
+            [ATTR_BEDROCK_HA_ENDPOINT_ID]: event.to.endpointId,
+          }),
         );
       }),
     ),
@@ -138,7 +160,7 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
       events.onBreakerStateChange(({ endpoint, state }) => {
         breakers.set(endpoint.endpointId, { endpoint, state });
         safely(() =>
-          transitions?.add(1, { ...endpointAttributes(endpoint), 'bedrock_ha.breaker.state': state }),
+          transitions?.add(1, { ...endpointAttributes(endpoint), [ATTR_BEDROCK_HA_BREAKER_STATE]: state }),
         );
       }),
     ),
@@ -147,7 +169,7 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
   return {
     operationDuration: (seconds, attributes) => safely(() => duration?.record(seconds, attributes)),
     tokenUsage: (count, type, attributes) =>
-      safely(() => tokens?.record(count, { ...attributes, 'gen_ai.token.type': type })),
+      safely(() => tokens?.record(count, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: type })),
     attempt: (attributes) => safely(() => attempts?.add(1, attributes)),
     endpointSeen: (endpoint) => {
       if (!breakers.has(endpoint.endpointId))

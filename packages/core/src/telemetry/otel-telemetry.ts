@@ -16,6 +16,37 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import {
+  ATTR_AWS_REQUEST_ID,
+  ATTR_BEDROCK_HA_ATTEMPT,
+  ATTR_BEDROCK_HA_ATTEMPT_OUTCOME,
+  ATTR_BEDROCK_HA_ATTEMPTS,
+  ATTR_BEDROCK_HA_BREAKER_STATE,
+  ATTR_BEDROCK_HA_CHAIN,
+  ATTR_BEDROCK_HA_ERROR_CLASS,
+  ATTR_BEDROCK_HA_FAILOVERS,
+  ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_BEDROCK_HA_OPERATION,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  GEN_AI_SYSTEM_AWS_BEDROCK,
+} from './attribute-names.js';
+import { awsRequestId } from './aws-request-id.js';
 import { inputMessages, isRecord, outputMessages } from './content-capture.js';
 import type { BedrockHAEvents } from './events.js';
 import type {
@@ -38,9 +69,9 @@ const SCOPE = '@bedrock-ha/core';
 
 // `gen_ai.system` is the name older backends read; semconv 1.37 renamed it `gen_ai.provider.name`.
 const GEN_AI: Attributes = {
-  'gen_ai.operation.name': 'chat',
-  'gen_ai.system': 'aws.bedrock',
-  'gen_ai.provider.name': 'aws.bedrock',
+  [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+  [ATTR_GEN_AI_SYSTEM]: GEN_AI_SYSTEM_AWS_BEDROCK,
+  [ATTR_GEN_AI_PROVIDER_NAME]: GEN_AI_SYSTEM_AWS_BEDROCK,
 };
 
 /** Options of {@link createTelemetry}. */
@@ -101,22 +132,22 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     const startedAt = performance.now();
     const common: Attributes = {
       ...GEN_AI,
-      'bedrock_ha.operation': start.operation,
-      'bedrock_ha.chain': start.chain,
+      [ATTR_BEDROCK_HA_OPERATION]: start.operation,
+      [ATTR_BEDROCK_HA_CHAIN]: start.chain,
       ...requestParameters(start.input),
     };
     const parent = safely(() => context.active()) ?? ROOT_CONTEXT;
     const span = safely(() =>
       tracer.startSpan(
         `chat ${start.chain}`,
-        { kind: SpanKind.INTERNAL, attributes: { ...common, 'gen_ai.request.model': start.chain } },
+        { kind: SpanKind.INTERNAL, attributes: { ...common, [ATTR_GEN_AI_REQUEST_MODEL]: start.chain } },
         parent,
       ),
     );
     if (captureContent && span)
       safely(() => {
         const messages = span.isRecording() ? inputMessages(start.input) : undefined;
-        if (messages !== undefined) span.setAttribute('gen_ai.input.messages', messages);
+        if (messages !== undefined) span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, messages);
       });
     const state: RequestState = {
       start,
@@ -142,26 +173,30 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   ): void {
     const { chain } = state.start;
     const attributes: Attributes = {
-      'bedrock_ha.attempts': result.attempts.length,
-      'bedrock_ha.failovers': Math.max(
+      [ATTR_BEDROCK_HA_ATTEMPTS]: result.attempts.length,
+      [ATTR_BEDROCK_HA_FAILOVERS]: Math.max(
         0,
         new Set(result.attempts.map((attempt) => attempt.endpoint.endpointId)).size - 1,
       ),
     };
-    const measured: Attributes = { ...GEN_AI, 'gen_ai.request.model': chain, 'bedrock_ha.chain': chain };
+    const measured: Attributes = {
+      ...GEN_AI,
+      [ATTR_GEN_AI_REQUEST_MODEL]: chain,
+      [ATTR_BEDROCK_HA_CHAIN]: chain,
+    };
     if (result.outcome === 'success') {
       const { servedBy } = result;
       Object.assign(attributes, endpointAttributes(servedBy), usageAttributes(result.usage), {
-        'gen_ai.response.model': servedBy.modelId,
+        [ATTR_GEN_AI_RESPONSE_MODEL]: servedBy.modelId,
       });
-      if (result.finishReasons) attributes['gen_ai.response.finish_reasons'] = [...result.finishReasons];
-      measured['gen_ai.response.model'] = servedBy.modelId;
+      if (result.finishReasons) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...result.finishReasons];
+      measured[ATTR_GEN_AI_RESPONSE_MODEL] = servedBy.modelId;
       if (captureContent && result.outputText !== undefined)
         safely(() => {
-          attributes['gen_ai.output.messages'] = outputMessages(result.outputText!, result.finishReasons);
+          attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = outputMessages(result.outputText!, result.finishReasons);
         });
     } else {
-      attributes['error.type'] = measured['error.type'] = errorName(result.error);
+      attributes[ATTR_ERROR_TYPE] = measured[ATTR_ERROR_TYPE] = errorName(result.error);
     }
     if (span) {
       safely(() => span.setAttributes(attributes));
@@ -187,10 +222,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
           kind: SpanKind.CLIENT,
           attributes: {
             ...state.common,
-            'gen_ai.request.model': endpoint.modelId,
+            [ATTR_GEN_AI_REQUEST_MODEL]: endpoint.modelId,
             ...endpointAttributes(ref),
             ...serverAttributes(endpoint),
-            'bedrock_ha.attempt': attempt,
+            [ATTR_BEDROCK_HA_ATTEMPT]: attempt,
           },
         },
         state.context,
@@ -207,10 +242,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
           if (span) endAttempt(span, endpoint, result);
           const { outcome, reason } = result.attempt;
           recorder().attempt({
-            'bedrock_ha.chain': state.start.chain,
+            [ATTR_BEDROCK_HA_CHAIN]: state.start.chain,
             ...endpointAttributes(ref),
-            'bedrock_ha.attempt.outcome': outcome,
-            ...(reason ? { 'bedrock_ha.failure.reason': reason } : {}),
+            [ATTR_BEDROCK_HA_ATTEMPT_OUTCOME]: outcome,
+            ...(reason ? { [ATTR_BEDROCK_HA_FAILURE_REASON]: reason } : {}),
           });
         });
       },
@@ -229,16 +264,21 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 function endAttempt(span: Span, endpoint: Endpoint, result: AttemptEnd): void {
   const { attempt } = result;
   const attributes: Attributes = {
-    'bedrock_ha.attempt.outcome': attempt.outcome,
-    'bedrock_ha.breaker.state': result.breakerState,
+    [ATTR_BEDROCK_HA_ATTEMPT_OUTCOME]: attempt.outcome,
+    [ATTR_BEDROCK_HA_BREAKER_STATE]: result.breakerState,
   };
-  if (attempt.reason) attributes['bedrock_ha.failure.reason'] = attempt.reason;
-  if (attempt.errorClass) attributes['bedrock_ha.error.class'] = attempt.errorClass;
+  if (attempt.reason) attributes[ATTR_BEDROCK_HA_FAILURE_REASON] = attempt.reason;
+  if (attempt.errorClass) attributes[ATTR_BEDROCK_HA_ERROR_CLASS] = attempt.errorClass;
   if (attempt.outcome === 'success') {
-    Object.assign(attributes, usageAttributes(result.usage), { 'gen_ai.response.model': endpoint.modelId });
-    if (result.finishReasons) attributes['gen_ai.response.finish_reasons'] = [...result.finishReasons];
+    Object.assign(attributes, usageAttributes(result.usage), {
+      [ATTR_GEN_AI_RESPONSE_MODEL]: endpoint.modelId,
+    });
+    if (result.finishReasons) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...result.finishReasons];
   }
-  if (attempt.outcome === 'failure') attributes['error.type'] = attempt.errorName ?? errorName(result.error);
+  if (attempt.outcome === 'failure')
+    attributes[ATTR_ERROR_TYPE] = attempt.errorName ?? errorName(result.error);
+  const requestId = result.requestId ?? awsRequestId(result.error);
+  if (requestId !== undefined) attributes[ATTR_AWS_REQUEST_ID] = requestId;
   safely(() => span.setAttributes(attributes));
   if (attempt.outcome === 'failure')
     markFailed(
@@ -282,19 +322,20 @@ function markFailed(span: Span, error: unknown, message: string | undefined): vo
 
 function usageAttributes(usage: Usage | undefined): Attributes {
   const attributes: Attributes = {};
-  if (usage?.inputTokens !== undefined) attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
-  if (usage?.outputTokens !== undefined) attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+  if (usage?.inputTokens !== undefined) attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
+  if (usage?.outputTokens !== undefined) attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
   return attributes;
 }
 
 function requestParameters(input: unknown): Attributes {
   const config = isRecord(input) && isRecord(input.inferenceConfig) ? input.inferenceConfig : {};
   const attributes: Attributes = {};
-  if (typeof config.maxTokens === 'number') attributes['gen_ai.request.max_tokens'] = config.maxTokens;
-  if (typeof config.temperature === 'number') attributes['gen_ai.request.temperature'] = config.temperature;
-  if (typeof config.topP === 'number') attributes['gen_ai.request.top_p'] = config.topP;
+  if (typeof config.maxTokens === 'number') attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = config.maxTokens;
+  if (typeof config.temperature === 'number')
+    attributes[ATTR_GEN_AI_REQUEST_TEMPERATURE] = config.temperature;
+  if (typeof config.topP === 'number') attributes[ATTR_GEN_AI_REQUEST_TOP_P] = config.topP;
   if (Array.isArray(config.stopSequences))
-    attributes['gen_ai.request.stop_sequences'] = config.stopSequences.filter(
+    attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = config.stopSequences.filter(
       (sequence) => typeof sequence === 'string',
     );
   return attributes;
@@ -302,14 +343,14 @@ function requestParameters(input: unknown): Attributes {
 
 /** Where the SDK sends the call; the URL's host only, so credentials in it are never recorded. */
 function serverAttributes(endpoint: Endpoint): Attributes {
-  const fallback = { 'server.address': `bedrock-runtime.${endpoint.region}.amazonaws.com` };
+  const fallback = { [ATTR_SERVER_ADDRESS]: `bedrock-runtime.${endpoint.region}.amazonaws.com` };
   if (!endpoint.client.endpoint) return fallback;
   try {
     const url = new URL(endpoint.client.endpoint);
     const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
     return url.port
-      ? { 'server.address': address, 'server.port': Number(url.port) }
-      : { 'server.address': address };
+      ? { [ATTR_SERVER_ADDRESS]: address, [ATTR_SERVER_PORT]: Number(url.port) }
+      : { [ATTR_SERVER_ADDRESS]: address };
   } catch {
     return fallback;
   }
