@@ -40,7 +40,7 @@ import {
 import { type SendStream, streamStep } from './streaming/stream-attempt.js';
 import { type Resumption, StreamSession } from './streaming/stream-session.js';
 import { EventHub } from './telemetry/events.js';
-import type { Instrumentation, Operation } from './telemetry/instrumentation.js';
+import { type Instrumentation, NO_INSTRUMENTATION, type Operation } from './telemetry/instrumentation.js';
 import { createTelemetry } from './telemetry/otel-telemetry.js';
 
 /**
@@ -307,8 +307,3 @@ function sessionResult<E, K extends 'stream' | 'body'>(
   Object.defineProperty(result, 'servedBy', { enumerable: true, get: () => session.servedBy });
   return result as never;
 }
-
-const NO_SCOPE = { run: <T>(fn: () => T) => fn(), end: () => undefined };
-const NO_INSTRUMENTATION: Instrumentation = {
-  request: () => ({ attempt: () => NO_SCOPE, end: () => undefined }),
-};

@@ -29,6 +29,7 @@ export type {
 export { MAX_TIMER_MS } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
 export { configJsonSchema } from './config/json-schema.js';
+export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
 export {
   type ConfigFormat,
   type LoadConfigOptions,

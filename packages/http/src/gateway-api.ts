@@ -1,5 +1,3 @@
-import type { BedrockHA } from '@bedrock-ha/core';
-
 /**
  * One HTTP request, as any framework or event source can describe it. Adapters (Express, Lambda)
  * build this from their own request shape; the gateway never sees a framework object.
@@ -93,6 +91,3 @@ export interface Gateway {
 export type GatewayError =
   | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
   | { readonly kind: 'bad-request'; readonly message: string };
-
-/** The engine type a gateway serves. */
-export type GatewayEngine = BedrockHA;

@@ -3,7 +3,6 @@ export type { EndpointWindowStats } from './endpoint-stats.js';
 export { createGateway, DEFAULT_MAX_BODY_BYTES } from './gateway.js';
 export type {
   Gateway,
-  GatewayEngine,
   GatewayError,
   GatewayOptions,
   GatewayRequest,

@@ -1,4 +1,5 @@
 import type { Policy } from '../chain/endpoint.js';
+import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 
 /**
  * Defaults of every endpoint. Two attempts per endpoint keeps a chain's worst case short (the
@@ -17,7 +18,7 @@ export const DEFAULT_POLICY: Policy = {
  * throttling, 14 per retry after any other transient error, 1 back per success. Once the bucket is
  * dry, retries after server errors are at most 1 in 14 successes (Google SRE: under 10% of load).
  */
-export const DEFAULT_RETRY_BUDGET = {
+export const DEFAULT_RETRY_BUDGET: RetryBudgetOptions = {
   capacity: 500,
   throttlingRetryCost: 5,
   retryCost: 14,

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema } from './config-schema.js';
 import { hideInterpolatedValues, type Interpolation } from './interpolated-values.js';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 import { resolveConfig } from './resolve-config.js';
 import { zodIssues } from './zod-issues.js';
 
@@ -127,35 +128,9 @@ function parseJson(text: string, source: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const { message, offset } = describeJsonError((error as Error).message, text);
-    throw new ConfigError(
-      [{ path: '', message: `JSON syntax error${where(text, offset)}: ${message}` }],
-      source,
-    );
+    const { reason, where } = describeJsonSyntaxError(error, text);
+    throw new ConfigError([{ path: '', message: `JSON syntax error${where}: ${reason}` }], source);
   }
-}
-
-// V8 quotes up to ten characters either side of a bad token (`Unexpected token ',', ..."…"... is not
-// valid JSON`) and gives no position then. The quote may hold a secret, so it is dropped, and the
-// position is worked out from it.
-function describeJsonError(message: string, text: string): { message: string; offset?: number } {
-  const position = /\s+in JSON at position (\d+)/.exec(message);
-  if (position) return { message: message.slice(0, position.index), offset: Number(position[1]) };
-  if (message === 'Unexpected end of JSON input') return { message, offset: text.length };
-  const quoted = /^(Unexpected token '([\s\S])'), (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(
-    message,
-  );
-  if (!quoted) return { message: message.replace(/, ".*/s, '') };
-  const [, reason = '', token = '', before, context = '', after] = quoted;
-  const start = text.indexOf(context);
-  if (start < 0) return { message: reason };
-  if (before) return { message: reason, offset: start + 10 };
-  if (after) return { message: reason, offset: context.length - 10 };
-  // The whole (short) text was quoted: only a token that occurs once has a known place.
-  const first = context.indexOf(token);
-  return first >= 0 && first === context.lastIndexOf(token)
-    ? { message: reason, offset: first }
-    : { message: reason };
 }
 
 function parseYaml(text: string, source: string | undefined): unknown {
@@ -175,12 +150,6 @@ function parseYaml(text: string, source: string | undefined): unknown {
     // Such as an alias expanded too many times (a "billion laughs" file).
     throw new ConfigError([{ path: '', message: `YAML error: ${(error as Error).message}` }], source);
   }
-}
-
-function where(text: string, offset: number | undefined): string {
-  if (offset === undefined) return '';
-  const before = text.slice(0, offset).split('\n');
-  return ` at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
 }
 
 const NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;

@@ -1,4 +1,5 @@
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
+import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import {
   type BedrockHAConfig,
@@ -9,13 +10,11 @@ import {
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
 import { zodIssues } from './zod-issues.js';
 
-/** Retry budget of each endpoint, or `false` for unlimited retries. */
-export type RetryBudgetOptions = typeof DEFAULT_RETRY_BUDGET | false;
-
 /** A validated configuration, ready to run. */
 export interface ResolvedConfig {
   readonly chains: ReadonlyMap<string, Chain>;
-  readonly retryBudget: RetryBudgetOptions;
+  /** Retry budget of each endpoint, or `false` for unlimited retries. */
+  readonly retryBudget: RetryBudgetOptions | false;
   readonly captureContent: boolean;
 }
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
+import { isRecord } from '../is-record.js';
 import type { ConfigIssue } from './config-error.js';
 import { MAX_TIMER_MS } from './config-schema.js';
-import { definition, isRecord, schemaAt } from './zod-schema-path.js';
+import { definition, schemaAt } from './zod-schema-path.js';
 
 type Issue = z.core.$ZodIssue;
 type Key = PropertyKey;

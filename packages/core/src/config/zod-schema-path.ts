@@ -1,13 +1,9 @@
 import type { z } from 'zod';
+import { isRecord } from '../is-record.js';
 
 /** Finds the part of a zod schema that validates the value at a path, for better config errors. */
 
 type Key = PropertyKey;
-
-/** A plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 // The parts of zod's schema definitions that a walk along a path needs.
 interface Definition {

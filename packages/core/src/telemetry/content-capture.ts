@@ -1,3 +1,5 @@
+import { isRecord } from '../is-record.js';
+
 /** Prompts and answers as GenAI semconv messages, for spans when content capture is on. */
 
 /** The request's messages (Converse input or an InvokeModel JSON body) as semconv messages. */
@@ -54,9 +56,4 @@ function toParts(content: unknown): Record<string, unknown>[] {
     if ('json' in block) return { type: 'json', content: block.json };
     return { type: typeof block.type === 'string' ? block.type : (Object.keys(block)[0] ?? 'unknown') };
   });
-}
-
-/** True for any non-null object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

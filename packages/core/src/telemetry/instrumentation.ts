@@ -65,3 +65,12 @@ export interface AttemptScope {
 export interface Instrumentation {
   request(start: RequestStart): RequestScope;
 }
+
+/** An attempt scope that records nothing. */
+export const NO_ATTEMPT_SCOPE: AttemptScope = { run: (fn) => fn(), end: () => undefined };
+
+/** A request scope that records nothing. */
+export const NO_REQUEST_SCOPE: RequestScope = { attempt: () => NO_ATTEMPT_SCOPE, end: () => undefined };
+
+/** Instrumentation that records nothing: the engine's when telemetry is off. */
+export const NO_INSTRUMENTATION: Instrumentation = { request: () => NO_REQUEST_SCOPE };

@@ -555,8 +555,16 @@ describe('createTelemetry safety', () => {
 
   it('keeps exporting requests when a metric exporter fails', async () => {
     const { PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+    const exports: string[][] = [];
     const reader = new PeriodicExportingMetricReader({
-      exporter: { export: boom, forceFlush: async () => {}, shutdown: async () => {} },
+      exporter: {
+        export: (batch) => {
+          exports.push(batch.scopeMetrics.flatMap((scope) => scope.metrics.map((m) => m.descriptor.name)));
+          boom();
+        },
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
       exportIntervalMillis: 60_000,
     });
     const meterProvider = new SdkMeterProvider({ readers: [reader] });
@@ -564,7 +572,11 @@ describe('createTelemetry safety', () => {
     const telemetry = createTelemetry({ meterProvider, events: new EventHub().api });
     failOver(telemetry);
     await reader.forceFlush().catch(() => undefined);
+    // The failed export took the first request's metrics; the next request is still recorded and offered.
     failOver(telemetry);
+    await reader.forceFlush().catch(() => undefined);
+    expect(exports).toHaveLength(2);
+    for (const names of exports) expect(names).toContain('gen_ai.client.operation.duration');
     telemetry.dispose();
   });
 });

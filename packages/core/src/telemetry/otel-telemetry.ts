@@ -16,6 +16,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { isRecord } from '../is-record.js';
 import {
   ATTR_AWS_REQUEST_ID,
   ATTR_BEDROCK_HA_ATTEMPT,
@@ -47,16 +48,18 @@ import {
   GEN_AI_SYSTEM_AWS_BEDROCK,
 } from './attribute-names.js';
 import { awsRequestId } from './aws-request-id.js';
-import { inputMessages, isRecord, outputMessages } from './content-capture.js';
+import { inputMessages, outputMessages } from './content-capture.js';
 import type { BedrockHAEvents } from './events.js';
-import type {
-  AttemptEnd,
-  AttemptScope,
-  Instrumentation,
-  RequestEnd,
-  RequestScope,
-  RequestStart,
-  Usage,
+import {
+  type AttemptEnd,
+  type AttemptScope,
+  type Instrumentation,
+  NO_ATTEMPT_SCOPE,
+  NO_REQUEST_SCOPE,
+  type RequestEnd,
+  type RequestScope,
+  type RequestStart,
+  type Usage,
 } from './instrumentation.js';
 import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
 
@@ -90,9 +93,6 @@ export interface TelemetryOptions {
 export interface Telemetry extends Instrumentation {
   dispose(): void;
 }
-
-const NOOP_ATTEMPT: AttemptScope = { run: (fn) => fn(), end: () => undefined };
-const NOOP_REQUEST: RequestScope = { attempt: () => NOOP_ATTEMPT, end: () => undefined };
 
 interface RequestState {
   readonly start: RequestStart;
@@ -156,7 +156,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     };
     let ended = false;
     return {
-      attempt: (endpoint, attempt) => safely(() => startAttempt(state, endpoint, attempt)) ?? NOOP_ATTEMPT,
+      attempt: (endpoint, attempt) =>
+        safely(() => startAttempt(state, endpoint, attempt)) ?? NO_ATTEMPT_SCOPE,
       end: (result) => {
         if (ended) return;
         ended = true;
@@ -255,7 +256,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   return {
     request: (start) => {
       recorder();
-      return safely(() => request(start)) ?? NOOP_REQUEST;
+      return safely(() => request(start)) ?? NO_REQUEST_SCOPE;
     },
     dispose: () => metricsRecorder?.dispose(),
   };
