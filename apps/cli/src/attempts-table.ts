@@ -11,7 +11,7 @@ export function renderAttempts(attempts: readonly Attempt[]): string {
       attempt.endpoint.region,
       attempt.outcome,
       attempt.reason ?? '',
-      attempt.errorName ?? '',
+      errorCell(attempt),
       String(Math.round(attempt.durationMs)),
     ]),
   );
@@ -28,6 +28,13 @@ export function attemptJson(attempt: Attempt) {
     errorClass: attempt.errorClass,
     reason: attempt.reason,
     errorName: attempt.errorName,
+    ...(attempt.errorCode !== undefined && { errorCode: attempt.errorCode }),
     durationMs: Math.round(attempt.durationMs),
   };
+}
+
+/** The error column: a network failure's code (`ECONNREFUSED`) says more than its class name `Error`. */
+function errorCell({ errorName = '', errorCode }: Attempt): string {
+  if (errorCode === undefined) return errorName;
+  return errorName === 'Error' || errorName === 'AggregateError' ? errorCode : `${errorName} (${errorCode})`;
 }

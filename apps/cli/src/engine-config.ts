@@ -1,6 +1,7 @@
 import type { BedrockHAConfig, ClientConfig } from '@bedrock-ha/core';
 import { CliError, ExitCode, usageError } from './exit-code.js';
 import type { GlobalOptions } from './global-options.js';
+import { SIMULATOR_CREDENTIALS, useSimulatorCredentials } from './local-simulator.js';
 import type { Output } from './output.js';
 import { registerSecret } from './redact.js';
 import { hasSeedFlags, type SeedFlags, seedConfig } from './seed-chain.js';
@@ -11,6 +12,8 @@ export interface EngineConfig {
   readonly chain: string;
   /** Where it came from, for messages: the file, or "the seed flags". */
   readonly source: string;
+  /** True when it signs with placeholder credentials, because it calls a local simulator. */
+  readonly simulatorCredentials: boolean;
 }
 
 /**
@@ -54,9 +57,17 @@ export async function resolveEngineConfig(
       `use --chain with one of: ${chains.join(', ')}`,
     );
   }
-  const resolved = withClientOverrides(config, globals);
+  let resolved = withClientOverrides(config, globals);
   registerConfigSecrets(resolved);
-  return { config: resolved, chain, source };
+  // Against a local simulator nothing needs AWS credentials; credentials the user chose still win.
+  const endpointUrl = resolved.client?.endpoint;
+  const simulatorCredentials =
+    !configChoosesCredentials(resolved) && (await useSimulatorCredentials(globals, endpointUrl));
+  if (simulatorCredentials) {
+    resolved = { ...resolved, client: { ...resolved.client, credentials: { ...SIMULATOR_CREDENTIALS } } };
+    output?.detail(`${endpointUrl} is a bedrock-ha simulator: signing with placeholder credentials`);
+  }
+  return { config: resolved, chain, source, simulatorCredentials };
 }
 
 /** Reads and validates a configuration file; a bad one is a usage error naming each problem. */
@@ -108,16 +119,26 @@ function withClientOverrides(config: BedrockHAConfig, globals: GlobalOptions): B
   };
 }
 
-/** Static credentials written in the config must never be printed, even inside an AWS error. */
-function registerConfigSecrets(config: BedrockHAConfig): void {
-  const clients = [
+/** True when any client of the config names a profile or credentials. */
+function configChoosesCredentials(config: BedrockHAConfig): boolean {
+  return allClients(config).some(
+    (client) => client?.profile !== undefined || client?.credentials !== undefined,
+  );
+}
+
+function allClients(config: BedrockHAConfig): (ClientConfig | undefined)[] {
+  return [
     config.client,
     ...Object.values(config.endpoints ?? {}).map((endpoint) => endpoint.client),
     ...Object.values(config.chains).flatMap((chain) =>
       chain.endpoints.map((entry) => (typeof entry === 'string' ? undefined : entry.client)),
     ),
   ];
-  for (const client of clients) {
+}
+
+/** Static credentials written in the config must never be printed, even inside an AWS error. */
+function registerConfigSecrets(config: BedrockHAConfig): void {
+  for (const client of allClients(config)) {
     const credentials = client?.credentials;
     if (credentials === undefined) continue;
     registerSecret(credentials.accessKeyId);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** The options every command accepts, in the aws CLI's spelling. */
 export interface GlobalOptions {
@@ -27,11 +27,30 @@ export function addGlobalOptions(program: Command): Command {
       'AWS region (default: AWS_REGION, then the profile); with --provisioned-arn the PT region; a --config names its own',
     )
     .option('--profile <name>', 'named profile from ~/.aws/config (default: AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send AWS calls to this URL, e.g. a running simulator')
+    .option('--endpoint-url <url>', 'send AWS calls to this URL, e.g. a running simulator', endpointUrl)
     .option('--config <file>', 'bedrock-ha configuration file, YAML or JSON (default: BEDROCK_HA_CONFIG)')
     .option('--json', 'print JSON on stdout')
     .option('--verbose', 'print every engine event, and stack traces')
     .option('--no-color', 'plain output (NO_COLOR=1 does the same)');
+}
+
+/**
+ * Checks `--endpoint-url` where the user typed it, so that a mistake names the flag rather than
+ * the config key (`client.endpoint`) it ends up in. The AWS SDK needs the scheme.
+ */
+export function endpointUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(
+      `expected a URL starting with http:// or https://, e.g. http://${value.replace(/^[a-z]+:\/\//i, '')}`,
+    );
+  }
+  return value;
 }
 
 /** The global options as seen from a (sub)command. */

@@ -14,7 +14,12 @@ export function watchEngine(ha: BedrockHA, output: Output): () => void {
       ),
     ),
     ha.onFailover(({ from, to, reason }) =>
-      output.detail(`failover ${from.endpointId} -> ${to?.endpointId ?? 'none left'} (${reason})`),
+      output.detail(
+        // An open breaker means no call was made: a skip, not a failure of the endpoint.
+        reason === 'circuit-open'
+          ? `skipped ${from.endpointId} (circuit-open) -> ${to?.endpointId ?? 'none left'}`
+          : `failover ${from.endpointId} -> ${to?.endpointId ?? 'none left'} (${reason})`,
+      ),
     ),
     ha.onBreakerStateChange(({ endpoint, state }) =>
       output.detail(`breaker ${endpoint.endpointId}: ${state}`),

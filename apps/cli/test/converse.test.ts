@@ -32,7 +32,21 @@ describe('bedrock-ha converse', () => {
     const { code, stdout, stderr } = await runCli(['converse', ...seed, PROMPT], { env });
     expect(code).toBe(0);
     expect(stdout).toBe('Tokyo\n');
-    expect(stderr).toMatch(/served by provisioned \(provisioned, us-east-1\) after 1 attempt/);
+    // The seed's endpoint ids are their kinds: said once, not "provisioned (provisioned, us-east-1)".
+    expect(stderr).toMatch(/^served by provisioned \(us-east-1\) after 1 attempt in \d+ ms$/m);
+  });
+
+  it('names the kind beside an endpoint id that is not the kind', async () => {
+    const config = join(home, 'named.yaml');
+    await writeFile(
+      config,
+      ['chains:', '  main:', '    endpoints:', `      - { id: pt-east, modelId: "${PT_ARN}" }`].join('\n'),
+    );
+    const { stderr } = await runCli(
+      ['converse', '--endpoint-url', simulator.url, '--config', config, PROMPT],
+      { env },
+    );
+    expect(stderr).toMatch(/^served by pt-east \(provisioned, us-east-1\) after 1 attempt/m);
   });
 
   it('fails over to Haiku on demand in us-west-2 when the PT throttles, and --json shows the attempts', async () => {
@@ -126,7 +140,10 @@ describe('bedrock-ha converse', () => {
     expect(text.stdout.length).toBeGreaterThan(1);
     expect(text.stdout.endsWith('\n')).toBe(true);
     expect(text.stderr).toMatch(/^bedrock-ha: error: StreamInterruptedError/m);
-    expect(text.stderr).toMatch(/hint: .*set `resume: true` on chain "cut"/);
+    // resume continues on the next endpoint: with none, setting it alone would not help.
+    expect(text.stderr).toMatch(
+      /hint: .*chain "cut" has one endpoint, so there is nowhere to continue it: add a second endpoint \(another region\) and set `resume: true`/,
+    );
     expect(text.stderr).not.toMatch(/check --endpoint-url/);
 
     const json = await runCli([...args.slice(0, 1), '--json', ...args.slice(1)], { env });
@@ -135,6 +152,70 @@ describe('bedrock-ha converse', () => {
     expect(failure.error).toMatchObject({ name: 'StreamInterruptedError', chain: 'cut' });
     expect(failure.partialText).toBe(text.stdout.slice(0, -1));
     expect(failure.partialText.length).toBeGreaterThan(0);
+  });
+
+  it('on a stream cut in a two-endpoint chain without resume, hints at resume: true', async () => {
+    simulator.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'stream-cut', afterEvents: 4, mode: 'reset' },
+    });
+    const config = join(home, 'cut-two.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  two:',
+        '    endpoints:',
+        `      - { id: pt, modelId: "${PT_ARN}" }`,
+        '      - { id: west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      ].join('\n'),
+    );
+    const { code, stderr } = await runCli(
+      ['converse', '--stream', '--endpoint-url', simulator.url, '--config', config, LONG_PROMPT],
+      { env },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /hint: .*set `resume: true` on chain "two" in the config to continue it on the next endpoint/,
+    );
+  });
+
+  it('with --verbose, calls a skip over an open breaker a skip, not a failure', async () => {
+    simulator.faults.add({
+      match: { model: PT_ARN },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
+    const config = join(home, 'breaker.yaml');
+    await writeFile(
+      config,
+      [
+        'policy: { retry: { maxAttempts: 1 }, breaker: { mode: consecutive, failures: 1, halfOpenAfterMs: 60000, maxHalfOpenAfterMs: 60000 } }',
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        `      - { id: pt, modelId: "${PT_ARN}" }`,
+        '      - { id: west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      ].join('\n'),
+    );
+    const { code, stderr } = await runCli(
+      [
+        'converse',
+        '--verbose',
+        '--no-stream',
+        '--repeat',
+        '2',
+        '--endpoint-url',
+        simulator.url,
+        '--config',
+        config,
+        PROMPT,
+      ],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^failover pt -> west \(throttled\)$/m);
+    expect(stderr).toMatch(/^skipped pt \(circuit-open\) -> west$/m);
+    expect(stderr).not.toMatch(/failover pt -> west \(circuit-open\)/);
   });
 
   it('with --verbose, never prints the prompt or the answer on stderr', async () => {
@@ -168,11 +249,16 @@ describe('bedrock-ha converse', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toMatch(/network/);
+    // The cause by name, in the message and in the attempts table, not a bare `Error`.
+    expect(stderr).toMatch(/failed: provisioned ECONNREFUSED/);
+    expect(stderr).toMatch(/^\d\s+provisioned\s+us-east-1\s+failure\s+network\s+ECONNREFUSED\s/m);
     expect(stderr).toMatch(/hint: check --endpoint-url/);
   });
 
   it('exits 1 with a clear message when the credential chain finds nothing', async () => {
-    const { code, stderr } = await runCli(['converse', ...seed, PROMPT], {
+    // Not the simulator: against it the CLI signs with placeholder credentials (simulator-defaults.test.ts).
+    const notSimulator = ['--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN];
+    const { code, stderr } = await runCli(['converse', ...notSimulator, PROMPT], {
       env: cleanEnv(await emptyHome()),
     });
     expect(code).toBe(1);

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, emptyHome, runCli } from './cli-process.js';
+import { startIncompleteSignatureStub } from './incomplete-signature-stub.js';
 import { PT_ARN } from './seed-simulator.js';
 
 // An access key id of the real format: the CLI must hide it even when AWS quotes it back.
@@ -12,31 +13,6 @@ const SECRET = 'redaction-test-secret-never-printed';
 // Static credentials in a config: their key id has no AWS format, so only registration hides it.
 const CONFIG_KEY_ID = 'AKIDCONFIGKEYLEAK';
 const CONFIG_SECRET = 'config-secret-never-printed';
-
-/**
- * Answers every request as AWS does for a malformed signature: 403 IncompleteSignatureException
- * with a message that repeats the request's Authorization header (key id and signature included).
- */
-function startIncompleteSignatureStub(signatures: Set<string>): Promise<Server> {
-  const server = createServer((request, response) => {
-    const authorization = request.headers.authorization ?? '';
-    const signature = /Signature=([0-9a-f]+)/.exec(authorization)?.[1];
-    if (signature) signatures.add(signature);
-    request.resume();
-    request.on('end', () => {
-      const body = JSON.stringify({
-        message: `'x' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
-      });
-      response.writeHead(403, {
-        'x-amzn-errortype': 'IncompleteSignatureException',
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-      response.end(body);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 describe('credentials quoted back by AWS errors', () => {
   let server: Server;

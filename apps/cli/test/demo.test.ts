@@ -1,11 +1,21 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, emptyHome, runCli } from './cli-process.js';
 
 interface DemoJson {
-  requests: { index: number; servedBy?: string }[];
+  requests: {
+    index: number;
+    servedBy?: string;
+    text: string;
+    startedAtMs: number;
+    latencyMs: number;
+    cuts?: { endpoint: string; partialText: string }[];
+  }[];
   events: (
-    | { type: 'failover'; from: string; to?: string; reason: string }
-    | { type: 'breaker'; endpoint: string; from: string; to: string }
+    | { type: 'failover'; atMs: number; from: string; to?: string; reason: string; resumed: boolean }
+    | { type: 'breaker'; atMs: number; endpoint: string; from: string; to: string }
   )[];
   summary: {
     requests: number;
@@ -14,10 +24,47 @@ interface DemoJson {
     endpoints: { endpointId: string; served: number; p50Ms?: number; p99Ms?: number }[];
     failovers: { total: number; byReason: Record<string, number> };
     breakerTransitions: number;
-    returnedToPrimary?: { index: number };
+    returnedToPrimary?: { index: number; atMs: number };
     latency: { p50Ms?: number; p99Ms?: number };
   };
   simulatorCounters: { region: string; model: string; outcomes: Record<string, number> }[];
+}
+
+const SCENARIOS = fileURLToPath(new URL('../../../packages/simulator/scenarios/', import.meta.url));
+
+/**
+ * "Back on the primary" names a request that started after the PT's breaker last opened and was
+ * served by the PT; requests in flight when it opened do not count.
+ */
+function expectTrueReturn(demo: DemoJson): void {
+  const openings = demo.events.filter(
+    (event) => event.type === 'breaker' && event.endpoint === 'pt-east' && event.to === 'open',
+  );
+  const lastOpen = openings.at(-1)?.atMs;
+  const returned = demo.summary.returnedToPrimary;
+  if (lastOpen === undefined) {
+    expect(returned).toBeUndefined();
+    return;
+  }
+  const firstBack = demo.requests
+    .filter((request) => request.servedBy === 'pt-east' && request.startedAtMs >= lastOpen)
+    .sort((left, right) => left.startedAtMs + left.latencyMs - (right.startedAtMs + right.latencyMs))[0];
+  if (firstBack === undefined) {
+    expect(returned).toBeUndefined();
+    return;
+  }
+  expect(returned).toBeDefined();
+  expect(returned?.atMs).toBeGreaterThanOrEqual(lastOpen);
+  const request = demo.requests.find((candidate) => candidate.index === returned?.index);
+  expect(request?.servedBy).toBe('pt-east');
+  expect(request?.startedAtMs).toBeGreaterThanOrEqual(lastOpen);
+}
+
+/** Every number of a JSON document, wherever it is. */
+function numbers(value: unknown): number[] {
+  if (typeof value === 'number') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(numbers);
 }
 
 describe('bedrock-ha demo', () => {
@@ -70,7 +117,7 @@ describe('bedrock-ha demo', () => {
     expect(demo.events).toContainEqual(
       expect.objectContaining({ type: 'breaker', endpoint: 'pt-east', to: 'open' }),
     );
-    expect(summary.returnedToPrimary).toBeDefined();
+    expectTrueReturn(demo);
     // What the engine says the PT served is what the simulator saw succeed on it.
     const served = Object.fromEntries(
       summary.endpoints.map((endpoint) => [endpoint.endpointId, endpoint.served]),
@@ -84,6 +131,96 @@ describe('bedrock-ha demo', () => {
     expect(ptSuccesses).toBe(served['pt-east']);
     expect(ptThrottles).toBe(summary.failovers.byReason.throttled);
   }, 60_000);
+
+  it('under concurrency, reports when traffic really came back to the PT after its last opening', async () => {
+    const { code, stdout } = await runCli(['demo', '--json', '--requests', '100', '--concurrency', '8'], {
+      env: cleanEnv(await emptyHome()),
+      timeoutMs: 60_000,
+    });
+    expect(code).toBe(0);
+    const demo = JSON.parse(stdout) as DemoJson;
+    expect(demo.events).toContainEqual(
+      expect.objectContaining({ type: 'breaker', endpoint: 'pt-east', to: 'open' }),
+    );
+    expectTrueReturn(demo);
+    // Milliseconds are whole numbers in JSON, not 50.10391200000004.
+    for (const value of numbers(demo.summary)) expect(Number.isInteger(value)).toBe(true);
+  }, 60_000);
+
+  it('slow-primary.yaml: an attempt that takes too long fails over, and the header says after how long', async () => {
+    const { code, stdout } = await runCli(
+      ['demo', '--scenario', join(SCENARIOS, 'slow-primary.yaml'), '--requests', '4'],
+      { env: cleanEnv(await emptyHome()), timeoutMs: 60_000 },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Policy: .*an attempt gives up after 1\.5 s/m);
+    expect(stdout).toMatch(
+      /Timeout on pt-east \(no answer within 1\.5 s\), failing over to haiku-west in us-west-2/,
+    );
+    expect(stdout).toMatch(/^0: From on-demand throughput in us-west-2: Tokyo$/m);
+    expect(stdout).toMatch(/^failovers\s+\d+ \(timeout \d+/m);
+    expect(stdout).toMatch(
+      /^back on the primary\s+no: its breaker last opened at \d+\.\d\d s and traffic had not returned$/m,
+    );
+  }, 60_000);
+
+  it('mid-stream-cut.yaml with --stream: shows where each answer broke and who resumed it', async () => {
+    const scenario = join(SCENARIOS, 'mid-stream-cut.yaml');
+    const env = cleanEnv(await emptyHome());
+    const text = await runCli(['demo', '--scenario', scenario, '--stream', '--requests', '2'], {
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /Stream from haiku-east broke mid-answer \(network\), resuming it on haiku-west in us-west-2/,
+    );
+    expect(text.stdout).toMatch(
+      /^0: From on-demand throughput in us-east-1: "[^"]+" -- stream broke, resumed by on-demand throughput in us-west-2: "[^"]+"$/m,
+    );
+    const json = await runCli(['demo', '--json', '--scenario', scenario, '--stream', '--requests', '1'], {
+      env,
+      timeoutMs: 60_000,
+    });
+    const [request] = (JSON.parse(json.stdout) as DemoJson).requests;
+    expect(request?.servedBy).toBe('haiku-west');
+    expect(request?.cuts).toHaveLength(1);
+    expect(request?.cuts?.[0]?.endpoint).toBe('haiku-east');
+    expect(request?.cuts?.[0]?.partialText.length).toBeGreaterThan(0);
+    // The answer is whole: what haiku-east sent, continued by haiku-west.
+    expect(request?.text.startsWith(request.cuts?.[0]?.partialText ?? '-')).toBe(true);
+    expect(request?.text).toMatch(/\.$/);
+    // Without --stream, the demo says why this scenario shows nothing.
+    const plain = await runCli(['demo', '--scenario', scenario, '--requests', '1'], {
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(plain.stderr).toContain(
+      'Every fault of mid-stream-cut.yaml hits ConverseStream: add --stream to see them',
+    );
+  }, 60_000);
+
+  it('says traffic never left the primary when nothing failed it', async () => {
+    const home = await emptyHome();
+    const scenario = join(home, 'calm.yaml');
+    await writeFile(
+      scenario,
+      'provisionedThroughputs:\n  - { name: calm, region: us-east-1, modelId: anthropic.claude-3-haiku-20240307-v1:0:48k, id: calmpt000001 }\n',
+    );
+    const { code, stdout } = await runCli(['demo', '--scenario', scenario, '--requests', '3'], {
+      env: cleanEnv(home),
+      timeoutMs: 60_000,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^back on the primary\s+traffic never left it$/m);
+  }, 60_000);
+
+  it('--help lists the global options it honours, --json among them', async () => {
+    const { code, stdout } = await runCli(['demo', '--help'], { env: cleanEnv(await emptyHome()) });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\s+--json\s+every request/m);
+    expect(stdout).toMatch(/^\s+--stream\s/m);
+  });
 
   it('rejects an invalid scenario file with exit code 2 and names the problem', async () => {
     const home = await emptyHome();

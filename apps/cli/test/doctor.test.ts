@@ -148,8 +148,9 @@ describe('bedrock-ha doctor', () => {
   });
 
   it('fails the credentials check when the SDK finds none, and skips the endpoints', async () => {
+    // Not the simulator: against it the CLI signs with placeholder credentials (simulator-defaults.test.ts).
     const { code, stdout } = await runCli(
-      ['doctor', '--endpoint-url', simulator.url, '--provisioned-arn', PT_ARN],
+      ['doctor', '--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN],
       {
         env: cleanEnv(await emptyHome()),
       },

@@ -3,6 +3,7 @@ import type { Simulator } from '@bedrock-ha/simulator';
 import { startSimulator } from '@bedrock-ha/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, emptyHome, runCli, TEST_CREDENTIALS } from './cli-process.js';
+import { closedUrl } from './seed-simulator.js';
 
 const HAIKU_48K = 'anthropic.claude-3-haiku-20240307-v1:0:48k';
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -125,7 +126,8 @@ describe('bedrock-ha provision', () => {
   }, 30_000);
 
   it('exits 2 when no region is configured, and on a bad --commitment', async () => {
-    const noRegion = await runCli(['provision', 'list', '--endpoint-url', simulator.url], { env });
+    // Not the simulator: against it provision uses us-east-1 (simulator-defaults.test.ts).
+    const noRegion = await runCli(['provision', 'list', '--endpoint-url', await closedUrl()], { env });
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toMatch(/no AWS region configured/);
     const badCommitment = await runCli(

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@bedrock-ha/core';
+import type { RunningServer } from '@bedrock-ha/node';
 import { SERVER_ENV, ServerEnvError, serverOptionsFromEnv } from './server-env.js';
-import type { RunningServer } from './server-options.js';
 
 const USAGE = `bedrock-ha-server: an OpenAI-compatible and Bedrock-native gateway with failover
 
@@ -47,7 +47,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     const options = serverOptionsFromEnv(process.env);
     // Loaded after the environment checks, so `--help` and a bad variable answer at once.
-    const { startServer } = await import('./start-server.js');
+    const { startServer } = await import('@bedrock-ha/node');
     server = await startServer({ ...options, telemetry: true });
   } catch (error) {
     if (error instanceof ServerEnvError || ConfigError.isInstance(error) || error instanceof RangeError)

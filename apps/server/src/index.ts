@@ -1,3 +1,4 @@
+// startServer lives in @bedrock-ha/node (what `bedrock-ha serve` uses too); re-exported so this
+// package's API stays as it was.
+export { type RunningServer, type ServerOptions, startServer } from '@bedrock-ha/node';
 export { SERVER_ENV, ServerEnvError, serverOptionsFromEnv } from './server-env.js';
-export type { RunningServer, ServerOptions } from './server-options.js';
-export { startServer } from './start-server.js';

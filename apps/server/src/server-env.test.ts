@@ -22,8 +22,20 @@ describe('serverOptionsFromEnv', () => {
         HOST: '127.0.0.1',
         BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '2500',
         BEDROCK_HA_MAX_BODY_BYTES: '2048',
+        BEDROCK_HA_MAX_CONNECTIONS: '50',
+        BEDROCK_HA_HEADERS_TIMEOUT_MS: '5000',
+        BEDROCK_HA_IDLE_TIMEOUT_MS: '30000',
       }),
-    ).toMatchObject({ port: 0, host: '127.0.0.1', apiKeys: [], shutdownTimeoutMs: 2500, maxBodyBytes: 2048 });
+    ).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      apiKeys: [],
+      shutdownTimeoutMs: 2500,
+      maxBodyBytes: 2048,
+      maxConnections: 50,
+      headersTimeoutMs: 5000,
+      idleTimeoutMs: 30000,
+    });
     expect(
       serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', HOST: '0.0.0.0', BEDROCK_HA_AUTH: ' None ' }),
     ).toMatchObject({ host: '0.0.0.0', apiKeys: [], auth: 'none' });
@@ -54,5 +66,14 @@ describe('serverOptionsFromEnv', () => {
       'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS "-1" is not a whole number from 0 to 2147483647',
       'LOG_LEVEL "chatty" is not a level: use trace, debug, info, warn, error, fatal, silent',
     ]);
+  });
+
+  it('reads the origins from BEDROCK_HA_CORS_ORIGINS', () => {
+    const options = serverOptionsFromEnv({
+      BEDROCK_HA_CONFIG: 'config.yaml',
+      BEDROCK_HA_CORS_ORIGINS: ' http://localhost:5173, https://app.example.com ,',
+    });
+    expect(options.corsOrigins).toEqual(['http://localhost:5173', 'https://app.example.com']);
+    expect(serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'config.yaml' }).corsOrigins).toBeUndefined();
   });
 });

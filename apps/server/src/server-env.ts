@@ -1,7 +1,12 @@
 import { MAX_TIMER_MS } from '@bedrock-ha/core';
-import { AUTH_MODES, type AuthMode, isAuthMode } from './auth-policy.js';
-import { isLogLevel, LOG_LEVELS } from './logger.js';
-import type { ServerOptions } from './server-options.js';
+import {
+  AUTH_MODES,
+  type AuthMode,
+  isAuthMode,
+  isLogLevel,
+  LOG_LEVELS,
+  type ServerOptions,
+} from '@bedrock-ha/node';
 
 /** The environment variables the binary reads, with what each one means (printed by `--help`). */
 export const SERVER_ENV = {
@@ -14,6 +19,14 @@ export const SERVER_ENV = {
   BEDROCK_HA_SHUTDOWN_TIMEOUT_MS:
     'the whole shutdown budget: requests in flight, then the telemetry flush (default 8000)',
   BEDROCK_HA_MAX_BODY_BYTES: 'the largest request body accepted (default 1048576)',
+  BEDROCK_HA_CORS_ORIGINS:
+    'origins whose pages may call from a browser, comma-separated, or * (none: no CORS)',
+  BEDROCK_HA_MAX_CONNECTIONS:
+    'connections open at once; past it new ones are refused and logged (default 1000)',
+  BEDROCK_HA_HEADERS_TIMEOUT_MS:
+    'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
+  BEDROCK_HA_IDLE_TIMEOUT_MS:
+    'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
 } as const;
 
 /** The environment cannot start a server; `problems` says what to fix, one line each. */
@@ -40,6 +53,9 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const port = integer(env, 'PORT', 0, 65_535, problems);
   const shutdownTimeoutMs = integer(env, 'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS', 0, MAX_TIMER_MS, problems);
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
+  const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
+  const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
+  const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
   if (!isLogLevel(logLevel))
     problems.push(`LOG_LEVEL "${env.LOG_LEVEL}" is not a level: use ${LOG_LEVELS.join(', ')}`);
@@ -56,6 +72,10 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     );
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
+  const corsOrigins = (env.BEDROCK_HA_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
   return {
     configPath: configPath!,
     port: port ?? 8080,
@@ -65,6 +85,10 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     logLevel,
     ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(corsOrigins.length > 0 && { corsOrigins }),
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   };
 }
 

@@ -11,14 +11,15 @@ import type {
   ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import type { AttemptMiddleware } from './chain/attempt-middleware.js';
-import type { ClientFactory } from './chain/client-pool.js';
 import type { EndpointRef } from './chain/endpoint.js';
 import type { DropInClient } from './drop-in/drop-in-client.js';
 import type { Attempt } from './errors/attempt.js';
 import type { Random } from './policies/backoff.js';
 import type { EndpointHealth } from './policies/endpoint-policies.js';
 import type { ErrorClassifier } from './policies/error-classification.js';
+import type { AttemptMiddleware } from './sdk/attempt-middleware.js';
+import type { ClientFactory } from './sdk/client-pool.js';
+import type { WithResponseHeaders } from './sdk/response-headers.js';
 import type { BedrockHAEvents } from './telemetry/events.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */
@@ -76,10 +77,11 @@ export type ConverseResult = ConverseCommandOutput & Served;
 export type ConverseStreamResult = ConverseStreamCommandOutput &
   Served & { stream: AsyncIterable<ConverseStreamOutput> };
 /** The SDK's InvokeModel output, and who served it. */
-export type InvokeModelResult = InvokeModelCommandOutput & Served;
+export type InvokeModelResult = InvokeModelCommandOutput & Served & WithResponseHeaders;
 /** The SDK's InvokeModelWithResponseStream output, and who serves it. */
 export type InvokeModelWithResponseStreamResult = InvokeModelWithResponseStreamCommandOutput &
-  Served & { body: AsyncIterable<ResponseStream> };
+  Served &
+  WithResponseHeaders & { body: AsyncIterable<ResponseStream> };
 
 /** Fallback chains over Amazon Bedrock. Create one per process with `createBedrockHA`. */
 export interface BedrockHA extends BedrockHAEvents {

@@ -16,9 +16,7 @@ import type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-import { withMiddleware } from './chain/attempt-middleware.js';
 import type { RunnerContext, RunnerRequest, Step } from './chain/chain-request.js';
-import { ClientPool, defaultClientFactory } from './chain/client-pool.js';
 import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './chain/endpoint.js';
 import { RequestClock } from './chain/request-clock.js';
 import { endpointOrder } from './chain/routing.js';
@@ -30,6 +28,10 @@ import type { Attempt } from './errors/attempt.js';
 import { UnknownChainError } from './errors/unknown-chain-error.js';
 import { EndpointState } from './policies/endpoint-policies.js';
 import { classifyError } from './policies/error-classification.js';
+import { withMiddleware } from './sdk/attempt-middleware.js';
+import { ClientPool, defaultClientFactory } from './sdk/client-pool.js';
+import { recordResponseHeaders } from './sdk/response-headers.js';
+import { trackSend } from './sdk/send-stage.js';
 import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
 import {
   converseEventInfo,
@@ -165,7 +167,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, metadata: answer.value.metadata, attempts: run.attempts };
+      return {
+        session,
+        metadata: answer.value.metadata,
+        fields: answer.value.fields,
+        attempts: run.attempts,
+      };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
@@ -183,7 +190,12 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(new ConverseCommand({ ...input, modelId: endpoint.modelId }), request.middleware),
+            trackSend(
+              withMiddleware(
+                new ConverseCommand({ ...input, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
+            ),
             { abortSignal: signal },
           ),
         describe: (output) => ({
@@ -197,9 +209,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
       unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
         call: (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                recordResponseHeaders(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           ),
@@ -215,9 +229,11 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
         (endpoint, signal) =>
           clientOf(endpoint).send(
-            withMiddleware(
-              new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
-              request.middleware,
+            trackSend(
+              withMiddleware(
+                new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );
@@ -249,14 +265,19 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
         input,
         request,
         async (endpoint, signal) => {
-          const output = await clientOf(endpoint).send(
-            withMiddleware(
-              new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
-              request.middleware,
+          const { body, $metadata, ...fields } = await clientOf(endpoint).send(
+            trackSend(
+              withMiddleware(
+                recordResponseHeaders(
+                  new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
+                ),
+                request.middleware,
+              ),
             ),
             { abortSignal: signal },
           );
-          return { stream: output.body, $metadata: output.$metadata };
+          // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
+          return { stream: body, $metadata, fields };
         },
         invokeChunkInfo,
         undefined,
@@ -290,12 +311,14 @@ function sessionResult<E, K extends 'stream' | 'body'>(
   opened: {
     session: StreamSession<E>;
     metadata: ConverseStreamCommandOutput['$metadata'];
+    fields: Readonly<Record<string, unknown>>;
     attempts: readonly Attempt[];
   },
   key: K,
 ) {
   const { session } = opened;
   const result = {
+    ...opened.fields,
     $metadata: opened.metadata,
     attempts: opened.attempts,
     [key]: session.events(),

@@ -14,8 +14,6 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-export type { AttemptMiddleware } from './chain/attempt-middleware.js';
-export { type ClientFactory, type ClientSpec, defaultClientFactory } from './chain/client-pool.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
@@ -49,6 +47,7 @@ export { BedrockHAError } from './errors/bedrock-ha-error.js';
 export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
 export { FirstTokenTimeoutError } from './errors/first-token-timeout-error.js';
 export { IncompleteStreamError } from './errors/incomplete-stream-error.js';
+export { RequestNotSentError } from './errors/request-not-sent-error.js';
 export { StreamIdleTimeoutError } from './errors/stream-idle-timeout-error.js';
 export { StreamInterruptedError } from './errors/stream-interrupted-error.js';
 export { UnknownChainError } from './errors/unknown-chain-error.js';
@@ -61,6 +60,9 @@ export {
   type ErrorClassifier,
   type FailureReason,
 } from './policies/error-classification.js';
+export type { AttemptMiddleware } from './sdk/attempt-middleware.js';
+export { type ClientFactory, type ClientSpec, defaultClientFactory } from './sdk/client-pool.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './sdk/response-headers.js';
 export type {
   AttemptEvent,
   BedrockHAEvents,

@@ -1,5 +1,5 @@
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type ClientSpec, ConfigError, defaultClientFactory, UnknownChainError } from '../src/index.js';
 import { HAIKU, harness, requestCount, TOKYO_PROMPT, userMessage } from './harness.js';
 
@@ -185,9 +185,18 @@ describe('events and health', () => {
     ha.onAttempt(() => {
       throw new Error('listener bug');
     });
-    await ha.converse('haiku', { messages });
-    subscription.dispose();
-    await ha.converse('haiku', { messages });
+    // The listener's error is reported out of band, as a process warning: asserted, not printed.
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await ha.converse('haiku', { messages });
+      subscription.dispose();
+      await ha.converse('haiku', { messages });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toHaveBeenCalledWith('bedrock-ha event listener threw: Error: listener bug');
+      expect(warnings).toHaveBeenCalledTimes(2);
+    } finally {
+      warnings.mockRestore();
+    }
     expect(seen).toEqual(['success']);
   });
 

@@ -1,7 +1,7 @@
 import type { BedrockHA } from '@bedrock-ha/core';
 import { createGateway, type Gateway, type GatewayOptions } from '@bedrock-ha/http';
+import { serveGatewayRequest } from '@bedrock-ha/node';
 import { type Request, type Response, Router } from 'express';
-import { serveGatewayRequest } from './serve-gateway-request.js';
 
 /** Options for {@link bedrockHARouter}: the gateway's (API keys, body limit, access log) and one of its own. */
 export interface BedrockHARouterOptions extends GatewayOptions {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import express from 'express';
 import OpenAI from 'openai';
@@ -98,6 +100,22 @@ describe('bedrockHARouter', () => {
     });
     expect(fine.status).toBe(200);
     expect(sim.counters().reduce((sum, counter) => sum + counter.requests, 0)).toBe(1);
+  });
+
+  it('answers a caller without a key with a 401 before it sends its body', async () => {
+    const { url } = await gatewayAt('/ai');
+    const { port } = new URL(url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    test.defer(() => {
+      socket.destroy();
+    });
+    await once(socket, 'connect');
+    // 1 MB announced, a few bytes sent, then nothing: the answer must not wait for the rest.
+    socket.write(
+      'POST /ai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n{"model":',
+    );
+    const [first] = (await once(socket, 'data')) as [Buffer];
+    expect(first.toString('latin1')).toMatch(/^HTTP\/1\.1 401/);
   });
 
   it('works behind a JSON body parser the app mounted first', async () => {

@@ -4,6 +4,7 @@ import { converseInputFromWire, toWireJson } from './bedrock-wire.js';
 import { encodeEvent, encodeException, type STREAM_EXCEPTIONS } from './event-stream-encoder.js';
 import { describeFailure, invalidRequest, unknownChain } from './failure.js';
 import type { GatewayRequest } from './gateway-api.js';
+import { checkConverseDepth } from './json-depth.js';
 import { bodyBytes, parseJsonBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import type { RouteHandler } from './routes.js';
@@ -19,10 +20,17 @@ function chainOf(context: RequestContext): string {
   return chain;
 }
 
+/** The Converse input of a request body; a 400 if it is not JSON or nests pass-through JSON too deeply. */
+function converseInputOf(request: GatewayRequest) {
+  const body = parseJsonBody(request.body);
+  checkConverseDepth(body);
+  return converseInputFromWire(body);
+}
+
 /** `POST /model/{chain}/converse`: Bedrock's Converse, answered by the chain. */
 export const bedrockConverse: RouteHandler = async (context) => {
   const chain = chainOf(context);
-  const input = converseInputFromWire(parseJsonBody(context.request.body));
+  const input = converseInputOf(context.request);
   const result = await context.ha.converse(chain, input, context.engineOptions);
   return {
     status: 200,
@@ -34,7 +42,7 @@ export const bedrockConverse: RouteHandler = async (context) => {
 /** `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream, re-encoded as an event stream. */
 export const bedrockConverseStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
-  const input = converseInputFromWire(parseJsonBody(context.request.body));
+  const input = converseInputOf(context.request);
   const result = await context.ha.converseStream(chain, input, context.engineOptions);
   const upstream = upstreamOf(result.stream);
   return {
@@ -44,7 +52,11 @@ export const bedrockConverseStream: RouteHandler = async (context) => {
   };
 };
 
-/** `POST /model/{chain}/invoke`: Bedrock's InvokeModel; the body passes through as bytes. */
+/**
+ * `POST /model/{chain}/invoke`: Bedrock's InvokeModel; the body passes through as bytes, and so do
+ * the upstream's `x-amzn-bedrock-*` headers (token counts, invocation latency), which boto3 users
+ * read from `ResponseMetadata.HTTPHeaders`.
+ */
 export const bedrockInvoke: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = invokeInputOf(context.request, 'accept');
@@ -52,6 +64,7 @@ export const bedrockInvoke: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: {
+      ...result.responseHeaders,
       ...context.headers(true),
       ...context.served(result),
       ...optionalHeaders(result),
@@ -71,6 +84,7 @@ export const bedrockInvokeStream: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: {
+      ...result.responseHeaders,
       ...context.headers(true),
       ...context.served(result),
       ...optionalHeaders(result),

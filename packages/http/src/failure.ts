@@ -3,6 +3,7 @@ import {
   type Attempt,
   BedrockHAError,
   DeadlineExceededError,
+  RequestNotSentError,
 } from '@bedrock-ha/core';
 import { ClientDisconnected } from './stream-body.js';
 
@@ -81,6 +82,10 @@ export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
     if (error.reason === 'all-throttled')
       return engineFailure(error, 429, 'ThrottlingException', 'rate_limit_error', 'rate_limit_exceeded');
     return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'all_endpoints_failed');
+  }
+  if (RequestNotSentError.isInstance(error)) {
+    // The request's own content broke it before it left: the caller's to fix, no endpoint's fault.
+    return engineFailure(error, 400, 'ValidationException', 'invalid_request_error', 'request_not_sent');
   }
   if (BedrockHAError.isInstance(error)) {
     return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'stream_interrupted');

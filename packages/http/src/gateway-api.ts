@@ -1,3 +1,5 @@
+import type { CorsOptions } from './cors.js';
+
 /**
  * One HTTP request, as any framework or event source can describe it. Adapters (Express, Lambda)
  * build this from their own request shape; the gateway never sees a framework object.
@@ -19,6 +21,17 @@ export interface GatewayRequest {
   /** The time left for the whole request in ms, e.g. a Lambda's remaining time minus a margin. */
   readonly deadlineMs?: number;
 }
+
+/** What an adapter knows of a request before it reads the body. */
+export type GatewayRequestHead = Pick<GatewayRequest, 'method' | 'path' | 'headers'>;
+
+/**
+ * What {@link Gateway.authorize} decided before the body was read: answer now (a 401, whose body
+ * the adapter then discards unread), or read the body up to `maxBodyBytes` and call `handle`.
+ */
+export type GatewayAdmission =
+  | { readonly kind: 'answer'; readonly response: GatewayResponse }
+  | { readonly kind: 'read-body'; readonly maxBodyBytes: number };
 
 /**
  * The gateway's answer. A streaming body is an async iterable: the adapter writes each chunk as it
@@ -70,12 +83,26 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Called once per finished request (after a stream ends), for access logs. */
   readonly onRequestLog?: (entry: RequestLog) => void;
+  /**
+   * Lets pages on other origins call the gateway from a browser: preflights (OPTIONS) from an
+   * allowed origin are answered before the key check, and every response to one carries
+   * `access-control-allow-origin`. Off by default.
+   */
+  readonly cors?: CorsOptions;
 }
 
 /** A framework-free HTTP front end over a bedrock-ha engine. */
 export interface Gateway {
   /** Answers one request. Never rejects: every failure becomes an error response. */
   handle(request: GatewayRequest): Promise<GatewayResponse>;
+  /**
+   * Checks the API key from the headers alone, before the adapter reads the body, so a caller
+   * without a key cannot make it buffer one. A refused request is logged here and answered with
+   * `response`; an admitted one is read up to its `maxBodyBytes` (64 KiB on a public route for a
+   * caller without a key) and passed to `handle`, which checks again. Adapters that get the body
+   * with the request (Lambda) need not call it.
+   */
+  authorize(request: GatewayRequestHead): GatewayAdmission;
   /** The body limit in bytes, so an adapter can stop reading an oversized body early. */
   readonly maxBodyBytes: number;
   /**

@@ -1,21 +1,30 @@
 import type { BedrockHA } from '@bedrock-ha/core';
 import { createAuthenticator } from './auth.js';
+import { createCors } from './cors.js';
 import { EndpointStats } from './endpoint-stats.js';
 import { errorFormatOf, errorResponse } from './error-bodies.js';
 import { describeFailure, invalidRequest } from './failure.js';
 import type {
   Gateway,
+  GatewayAdmission,
   GatewayError,
   GatewayOptions,
   GatewayRequest,
+  GatewayRequestHead,
   GatewayResponse,
 } from './gateway-api.js';
 import { bodyByteLength, payloadTooLarge } from './request-body.js';
 import { RequestContext } from './request-context.js';
-import { matchRoute } from './routes.js';
+import { matchRoute, type RouteMatch } from './routes.js';
 
 /** The default body limit: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The most a caller without a valid key may send to a public route (health checks take no body):
+ * an adapter buffers no more than this for it.
+ */
+export const UNAUTHENTICATED_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Creates the framework-free HTTP front end of an engine: OpenAI-compatible chat completions,
@@ -30,36 +39,80 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
   const authenticate = createAuthenticator(options.apiKeys);
   const stats = new EndpointStats(ha);
   const onRequestLog = options.onRequestLog ?? (() => {});
+  const cors = createCors(options.cors);
+
+  /**
+   * What is decided from the method, path and headers alone: the route, and the API key (checked
+   * before the route runs, even a 404: its body lists the routes, and only a caller with a key may
+   * learn them or the chain names). Throws the 401.
+   */
+  function admit(context: RequestContext): RouteMatch {
+    const route = matchRoute(context.request.method, context.request.path);
+    context.route = route.name;
+    const denied = authenticate(context.request.headers);
+    context.authenticated = denied === undefined;
+    if (denied && !route.public) throw denied;
+    context.params = route.params;
+    return route;
+  }
+
+  /** A browser's preflight carries no key: it is answered before the key check. */
+  function answerPreflight(context: RequestContext): GatewayResponse | undefined {
+    const preflight = cors?.preflight(context.request);
+    if (!preflight) return undefined;
+    context.route = 'OPTIONS (CORS preflight)';
+    context.writeLog(preflight.status);
+    return { ...preflight, headers: { ...context.headers(false), ...preflight.headers } };
+  }
+
+  function failureResponse(context: RequestContext, error: unknown): GatewayResponse {
+    const bedrock = errorFormatOf(context.request.path) === 'bedrock';
+    const failure = describeFailure(error, context.request.signal);
+    const headers = { ...context.headers(bedrock), ...context.failed(failure) };
+    return errorResponse(bedrock ? 'bedrock' : 'openai', failure, headers);
+  }
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
     const context = new RequestContext(request, ha, onRequestLog);
-    const bedrock = errorFormatOf(request.path) === 'bedrock';
+    const preflight = answerPreflight(context);
+    if (preflight) return preflight;
     let response: GatewayResponse;
     try {
-      const route = matchRoute(request.method, request.path);
-      context.route = route.name;
-      // Before the route runs, even a 404: its body lists the routes, and only a caller with a
-      // key may learn them (or chain names).
-      const denied = authenticate(request.headers);
-      context.authenticated = denied === undefined;
-      if (denied && !route.public) throw denied;
-      context.params = route.params;
+      const route = admit(context);
       if (bodyByteLength(request.body) > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
       response = await route.handler(context, { stats });
     } catch (error) {
-      const failure = describeFailure(error, request.signal);
-      const headers = { ...context.headers(bedrock), ...context.failed(failure) };
-      response = errorResponse(bedrock ? 'bedrock' : 'openai', failure, headers);
+      response = failureResponse(context, error);
     }
     if (!context.logDeferred) context.writeLog(response.status);
     return response;
   }
 
+  function authorize(request: GatewayRequestHead): GatewayAdmission {
+    const context = new RequestContext({ ...request, body: undefined }, ha, onRequestLog);
+    const preflight = answerPreflight(context);
+    if (preflight) return { kind: 'answer', response: preflight };
+    try {
+      admit(context);
+    } catch (error) {
+      const response = failureResponse(context, error);
+      context.writeLog(response.status);
+      // An allowed page must be able to read its 401.
+      return { kind: 'answer', response: cors ? cors.decorate(request, response) : response };
+    }
+    const limit = context.authenticated
+      ? maxBodyBytes
+      : Math.min(maxBodyBytes, UNAUTHENTICATED_MAX_BODY_BYTES);
+    return { kind: 'read-body', maxBodyBytes: limit };
+  }
+
   return {
     maxBodyBytes,
+    authorize,
     handle: async (request) => {
       try {
-        return await handle(request);
+        const response = await handle(request);
+        return cors ? cors.decorate(request, response) : response;
       } catch {
         // handle() already turns every failure into a response; this guards the contract.
         return errorResponse(errorFormatOf(request.path), describeFailure(new Error('unexpected')), {});

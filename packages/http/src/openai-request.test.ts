@@ -130,7 +130,7 @@ describe('toConverseInput', () => {
     [{ n: 2 }, 'n', /must be 1/],
     [{ logit_bias: { 1: 2 } }, 'logit_bias', /not supported/],
     [{ presence_penalty: 0.5 }, 'presence_penalty', /no presence penalty/],
-    [{ response_format: { type: 'json_object' } }, 'response_format.type', /must be "text"/],
+    [{ response_format: { type: 'xml' } }, 'response_format.type', /"json_schema"/],
     [{ functions: [] }, 'functions', /remove `functions`/],
     [{ tool_choice: 'required' }, 'tool_choice', /needs `tools`/],
     [{ max_tokens: 10, max_completion_tokens: 20 }, 'max_tokens', /differ/],

@@ -175,8 +175,10 @@ function toolConfigOf(
   request: ChatCompletionRequest,
   messages: readonly Message[],
 ): Pick<ConverseInput, 'toolConfig'> {
-  const { tools, tool_choice: choice } = request;
-  if (!tools || tools.length === 0) {
+  const tools = request.tools ?? [];
+  // null means absent, as in OpenAI's API.
+  const choice = request.tool_choice ?? undefined;
+  if (tools.length === 0) {
     if (choice !== undefined && choice !== 'none' && choice !== 'auto') {
       throw invalidRequest(
         '`tool_choice` needs `tools`; add the tools or remove tool_choice.',

@@ -1,30 +1,37 @@
 import { unknownChain } from './failure.js';
+import { checkChatCompletionDepth } from './json-depth.js';
 import { toConverseInput } from './openai-request.js';
 import { modelList, toChatCompletion } from './openai-response.js';
+import { answerToolAsText, answerToolEventsAsText, withResponseFormat } from './openai-response-format.js';
 import { chatCompletionRequest } from './openai-schema.js';
 import { chatCompletionChunks } from './openai-stream.js';
 import { parseJsonBody, validateBody } from './request-body.js';
 import type { RouteHandler } from './routes.js';
 import { streamBody, upstreamOf } from './stream-body.js';
+import { chainSupportsNativeStructuredOutput } from './structured-output-models.js';
 
 /** `POST /v1/chat/completions`: OpenAI's chat completions over a chain named by `model`. */
 export const chatCompletions: RouteHandler = async (context) => {
-  const request = validateBody(chatCompletionRequest, parseJsonBody(context.request.body));
+  const body = parseJsonBody(context.request.body);
+  checkChatCompletionDepth(body);
+  const request = validateBody(chatCompletionRequest, body);
   const chain = request.model;
   context.chain = chain;
   if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, 'model');
-  const input = toConverseInput(request);
+  const format = request.response_format;
+  const native = format?.type === 'json_schema' && chainSupportsNativeStructuredOutput(context.ha, chain);
+  const { input, structured } = withResponseFormat(toConverseInput(request), format, native);
   const headers = context.headers(false);
   if (!request.stream) {
     const result = await context.ha.converse(chain, input, context.engineOptions);
     return {
       status: 200,
       headers: { ...headers, ...context.served(result), 'content-type': 'application/json' },
-      body: JSON.stringify(toChatCompletion(result, chain)),
+      body: JSON.stringify(toChatCompletion(answerToolAsText(result, structured), chain)),
     };
   }
   const result = await context.ha.converseStream(chain, input, context.engineOptions);
-  const upstream = upstreamOf(result.stream);
+  const upstream = answerToolEventsAsText(upstreamOf(result.stream), structured);
   const chunks = chatCompletionChunks(upstream, {
     model: chain,
     includeUsage: request.stream_options?.include_usage === true,

@@ -1,6 +1,7 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { responseFormat } from './openai-response-format.js';
 
 // Content parts are checked while mapping (openai-request.ts), where each unsupported type gets its own fix.
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], {
@@ -20,14 +21,14 @@ const toolCall = z.object({
 const message = z.discriminatedUnion(
   'role',
   [
-    z.object({ role: z.enum(['system', 'developer']), content, name: z.string().optional() }),
-    z.object({ role: z.literal('user'), content, name: z.string().optional() }),
+    z.object({ role: z.enum(['system', 'developer']), content, name: z.string().nullish() }),
+    z.object({ role: z.literal('user'), content, name: z.string().nullish() }),
     z.object({
       role: z.literal('assistant'),
       content: content.nullish(),
-      name: z.string().optional(),
+      name: z.string().nullish(),
       refusal: z.string().nullish(),
-      tool_calls: z.array(toolCall).optional(),
+      tool_calls: z.array(toolCall).nullish(),
       audio: z
         .null({ error: 'must be null: Bedrock cannot replay audio; send its transcript as `content`' })
         .optional(),
@@ -65,7 +66,8 @@ const unsupported = (fix: string) => z.never({ error: `is not supported: ${fix}`
 
 /**
  * The OpenAI chat completion request this gateway accepts. Strict: a field it cannot honour is a
- * 400 naming it, as OpenAI does for an unknown argument, rather than silently ignored.
+ * 400 naming it, as OpenAI does for an unknown argument, rather than silently ignored. Every
+ * optional field also takes an explicit `null`, which means "absent", as OpenAI's API does.
  */
 export const chatCompletionRequest = z.strictObject({
   model: z.string({
@@ -85,37 +87,33 @@ export const chatCompletionRequest = z.strictObject({
     .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.strictObject({ include_usage: z.boolean().optional() }).nullish(),
-  tools: z.array(tool).optional(),
-  tool_choice: toolChoice.optional(),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
   n: z
     .literal(1, { error: 'must be 1: Bedrock returns one choice; send separate requests for more' })
     .nullish(),
   logprobs: z.literal(false, { error: 'must be false: Bedrock does not return log probabilities' }).nullish(),
-  top_logprobs: unsupported('Bedrock does not return log probabilities; remove it').optional(),
+  top_logprobs: unsupported('Bedrock does not return log probabilities; remove it').nullish(),
   presence_penalty: z
     .literal(0, { error: 'must be 0: Bedrock has no presence penalty; remove it' })
     .nullish(),
   frequency_penalty: z
     .literal(0, { error: 'must be 0: Bedrock has no frequency penalty; remove it' })
     .nullish(),
-  logit_bias: unsupported('Bedrock has no logit bias; remove it').optional(),
-  response_format: z
-    .strictObject({
-      type: z.literal('text', { error: 'must be "text": ask for JSON in the prompt, or use a tool' }),
-    })
-    .optional(),
+  logit_bias: unsupported('Bedrock has no logit bias; remove it').nullish(),
+  response_format: responseFormat.nullish(),
   modalities: z
     .array(z.literal('text', { error: 'must be "text": this gateway returns text only' }))
-    .optional(),
-  audio: unsupported('this gateway returns text only; remove it').optional(),
-  prediction: unsupported('Bedrock has no predicted outputs; remove it').optional(),
+    .nullish(),
+  audio: unsupported('this gateway returns text only; remove it').nullish(),
+  prediction: unsupported('Bedrock has no predicted outputs; remove it').nullish(),
   // Accepted and ignored: they steer OpenAI's own service, not the answer.
-  user: z.string().optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
+  user: z.string().nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
   store: z.boolean().nullish(),
   seed: z.int().nullish(),
   service_tier: z.string().nullish(),
-  parallel_tool_calls: z.boolean().optional(),
+  parallel_tool_calls: z.boolean().nullish(),
 });
 
 /** A validated chat completion request. */

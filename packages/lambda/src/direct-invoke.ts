@@ -1,5 +1,5 @@
 import type { BedrockHA, ConverseInput, Served } from '@bedrock-ha/core';
-import { converseInputFromWire, toBedrockWireJson } from '@bedrock-ha/http';
+import { checkConverseDepth, converseInputFromWire, toBedrockWireJson } from '@bedrock-ha/http';
 import { type CollectedConverse, collectConverseStream } from './converse-stream-collector.js';
 import { hasKeys } from './http-event.js';
 import { InvalidEventError } from './invalid-event-error.js';
@@ -51,10 +51,12 @@ export function parseDirectInvokeEvent(event: unknown): DirectInvokeEvent {
  * The event's input in the SDK's shape. The event is JSON (Step Functions can carry nothing else),
  * so image, document and other bytes arrive base64-encoded as on Bedrock's wire: they are decoded
  * here, or the SDK would base64-encode the text a second time.
- * @throws InvalidEventError naming a blob that is not base64.
+ * @throws InvalidEventError naming a blob that is not base64, or JSON nested too deeply.
  */
 function sdkInput(input: DirectInvokeEvent['input']): ConverseInput {
   try {
+    // First: structuredClone, like the SDK's serializer, overflows on JSON nested thousands deep.
+    checkConverseDepth(input);
     // A copy: the wire decoder works in place, and the caller's event stays as it was sent.
     return converseInputFromWire(structuredClone(input));
   } catch (error) {

@@ -1,5 +1,5 @@
 import { type BedrockHA, ConfigError } from '@bedrock-ha/core';
-import { createGateway, type Gateway, type GatewayResponse } from '@bedrock-ha/http';
+import { type CorsOptions, createGateway, type Gateway, type GatewayResponse } from '@bedrock-ha/http';
 import { apiGatewayV1Processor } from './api-gateway-v1-processor.js';
 import { apiGatewayV2Processor } from './api-gateway-v2-processor.js';
 import type { HttpEventProcessor, HttpRequestParts } from './http-event.js';
@@ -18,6 +18,12 @@ export interface HttpHandlerOptions extends EngineSource, BudgetOptions {
   readonly apiKeys?: readonly string[];
   /** The largest request body accepted, in bytes (default: the gateway's, 1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Browser access from other origins (the gateway's `cors`). Default: the comma-separated
+   * `BEDROCK_HA_CORS_ORIGINS` variable; none means no CORS. Leave it off when the Function URL's or
+   * API Gateway's own CORS setting answers preflights.
+   */
+  readonly cors?: CorsOptions;
   /** Where the one-line-per-request logs go (default: JSON lines on stdout); `false` for none. */
   readonly logger?: LambdaLogger | false;
 }
@@ -74,9 +80,12 @@ export function lambdaGateway(
   apiKeys: readonly string[] | undefined,
 ): Gateway {
   const logger = selectLogger(options);
+  const envOrigins = (options.env ?? process.env).BEDROCK_HA_CORS_ORIGINS;
+  const cors = options.cors ?? (envOrigins ? { allowedOrigins: listOf(envOrigins) } : undefined);
   return createGateway(ha, {
     apiKeys,
     maxBodyBytes: options.maxBodyBytes,
+    ...(cors && { cors }),
     onRequestLog: logger && ((record) => logger(requestLogEntry(record))),
   });
 }
@@ -91,4 +100,11 @@ export function serveHttp(
   budget: { readonly signal: AbortSignal; readonly deadlineMs: number },
 ): Promise<GatewayResponse> {
   return gateway.handle({ ...parts, signal: budget.signal, deadlineMs: budget.deadlineMs });
+}
+
+function listOf(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

@@ -28,7 +28,9 @@ describe('direct invocations carry blobs as base64', () => {
             client.middlewareStack.add(
               (next) => async (args) => {
                 const { body } = args.request as { body: string | Uint8Array };
-                wireBodies.push(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+                // TextDecoder reads the bytes; Buffer.from(body) would call the SDK body's valueOf(),
+                // which it answers with a "string method on a Uint8Array" warning.
+                wireBodies.push(typeof body === 'string' ? body : new TextDecoder().decode(body));
                 return next(args);
               },
               { step: 'finalizeRequest' },

@@ -13,6 +13,8 @@ export interface FoundationModel {
   onDemand: boolean;
   /** Context-length variants a Provisioned Throughput may be bought for (`:48k`, `:200k`). */
   provisionedVariants: string[];
+  /** Whether Converse takes `outputConfig.textFormat` (structured output) for this model. */
+  structuredOutput?: boolean;
 }
 
 /** The models every simulator knows; options may add more. */
@@ -61,6 +63,26 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     maxOutputTokens: 64000,
     onDemand: false,
     provisionedVariants: [],
+  },
+  {
+    modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    modelName: 'Claude Sonnet 4.5',
+    providerName: 'Anthropic',
+    dialect: 'anthropic-messages',
+    maxOutputTokens: 64000,
+    onDemand: false,
+    provisionedVariants: [],
+    structuredOutput: true,
+  },
+  {
+    modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+    modelName: 'Claude Haiku 4.5',
+    providerName: 'Anthropic',
+    dialect: 'anthropic-messages',
+    maxOutputTokens: 64000,
+    onDemand: false,
+    provisionedVariants: [],
+    structuredOutput: true,
   },
   {
     modelId: 'amazon.nova-micro-v1:0',

@@ -46,6 +46,17 @@ describe('Responder', () => {
     );
   });
 
+  it('ends a generated answer on a full sentence, whatever outputTokens asks for', () => {
+    // "hello" with the default 24 tokens used to stop mid-sentence ("... so a").
+    for (const question of ['hello', 'how does failover work?', 'tell me a story']) {
+      for (let outputTokens = 2; outputTokens <= 120; outputTokens++) {
+        const { text } = responder.reply(prompt(question, { outputTokens }));
+        expect(splitPieces(text), `${question} (${outputTokens})`).toHaveLength(outputTokens);
+        expect(text, `${question} (${outputTokens})`).toMatch(/[.!?]$/);
+      }
+    }
+  });
+
   it('stops at the earliest stop sequence, then at maxTokens', () => {
     const full = responder.reply(prompt('explain retries', { outputTokens: 30 })).text;
     const word = full.split(' ')[3]!;

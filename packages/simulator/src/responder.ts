@@ -1,3 +1,5 @@
+import { sampleOfSchema } from './json-schema-sample.js';
+
 /** Why the model stopped, in Converse's words. */
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
 
@@ -27,6 +29,10 @@ export interface Prompt {
   outputTokens: number;
   /** Name of a tool the request forces the model to call. */
   forcedTool?: string | undefined;
+  /** The forced tool's input schema: its call's input is a sample that validates against it. */
+  forcedToolSchema?: object | undefined;
+  /** Structured output (Converse `outputConfig.textFormat`): the answer is JSON valid against this. */
+  jsonSchema?: object | undefined;
   /**
    * Text of a final assistant turn (a prefill): the model continues it instead of starting over,
    * and `question` is still the last user turn.
@@ -80,6 +86,28 @@ const SENTENCES = [
 ];
 
 /**
+ * Short sentences by their length in tokens (2 to 16, past the longest of SENTENCES): whatever is
+ * left of a generated answer's length after its whole sentences, it ends on a full stop.
+ */
+const CLOSINGS: Readonly<Record<number, string>> = {
+  2: 'Hello.',
+  3: 'Hi there.',
+  4: 'That is all.',
+  5: 'Failover keeps answers coming.',
+  6: 'Thanks for asking the simulator.',
+  7: 'Test the fallback before you deploy.',
+  8: 'Test the fallback before you need it.',
+  9: 'Plan for the day when capacity runs out.',
+  10: 'Keep a second region ready for the next outage.',
+  11: 'A second region adds capacity when the first runs out.',
+  12: 'Keep a second region ready for the day capacity runs out.',
+  13: 'Keep a second region ready for the day when capacity runs out.',
+  14: 'Always keep a second region ready for the day when capacity runs out.',
+  15: 'Always keep a second region warm and ready for the day capacity runs out.',
+  16: 'Always keep a second region warm and ready for the day when capacity runs out.',
+};
+
+/**
  * Deterministic answers: a table of canned replies, otherwise text generated from a hash of the
  * prompt, so the same request always gets the same answer and token counts.
  */
@@ -107,12 +135,23 @@ export class Responder {
         inputTokens,
         outputTokens: 12,
         stopReason: 'tool_use',
-        toolUse: { toolUseId, name: prompt.forcedTool, input: {} },
+        toolUse: {
+          toolUseId,
+          name: prompt.forcedTool,
+          input: (prompt.forcedToolSchema ? sampleOfSchema(prompt.forcedToolSchema) : {}) as Record<
+            string,
+            unknown
+          >,
+        },
       };
     }
     const question = prompt.question.toLowerCase();
     const canned = this.answers.find((answer) => question.includes(answer.match));
-    const answer = canned ? canned.reply : this.generate(prompt.question, prompt.outputTokens);
+    const answer = prompt.jsonSchema
+      ? JSON.stringify(sampleOfSchema(prompt.jsonSchema))
+      : canned
+        ? canned.reply
+        : this.generate(prompt.question, prompt.outputTokens);
     let pieces = splitPieces(continuation(answer, prompt.prefill));
     let stopReason: StopReason = 'end_turn';
     let stopSequence: string | undefined;
@@ -146,12 +185,18 @@ export class Responder {
       const other = Math.floor(next() * (index + 1));
       [order[index], order[other]] = [order[other]!, order[index]!];
     }
-    const pieces: string[] = [];
-    for (let index = 0; pieces.length < length; index++) {
+    // Whole sentences while they fit, then a closing sentence of exactly the tokens left: the
+    // answer is `length` tokens long and never stops mid-sentence.
+    const sentences: string[] = [];
+    let left = length;
+    for (let index = 0; countTokens(order[index % order.length]!) <= left; index++) {
       const sentence = order[index % order.length]!;
-      pieces.push(...splitPieces(pieces.length === 0 ? sentence : ` ${sentence}`));
+      sentences.push(sentence);
+      left -= countTokens(sentence);
     }
-    return pieces.slice(0, length).join('');
+    if (left === 1 && sentences.length > 0) left += countTokens(sentences.pop()!);
+    if (left > 0) sentences.push(CLOSINGS[left] ?? 'Yes');
+    return sentences.join(' ');
   }
 }
 

@@ -21,6 +21,11 @@ export function registerDemo(program: Command, context: CommandContext): void {
       100,
     )
     .option('--scenario <file>', 'simulator scenario (default: the seed walkthrough)')
+    .option('--stream', 'stream the answers (ConverseStream): shows streams that break and resume')
+    .addHelpText(
+      'after',
+      "\nGlobal options it honours:\n  --json       every request, every event, the summary and the simulator's counters, as JSON on stdout\n  --verbose    also the requests that skip an endpoint whose breaker is open\n  --no-color   plain output (NO_COLOR=1 does the same)",
+    )
     .action(async (options: DemoOptions, command: Command) => {
       const output = new Output(globalOptions(command));
       // Loaded on use: the engine and the simulator are not needed for --help or a usage mistake.

@@ -10,8 +10,15 @@ export function registerProvision(program: Command, context: CommandContext): vo
   // Each action loads the control-plane client on use: --help and usage mistakes do without it.
   const withSession = async (command: Command, action: (session: ProvisionSession) => Promise<void>) => {
     const { ProvisionSession } = await import('../provision/provision-actions.js');
+    const { simulatorDefaults } = await import('../control-plane-client.js');
     const globals = globalOptions(command);
-    const session = new ProvisionSession(globals, new Output(globals), context.signal, context.setExitCode);
+    const session = new ProvisionSession(
+      globals,
+      new Output(globals),
+      context.signal,
+      context.setExitCode,
+      await simulatorDefaults(globals),
+    );
     try {
       await action(session);
     } finally {

@@ -42,7 +42,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const auth = authOf(process.env.BEDROCK_HA_AUTH);
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
-      const { startServer } = await import('@bedrock-ha/server');
+      const { startServer } = await import('@bedrock-ha/node');
       let server: Awaited<ReturnType<typeof startServer>>;
       try {
         server = await startServer({

@@ -36,6 +36,13 @@ interface ConverseOutcome {
   readonly latencyMs: number;
 }
 
+/** What the hints need to know about the chain called. */
+interface ChainShape {
+  readonly name: string;
+  readonly endpoints: number;
+  readonly resume: boolean;
+}
+
 /** Resolves the chain and the prompt, sends the request(s) and prints them; resolves with the exit code. */
 export async function runConverse(
   argument: string | undefined,
@@ -48,8 +55,14 @@ export async function runConverse(
   const prompt = await readPrompt(argument, signal);
   const ha = createBedrockHA(engine.config, { telemetry: false });
   const unwatch = watchEngine(ha, output);
+  const chain = engine.config.chains[engine.chain];
+  const shape: ChainShape = {
+    name: engine.chain,
+    endpoints: chain?.endpoints.length ?? 0,
+    resume: chain?.resume === true,
+  };
   try {
-    return await converse(ha, engine.chain, prompt, options, output, signal);
+    return await converse(ha, shape, prompt, options, output, signal);
   } finally {
     unwatch();
     ha.destroy();
@@ -58,7 +71,7 @@ export async function runConverse(
 
 async function converse(
   ha: BedrockHA,
-  chain: string,
+  shape: ChainShape,
   prompt: string,
   options: ConverseOptions,
   output: Output,
@@ -69,6 +82,7 @@ async function converse(
     messages: [{ role: 'user' as const, content: [{ text: prompt }] }],
     ...(options.maxTokens === undefined ? {} : { inferenceConfig: { maxTokens: options.maxTokens } }),
   };
+  const chain = shape.name;
   const results: unknown[] = [];
   let failed = 0;
   for (let index = 0; index < options.repeat && !signal.aborted; index++) {
@@ -94,7 +108,7 @@ async function converse(
     } catch (error) {
       failed += 1;
       if (written) output.line();
-      results.push(reportFailure(error, chain, output, prefix));
+      results.push(reportFailure(error, shape, output, prefix));
     }
   }
   if (output.json) output.result(options.repeat === 1 ? results[0] : results);
@@ -152,10 +166,25 @@ function seedLine(servedBy: EndpointRef): string {
 
 function servedLine(servedBy: EndpointRef, attempts: readonly Attempt[], latencyMs: number): string {
   const count = attempts.length === 1 ? '1 attempt' : `${attempts.length} attempts`;
-  return `served by ${servedBy.endpointId} (${servedBy.kind}, ${servedBy.region}) after ${count} in ${latencyMs} ms`;
+  // The seed flags name their endpoints after their kind: "provisioned (us-east-1)", not "provisioned (provisioned, ...)".
+  const kind = servedBy.endpointId === servedBy.kind ? '' : `${servedBy.kind}, `;
+  return `served by ${servedBy.endpointId} (${kind}${servedBy.region}) after ${count} in ${latencyMs} ms`;
 }
 
-function reportFailure(error: unknown, chain: string, output: Output, prefix: string): unknown {
+/** How to keep a broken stream's answer, given the chain: resume needs an endpoint after the one that broke. */
+function resumeHint(shape: ChainShape): string {
+  const where = `chain "${shape.name}"`;
+  if (shape.endpoints < 2) {
+    return `the stream broke after the answer had started; ${where} has one endpoint, so there is nowhere to continue it: add a second endpoint (another region) and set \`resume: true\` on ${where}`;
+  }
+  if (!shape.resume) {
+    return `the stream broke after the answer had started; set \`resume: true\` on ${where} in the config to continue it on the next endpoint`;
+  }
+  return `the stream broke after the answer had started, on the last endpoint of ${where} that could continue it; add another endpoint after it`;
+}
+
+function reportFailure(error: unknown, shape: ChainShape, output: Output, prefix: string): unknown {
+  const chain = shape.name;
   const attempts = BedrockHAError.isInstance(error) ? error.attempts : [];
   const cause = BedrockHAError.isInstance(error) ? (error.cause ?? error) : error;
   // Without credentials every endpoint fails the same way: say that, not "every endpoint failed".
@@ -168,9 +197,7 @@ function reportFailure(error: unknown, chain: string, output: Output, prefix: st
   if (attempts.length > 0) output.note(renderAttempts(attempts));
   // A cut stream is not a network setup problem: the answer had started. Resuming it is the fix.
   const interrupted = error instanceof StreamInterruptedError;
-  const hint = interrupted
-    ? `the stream broke after the answer had started; set \`resume: true\` on chain "${chain}" in the config to continue it on the next endpoint`
-    : describeAwsError(cause).hint;
+  const hint = interrupted ? resumeHint(shape) : describeAwsError(cause).hint;
   if (hint) output.note(`${pc.dim('hint:')} ${hint}`);
   return {
     error: { name: (error as Error).name, message: heading, chain },

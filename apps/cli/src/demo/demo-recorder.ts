@@ -1,13 +1,25 @@
 import type { BedrockHA, BreakerState, EndpointRef, FailureReason } from '@bedrock-ha/core';
 import { percentile } from './percentile.js';
 
+/** Where a streamed answer broke, before another endpoint resumed it. */
+export interface DemoCut {
+  /** The endpoint whose stream broke. */
+  readonly endpoint: EndpointRef;
+  /** What it had sent before it broke. */
+  readonly partialText: string;
+}
+
 /** One demo request's outcome. */
 export interface DemoRequest {
   readonly index: number;
   /** Undefined when every endpoint failed. */
   readonly servedBy: EndpointRef | undefined;
   readonly text: string;
+  /** When it started, in milliseconds since the demo started. */
+  readonly startedAtMs: number;
   readonly latencyMs: number;
+  /** With `--stream`: the streams that broke mid-answer and were resumed elsewhere, in order. */
+  readonly cuts?: readonly DemoCut[];
   /** Calls made or skipped for this request. */
   readonly attempts: number;
   readonly error?: string;
@@ -21,6 +33,8 @@ export type DemoEvent =
       readonly from: EndpointRef;
       readonly to: EndpointRef | undefined;
       readonly reason: FailureReason;
+      /** True when a stream that had started continues on `to`. */
+      readonly resumed: boolean;
     }
   | {
       readonly type: 'breaker';
@@ -47,7 +61,12 @@ export interface DemoSummary {
   }[];
   readonly failovers: { readonly total: number; readonly byReason: Record<string, number> };
   readonly breakerTransitions: number;
-  /** The first request the primary served after its breaker had opened. */
+  /** When the primary's breaker last opened (all traffic left it); undefined if it never opened. */
+  readonly primaryLastOpenedAtMs: number | undefined;
+  /**
+   * The first request the primary served among those started after its breaker last opened, and
+   * when it finished: when traffic really came back. Undefined when it did not come back.
+   */
   readonly returnedToPrimary: { readonly index: number; readonly atMs: number } | undefined;
 }
 
@@ -58,7 +77,7 @@ export class DemoRecorder {
   private readonly started = performance.now();
   private readonly breakerStates = new Map<string, BreakerState>();
   private readonly disposables: { dispose(): void }[];
-  private primaryOpened = false;
+  private lastOpenedAtMs: number | undefined;
   private returned: { index: number; atMs: number } | undefined;
 
   constructor(
@@ -67,16 +86,21 @@ export class DemoRecorder {
     onEvent: (event: DemoEvent) => void,
   ) {
     this.disposables = [
-      ha.onFailover(({ from, to, reason }) => {
-        const event: DemoEvent = { type: 'failover', atMs: this.elapsed(), from, to, reason };
+      ha.onFailover(({ from, to, reason, resumed }) => {
+        const event: DemoEvent = { type: 'failover', atMs: this.elapsed(), from, to, reason, resumed };
         this.events.push(event);
         onEvent(event);
       }),
       ha.onBreakerStateChange(({ endpoint, state }) => {
         const from = this.breakerStates.get(endpoint.endpointId) ?? 'closed';
         this.breakerStates.set(endpoint.endpointId, state);
-        if (endpoint.endpointId === this.primaryId && state === 'open') this.primaryOpened = true;
-        const event: DemoEvent = { type: 'breaker', atMs: this.elapsed(), endpoint, from, to: state };
+        const atMs = this.elapsed();
+        if (endpoint.endpointId === this.primaryId && state === 'open') {
+          // Traffic left (again): only a request started after this can tell it came back.
+          this.lastOpenedAtMs = atMs;
+          this.returned = undefined;
+        }
+        const event: DemoEvent = { type: 'breaker', atMs, endpoint, from, to: state };
         this.events.push(event);
         onEvent(event);
       }),
@@ -92,11 +116,15 @@ export class DemoRecorder {
     return Math.round(performance.now() - this.started);
   }
 
-  /** Records a finished request. */
+  /**
+   * Records a finished request. Under concurrency, requests that started before the breaker
+   * opened still finish on the primary afterwards; they do not count as traffic coming back.
+   */
   record(request: DemoRequest): void {
     this.requests.push(request);
     const primary = request.servedBy?.endpointId === this.primaryId;
-    if (primary && this.primaryOpened && this.returned === undefined) {
+    const opened = this.lastOpenedAtMs;
+    if (primary && opened !== undefined && request.startedAtMs >= opened && this.returned === undefined) {
       this.returned = { index: request.index, atMs: this.elapsed() };
     }
   }
@@ -138,6 +166,7 @@ export class DemoRecorder {
       }),
       failovers: { total: failovers, byReason },
       breakerTransitions: this.events.filter((event) => event.type === 'breaker').length,
+      primaryLastOpenedAtMs: this.lastOpenedAtMs,
       returnedToPrimary: this.returned,
     };
   }

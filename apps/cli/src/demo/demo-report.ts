@@ -1,7 +1,8 @@
-import type { EndpointKind } from '@bedrock-ha/core';
+import type { EndpointKind, EndpointRef } from '@bedrock-ha/core';
 import pc from 'picocolors';
 import { renderTable } from '../table.js';
 import type { DemoEvent, DemoRequest, DemoSummary } from './demo-recorder.js';
+import { DEMO_ATTEMPT_TIMEOUT_MS } from './demo-setup.js';
 
 /** How the AWS sample names where an answer came from. */
 export const THROUGHPUT: Record<EndpointKind, string> = {
@@ -10,11 +11,40 @@ export const THROUGHPUT: Record<EndpointKind, string> = {
   'inference-profile': 'cross-region inference profile',
 };
 
-/** A request as the AWS sample prints it: `3: From on-demand throughput in us-west-2: Tokyo`. */
+/** The longest part of an answer a request line shows: streamed answers run to several sentences. */
+const EXCERPT_LENGTH = 60;
+
+function excerpt(text: string): string {
+  if (text.length <= EXCERPT_LENGTH) return text;
+  const cut = text.slice(0, EXCERPT_LENGTH);
+  // At a word boundary when there is one.
+  const space = cut.lastIndexOf(' ');
+  return `${space > EXCERPT_LENGTH / 2 ? cut.slice(0, space) : cut}...`;
+}
+
+/**
+ * A request as the AWS sample prints it: `3: From on-demand throughput in us-west-2: Tokyo`; a
+ * streamed answer that broke and resumed says where it broke and who finished it.
+ */
 export function requestLine(request: DemoRequest): string {
   const { servedBy } = request;
   if (servedBy === undefined) return pc.red(`${request.index}: Failed on every endpoint: ${request.error}`);
-  return `${request.index}: From ${THROUGHPUT[servedBy.kind]} in ${servedBy.region}: ${request.text}`;
+  const cuts = request.cuts ?? [];
+  if (cuts.length === 0) {
+    return `${request.index}: From ${THROUGHPUT[servedBy.kind]} in ${servedBy.region}: ${excerpt(request.text)}`;
+  }
+  // Each endpoint with the part of the answer it sent: up to its cut, then the rest.
+  const parts: string[] = [];
+  let offset = 0;
+  const part = (endpoint: EndpointRef, end: number) => {
+    parts.push(
+      `${THROUGHPUT[endpoint.kind]} in ${endpoint.region}: "${excerpt(request.text.slice(offset, end).trim())}"`,
+    );
+    offset = end;
+  };
+  for (const cut of cuts) part(cut.endpoint, cut.partialText.length);
+  part(servedBy, request.text.length);
+  return `${request.index}: From ${parts.join(' -- stream broke, resumed by ')}`;
 }
 
 const BREAKER_MEANING: Record<string, string> = {
@@ -37,15 +67,45 @@ export function eventLine(event: DemoEvent, verbose: boolean): string | undefine
   }
   if (event.reason === 'circuit-open' && !verbose) return undefined;
   const to = event.to === undefined ? 'no endpoint left' : `${event.to.endpointId} in ${event.to.region}`;
+  if (event.resumed) {
+    return pc.yellow(
+      `${at} Stream from ${event.from.endpointId} broke mid-answer (${event.reason}), resuming it on ${to}...`,
+    );
+  }
   const what =
     event.reason === 'throttled'
       ? `Throttling detected on ${event.from.endpointId}`
-      : `${event.from.endpointId} failed (${event.reason})`;
-  return pc.yellow(`${at} ${what}, failing over to ${to}...`);
+      : event.reason === 'timeout'
+        ? `Timeout on ${event.from.endpointId} (no answer within ${DEMO_ATTEMPT_TIMEOUT_MS / 1000} s)`
+        : event.reason === 'circuit-open'
+          ? `${event.from.endpointId} skipped (circuit-open)`
+          : `${event.from.endpointId} failed (${event.reason})`;
+  return pc.yellow(
+    `${at} ${what}, ${event.reason === 'circuit-open' ? 'going' : 'failing over'} to ${to}...`,
+  );
 }
 
 function milliseconds(value: number | undefined): string {
   return value === undefined ? '-' : String(Math.round(value));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Whether and when traffic came back to the primary after its breaker last opened. */
+export function backOnPrimary(summary: DemoSummary): string {
+  const opened = summary.primaryLastOpenedAtMs;
+  const returned = summary.returnedToPrimary;
+  if (opened === undefined) {
+    const failovers = summary.failovers.total;
+    return failovers === 0
+      ? 'traffic never left it'
+      : 'its breaker never opened: it kept serving between failovers';
+  }
+  if (returned === undefined)
+    return `no: its breaker last opened at ${seconds(opened)} and traffic had not returned`;
+  return `from request ${returned.index}, at ${seconds(returned.atMs)}`;
 }
 
 /** The closing summary: requests per endpoint with latency, then failovers and breaker transitions. */
@@ -74,18 +134,12 @@ export function summaryText(summary: DemoSummary, concurrency: number): string {
   const reasons = Object.entries(summary.failovers.byReason)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ');
-  const returned = summary.returnedToPrimary;
   const facts = renderTable(
     ['', ''],
     [
       ['failovers', `${summary.failovers.total}${reasons ? ` (${reasons})` : ''}`],
       ['breaker transitions', String(summary.breakerTransitions)],
-      [
-        'back on the primary',
-        returned === undefined
-          ? 'no'
-          : `from request ${returned.index}, at ${(returned.atMs / 1000).toFixed(2)} s`,
-      ],
+      ['back on the primary', backOnPrimary(summary)],
       ['failed requests', String(summary.failed)],
     ],
   )

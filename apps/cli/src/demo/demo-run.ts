@@ -1,13 +1,21 @@
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BedrockHA, BedrockHAError, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
+import type { SimulatorOptions } from '@bedrock-ha/simulator';
 import { loadScenario, type Simulator, startSimulator } from '@bedrock-ha/simulator';
 import pc from 'picocolors';
 import { CliError, ExitCode } from '../exit-code.js';
 import type { Output } from '../output.js';
 import { DemoRecorder } from './demo-recorder.js';
 import { eventLine, requestLine, summaryText } from './demo-report.js';
-import { DEMO_CHAIN, DEMO_PROMPT, demoConfig, seedScenarioPath } from './demo-setup.js';
+import { ask } from './demo-request.js';
+import {
+  DEMO_POLICY_TEXT,
+  DEMO_PROMPT,
+  DEMO_STREAM_PROMPT,
+  demoConfig,
+  seedScenarioPath,
+} from './demo-setup.js';
 
 /** The demo's options, as `bedrock-ha demo` parses them. */
 export interface DemoOptions {
@@ -15,6 +23,8 @@ export interface DemoOptions {
   readonly concurrency: number;
   readonly interval: number;
   readonly scenario?: string;
+  /** Stream the answers (ConverseStream), so that stream faults show. */
+  readonly stream?: boolean;
 }
 
 /**
@@ -37,11 +47,28 @@ export async function runDemo(options: DemoOptions, output: Output, signal: Abor
   const simulator = await startSimulator({ ...scenario, port: 0 });
   const ha = createBedrockHA(demoConfig(simulator), { telemetry: false });
   try {
+    if (!options.stream && streamOnly(scenario)) {
+      output.note(
+        `Every fault of ${basename(scenarioPath)} hits ConverseStream: add --stream to see them, and the resumed answers.`,
+      );
+    }
     return await walkthrough(ha, simulator, options, scenarioPath, output, signal);
   } finally {
     ha.destroy();
     await simulator.close();
   }
+}
+
+/** True when a scenario has faults and each of them hits only ConverseStream. */
+function streamOnly(scenario: SimulatorOptions): boolean {
+  const faults = scenario.faults ?? [];
+  return (
+    faults.length > 0 &&
+    faults.every((fault) => {
+      const operations = [fault.match?.operation ?? []].flat();
+      return operations.length > 0 && operations.every((operation) => operation === 'ConverseStream');
+    })
+  );
 }
 
 async function walkthrough(
@@ -65,24 +92,33 @@ async function walkthrough(
     `Chain: ${endpoints.map((endpoint) => `${endpoint.endpointId} (${endpoint.kind}, ${endpoint.region})`).join(' -> ')}`,
   );
   output.line(`Using Regions: ${endpoints.map((endpoint) => endpoint.region).join(' and ')}`);
-  output.line(`Using prompt: ${DEMO_PROMPT}`);
+  output.line(`Policy: ${DEMO_POLICY_TEXT}`);
+  const stream = options.stream === true;
+  if (stream) {
+    output.line(
+      'Streaming (ConverseStream): an answer cut mid-way resumes on the next endpoint (resume: true)',
+    );
+  }
+  const prompt = stream ? DEMO_STREAM_PROMPT : DEMO_PROMPT;
+  output.line(`Using prompt: ${prompt}`);
   output.line();
 
-  const messages = [{ role: 'user' as const, content: [{ text: DEMO_PROMPT }] }];
   let next = 0;
   const worker = async () => {
     while (next < options.requests && !signal.aborted) {
       const index = next++;
+      const startedAtMs = recorder.elapsed();
       const started = performance.now();
       try {
-        const result = await ha.converse(DEMO_CHAIN, { messages }, { signal });
-        const text = result.output?.message?.content?.[0]?.text ?? '';
+        const answer = await ask(ha, prompt, stream, signal);
         recorder.record({
           index,
-          servedBy: result.servedBy,
-          text,
-          latencyMs: performance.now() - started,
-          attempts: result.attempts.length,
+          servedBy: answer.servedBy,
+          text: answer.text,
+          startedAtMs,
+          latencyMs: Math.round(performance.now() - started),
+          attempts: answer.attempts,
+          ...(answer.cuts.length > 0 ? { cuts: answer.cuts } : {}),
         });
       } catch (error) {
         if (signal.aborted) break;
@@ -90,7 +126,8 @@ async function walkthrough(
           index,
           servedBy: undefined,
           text: '',
-          latencyMs: performance.now() - started,
+          startedAtMs,
+          latencyMs: Math.round(performance.now() - started),
           attempts: BedrockHAError.isInstance(error) ? error.attempts.length : 0,
           error: (error as Error).message,
         });
@@ -109,11 +146,14 @@ async function walkthrough(
     output.result({
       simulator: { url: simulator.url, scenario: scenarioPath },
       chain: endpoints,
-      prompt: DEMO_PROMPT,
+      prompt,
+      stream,
       requests: recorder.requests.map((request) => ({
         ...request,
         servedBy: request.servedBy?.endpointId,
-        latencyMs: Math.round(request.latencyMs),
+        ...(request.cuts === undefined
+          ? {}
+          : { cuts: request.cuts.map((cut) => ({ ...cut, endpoint: cut.endpoint.endpointId })) }),
       })),
       events: recorder.events.map((event) =>
         event.type === 'failover'

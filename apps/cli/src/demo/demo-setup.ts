@@ -7,6 +7,12 @@ import { HAIKU } from '../seed-chain.js';
 /** The AWS sample's prompt; the simulator answers it as Bedrock's Haiku does: "Tokyo". */
 export const DEMO_PROMPT = 'what is the largest city in the world? only give the answer with no details';
 
+/**
+ * The prompt of `demo --stream`: one the simulator answers at length, so that a stream has a
+ * middle to break in (the sample's prompt is answered in one token).
+ */
+export const DEMO_STREAM_PROMPT = 'In a few sentences, how does failover keep an application answering?';
+
 /** The chain the demo calls. */
 export const DEMO_CHAIN = 'walkthrough';
 
@@ -18,6 +24,16 @@ export const SIMULATOR_CREDENTIALS = { accessKeyId: 'AKIDDEMO', secretAccessKey:
  * to the PT happens within the demo; production configs keep the 5 s default or more.
  */
 export const DEMO_HALF_OPEN_AFTER_MS = 1_000;
+
+/**
+ * How long one attempt may take before the chain moves on: a slow primary (the `slow-primary`
+ * scenario answers in 2 s) fails over instead of holding every request. Far above what the
+ * simulator takes otherwise, so that a busy machine does not time out a healthy endpoint.
+ */
+export const DEMO_ATTEMPT_TIMEOUT_MS = 1_500;
+
+/** The demo's policy in words, for its header. */
+export const DEMO_POLICY_TEXT = `no retry on the same endpoint; an attempt gives up after ${DEMO_ATTEMPT_TIMEOUT_MS / 1000} s; the breaker opens after 2 failures in a row and probes again after ${DEMO_HALF_OPEN_AFTER_MS / 1000} s`;
 
 /** The simulator package's seed walkthrough: a small PT in us-east-1, Haiku on demand in us-west-2. */
 export function seedScenarioPath(): string {
@@ -42,6 +58,7 @@ export function demoConfig(simulator: Simulator): BedrockHAConfig {
     // No retry on the same endpoint: the demo shows failover, as the sample does.
     policy: {
       retry: { maxAttempts: 1 },
+      timeouts: { attemptMs: DEMO_ATTEMPT_TIMEOUT_MS },
       breaker: {
         mode: 'consecutive',
         failures: 2,
@@ -52,6 +69,8 @@ export function demoConfig(simulator: Simulator): BedrockHAConfig {
     chains: {
       [DEMO_CHAIN]: {
         endpoints: [primary, { id: 'haiku-west', region: 'us-west-2', modelId: HAIKU }],
+        // With --stream, an answer cut mid-way continues on haiku-west instead of failing.
+        resume: true,
       },
     },
   };

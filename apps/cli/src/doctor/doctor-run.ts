@@ -5,6 +5,7 @@ import { controlPlaneClient } from '../control-plane-client.js';
 import { resolveEngineConfig } from '../engine-config.js';
 import { CliError, ExitCode } from '../exit-code.js';
 import type { GlobalOptions } from '../global-options.js';
+import { isSimulatorCredentials } from '../local-simulator.js';
 import type { Output } from '../output.js';
 import type { SeedFlags } from '../seed-chain.js';
 import { renderTable } from '../table.js';
@@ -69,12 +70,14 @@ export async function runDoctor(
     const key = credentialKey(connection);
     if (credentialChecks.has(key)) continue;
     const client = regionalClient(globals, connection, endpoint.region);
-    const label = connection.credentials
-      ? `static credentials in ${source} (client.credentials)`
-      : describeCredentialSource(
-          connection.profile,
-          globals.profile === undefined ? `client.profile in ${source}` : '--profile',
-        );
+    const label = isSimulatorCredentials(connection.credentials)
+      ? `placeholder credentials (the simulator at ${connection.endpoint} checks none)`
+      : connection.credentials
+        ? `static credentials in ${source} (client.credentials)`
+        : describeCredentialSource(
+            connection.profile,
+            globals.profile === undefined ? `client.profile in ${source}` : '--profile',
+          );
     try {
       const result = await checkCredentials(client, label);
       credentialChecks.set(key, result);

@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/client-bedrock';
 import pc from 'picocolors';
 import { confirm } from '../confirm.js';
-import { controlPlaneCall, controlPlaneClient, controlPlaneTarget } from '../control-plane-client.js';
+import {
+  controlPlaneCall,
+  controlPlaneClient,
+  controlPlaneTarget,
+  type SimulatorDefaults,
+} from '../control-plane-client.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { Output } from '../output.js';
 import { renderTable } from '../table.js';
@@ -28,8 +33,9 @@ export class ProvisionSession {
     readonly output: Output,
     readonly signal: AbortSignal,
     readonly setExitCode: (code: number) => void,
+    simulator?: SimulatorDefaults,
   ) {
-    this.client = controlPlaneClient(globals);
+    this.client = controlPlaneClient(globals, undefined, simulator);
     this.target = controlPlaneTarget(globals);
   }
 

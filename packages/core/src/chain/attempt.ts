@@ -2,7 +2,8 @@ import { isBrokenCircuitError, isBulkheadRejectedError, TimeoutStrategy, timeout
 import type { Attempt } from '../errors/attempt.js';
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { type EndpointState, RequestCancelled } from '../policies/endpoint-policies.js';
-import type { Classification, FailureReason } from '../policies/error-classification.js';
+import { type Classification, errorCodeOf, type FailureReason } from '../policies/error-classification.js';
+import { sendRetryingStaleConnection } from '../sdk/stale-connection.js';
 import { awsRequestId } from '../telemetry/aws-request-id.js';
 import type { AttemptEnd } from '../telemetry/instrumentation.js';
 import { raceAbort } from './abort.js';
@@ -15,7 +16,6 @@ import {
 } from './chain-request.js';
 import { type Endpoint, endpointRef } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
-import { sendRetryingStaleConnection } from './stale-connection.js';
 
 /** How one attempt ended, once recorded. */
 export type AttemptResult<T> =
@@ -184,7 +184,12 @@ export function endOpenAttempt<T>(
   });
 }
 
-function describeError(error: unknown): { errorName?: string; errorMessage?: string } {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
-  return { errorName: typeof error };
+function describeError(error: unknown): { errorName?: string; errorMessage?: string; errorCode?: string } {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const errorCode = errorCodeOf(error);
+  return {
+    errorName: error.name,
+    errorMessage: error.message,
+    ...(errorCode !== undefined && { errorCode }),
+  };
 }

@@ -1,4 +1,5 @@
 import type { IBackoff } from 'cockatiel';
+import { RequestNotSentError } from '../errors/request-not-sent-error.js';
 import { fullJitterBackoff } from '../policies/backoff.js';
 import type { FailureReason } from '../policies/error-classification.js';
 import { mayRetry } from '../policies/retry-decision.js';
@@ -58,6 +59,8 @@ async function tryEndpoint<T>(
     if ('answer' in result) return result;
     if ('skipped' in result) return { reason: result.skipped };
     const { error, verdict } = result;
+    if (verdict.reason === 'local-error')
+      throw new RequestNotSentError(context.chain, [...request.attempts], error);
     if (verdict.errorClass === 'request') throw error;
     if (verdict.errorClass === 'endpoint') return { reason: verdict.reason, error };
     delays = delays

@@ -15,8 +15,8 @@ import type {
   InvokeModelWithResponseStreamResult,
   RequestOptions,
 } from '../bedrock-ha-api.js';
-import type { AttemptMiddleware } from '../chain/attempt-middleware.js';
 import type { Endpoint } from '../chain/endpoint.js';
+import type { AttemptMiddleware } from '../sdk/attempt-middleware.js';
 import { dropInError } from './drop-in-error.js';
 
 /** The part of the SDK's `send` options the drop-in client honours. */

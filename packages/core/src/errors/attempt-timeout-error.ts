@@ -8,7 +8,7 @@ export class AttemptTimeoutError extends Error {
   readonly [MARK] = true;
 
   constructor(readonly timeoutMs: number) {
-    super(`The attempt timed out after ${timeoutMs} ms`);
+    super(`The attempt timed out after ${Math.round(timeoutMs)} ms`);
   }
 
   /** True for a AttemptTimeoutError from any copy of this package. */

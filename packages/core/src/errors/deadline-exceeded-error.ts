@@ -15,7 +15,7 @@ export class DeadlineExceededError extends BedrockHAError {
     attempts: readonly Attempt[],
   ) {
     super(
-      `Chain "${chain}" did not answer within its ${deadlineMs} ms deadline${
+      `Chain "${chain}" did not answer within its ${Math.round(deadlineMs)} ms deadline${
         attempts.length ? `: ${summarizeAttempts(attempts)}` : ''
       }`,
       chain,

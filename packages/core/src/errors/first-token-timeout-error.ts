@@ -8,7 +8,7 @@ export class FirstTokenTimeoutError extends Error {
   readonly [MARK] = true;
 
   constructor(readonly timeoutMs: number) {
-    super(`No content arrived within ${timeoutMs} ms of the stream's start`);
+    super(`No content arrived within ${Math.round(timeoutMs)} ms of the stream's start`);
   }
 
   /** True for a FirstTokenTimeoutError from any copy of this package. */

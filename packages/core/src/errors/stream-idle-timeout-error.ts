@@ -8,7 +8,7 @@ export class StreamIdleTimeoutError extends Error {
   readonly [MARK] = true;
 
   constructor(readonly timeoutMs: number) {
-    super(`The stream sent nothing for ${timeoutMs} ms`);
+    super(`The stream sent nothing for ${Math.round(timeoutMs)} ms`);
   }
 
   /** True for a StreamIdleTimeoutError from any copy of this package. */

@@ -68,8 +68,11 @@ export class EndpointState {
         handleWhen((error) => {
           // A cancelled probe re-opens the breaker rather than closing it without evidence.
           if (error instanceof RequestCancelled) return breaker.state === CircuitState.HalfOpen;
+          const verdict = classify(error, endpoint);
+          // Nothing was sent: like a cancelled probe, no evidence to close a half-open breaker on.
+          if (verdict.reason === 'local-error') return breaker.state === CircuitState.HalfOpen;
           // Request errors say nothing about the endpoint's health.
-          return classify(error, endpoint).errorClass !== 'request';
+          return verdict.errorClass !== 'request';
         }),
         {
           halfOpenAfter: new ExponentialBackoff({

@@ -16,7 +16,7 @@ import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
 import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import { StreamIdleTimeoutError } from '../errors/stream-idle-timeout-error.js';
-import { classifyError } from './error-classification.js';
+import { classifyError, errorCodeOf } from './error-classification.js';
 
 const sdk = { message: 'x', $metadata: {} };
 const network = (code: string, message = `connect ${code} 127.0.0.1:443`) =>
@@ -137,5 +137,38 @@ describe('classifyError', () => {
     ['null', null],
   ])('fails over without retrying on %s', (_title, error) => {
     expect(classifyError(error)).toEqual({ errorClass: 'endpoint', reason: 'unknown' });
+  });
+
+  it.each([
+    [
+      'an invalid character in a header',
+      network('ERR_INVALID_CHAR', 'Invalid character in header content ["content-type"]'),
+    ],
+    [
+      'an invalid header value',
+      network('ERR_HTTP_INVALID_HEADER_VALUE', 'Invalid value "undefined" for header "x"'),
+    ],
+  ])('calls %s (Node refused it before sending) a local request error', (_title, error) => {
+    expect(classifyError(error)).toEqual({ errorClass: 'request', reason: 'local-error' });
+  });
+});
+
+describe('errorCodeOf', () => {
+  it.each([
+    ['a refused connection', network('ECONNREFUSED'), 'ECONNREFUSED'],
+    ['an unknown host', network('ENOTFOUND'), 'ENOTFOUND'],
+    [
+      'a refused HTTP/2 connection, by its cause',
+      Object.assign(new Error('The pending stream has been canceled'), {
+        code: 'ERR_HTTP2_STREAM_CANCEL',
+        cause: { code: 'ECONNREFUSED' },
+      }),
+      'ECONNREFUSED',
+    ],
+    ['an HTTP/2 stream error', network('ERR_HTTP2_STREAM_ERROR'), 'ERR_HTTP2_STREAM_ERROR'],
+    ['an error without a code', new Error('x'), undefined],
+    ['a string', 'boom', undefined],
+  ])('names the code of %s', (_title, error, code) => {
+    expect(errorCodeOf(error)).toBe(code);
   });
 });

@@ -1,7 +1,9 @@
 import type { Endpoint } from '../chain/endpoint.js';
+import { wasNeverSent } from '../sdk/send-stage.js';
 
 /**
  * - `request`: the request itself is wrong; every endpoint would reject it, so it fails at once.
+ *   Errors raised in this process before the request was sent are request errors too.
  * - `endpoint`: this endpoint cannot serve (no access, no such model, not ready); fail over without retrying it.
  * - `transient`: may pass on a retry; retry per policy, then fail over.
  */
@@ -25,6 +27,7 @@ export type FailureReason =
   | 'invalid-model'
   | 'quota-exceeded'
   | 'invalid-request'
+  | 'local-error'
   | 'circuit-open'
   | 'bulkhead-full'
   | 'cancelled'
@@ -90,9 +93,32 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+// Node's checks of a request's own headers, raised before anything is written to the socket.
+const LOCAL_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_HTTP_TOKEN']);
+
+const LOCAL_ERROR: Classification = { errorClass: 'request', reason: 'local-error' };
+
+/**
+ * The system or Node code behind an error (`ECONNREFUSED`, `ENOTFOUND`, ...), when it has one: a
+ * network code on its `cause` wins over a wrapper's own (HTTP/2's `ERR_HTTP2_STREAM_CANCEL`).
+ */
+export function errorCodeOf(error: unknown): string | undefined {
+  const details = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const own = typeof details?.code === 'string' ? details.code : undefined;
+  const cause = typeof details?.cause?.code === 'string' ? details.cause.code : undefined;
+  if (cause !== undefined && NETWORK_CODES.has(cause)) return cause;
+  return own ?? cause;
+}
+
 /**
  * Bedrock's error taxonomy: sorts an error from the AWS SDK (or the network under it) into
  * request, endpoint or transient, with a reason.
+ *
+ * An error raised locally before the request left the process (the SDK's serializer overflowing
+ * its stack on deeply nested JSON, Node refusing a header value) is a request error, reason
+ * `local-error`: it fails at once, without failover, breaker count or retry budget. Only evidence
+ * that an endpoint failed (its status, a network code, an error raised after the request was
+ * handed to the HTTP handler) counts against it.
  */
 export function classifyError(error: unknown): Classification {
   const details = error as {
@@ -116,6 +142,7 @@ export function classifyError(error: unknown): Classification {
   if (known) return known;
 
   if (networkCode) return { errorClass: 'transient', reason: 'network' };
+  if (typeof code === 'string' && LOCAL_CODES.has(code)) return LOCAL_ERROR;
   // Node's http client reports a response cut mid-body as a plain "aborted" error.
   if (message === 'aborted' || /socket hang up/i.test(message))
     return { errorClass: 'transient', reason: 'network' };
@@ -130,6 +157,9 @@ export function classifyError(error: unknown): Classification {
     if (status === 404) return { errorClass: 'endpoint', reason: 'not-found' };
     if (status >= 400) return { errorClass: 'request', reason: 'invalid-request' };
   }
-  // Anything else (a bug, an unexpected exception) is not retried, but another endpoint may do better.
+  // Nothing was sent, so the endpoint cannot be at fault, and another would meet the same error.
+  if (wasNeverSent(error)) return LOCAL_ERROR;
+  // Anything else raised after the request was sent (a broken exchange with the endpoint) is not
+  // retried, but another endpoint may do better.
   return { errorClass: 'endpoint', reason: 'unknown' };
 }

@@ -20,6 +20,8 @@ export interface OpenedStream<E> {
   /** The stream already ended while opening (an answer without content). */
   readonly ended: boolean;
   readonly metadata: ResponseMetadata;
+  /** The SDK output's other members (InvokeModelWithResponseStream's `contentType`, ...). */
+  readonly fields: Readonly<Record<string, unknown>>;
   /**
    * Ends the attempt for its breaker and bulkhead, which hold it until the stream ends: the
    * breaker counts a stream broken after content as a failure (with `error`), the bulkhead frees
@@ -34,7 +36,11 @@ export interface OpenedStream<E> {
 export type SendStream<E> = (
   endpoint: Endpoint,
   signal: AbortSignal,
-) => Promise<{ stream?: AsyncIterable<E> | undefined; $metadata: ResponseMetadata }>;
+) => Promise<{
+  stream?: AsyncIterable<E> | undefined;
+  $metadata: ResponseMetadata;
+  fields?: Readonly<Record<string, unknown>>;
+}>;
 
 /**
  * The runner step of a streaming operation: an attempt succeeds when its first content event
@@ -97,7 +103,8 @@ export function streamStep<E>(
         });
         // Awaited only when a breaker or bulkhead holds the attempt; never an unhandled rejection.
         finished.catch(() => undefined);
-        return { head, iterator, controller, ended, metadata: response.$metadata, finish, finished };
+        const fields = response.fields ?? {};
+        return { head, iterator, controller, ended, metadata: response.$metadata, fields, finish, finished };
       } catch (error) {
         controller.abort();
         unlink();

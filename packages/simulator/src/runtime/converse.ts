@@ -4,6 +4,7 @@ import { isRejectedPrefill, PREFILL_TRAILING_WHITESPACE, type Prompt, type Reply
 import { EVENT_STREAM_HEADERS, type StreamEvent, writeEventStream } from './event-stream-writer.js';
 import { paceCompleteAnswer } from './pacing.js';
 import { type Call, parseJsonBody, type RuntimeHandler, sendHtmlError } from './runtime-handler.js';
+import { textFormatSchemaOf, toolInputSchemaOf } from './structured-output.js';
 
 interface ContentBlock {
   text?: unknown;
@@ -81,6 +82,7 @@ function parseConverse(body: Buffer, call: Call): Prompt {
       throw validationError(`inferenceConfig.${name}: must be a number between 0 and 1`);
     }
   }
+  const tool = forcedTool(request.toolConfig);
   const system = Array.isArray(request.system) ? (request.system as { text?: unknown }[]) : [];
   for (const block of system) if (typeof block.text === 'string') texts.unshift(block.text);
 
@@ -90,7 +92,9 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     maxTokens: maxTokens as number | undefined,
     stopSequences: Array.isArray(config.stopSequences) ? (config.stopSequences as string[]) : undefined,
     outputTokens: call.target.behaviour.outputTokens,
-    forcedTool: forcedTool(request.toolConfig),
+    forcedTool: tool,
+    forcedToolSchema: toolInputSchemaOf(request.toolConfig, tool),
+    jsonSchema: textFormatSchemaOf(request, model),
     prefill,
   };
 }

@@ -1,4 +1,5 @@
-import type { Gateway, GatewayError, GatewayOptions } from '@bedrock-ha/http';
+import type { Gateway, GatewayOptions, GatewayResponse } from '@bedrock-ha/http';
+import { answerUnread, type DrainBudget } from './answer-unread.js';
 import { isAnswerComplete, type NodeRequest, type NodeResponse } from './node-message.js';
 import { readRequestBody } from './read-request-body.js';
 import { writeGatewayResponse } from './write-gateway-response.js';
@@ -12,9 +13,14 @@ export interface ServeGatewayRequestOptions {
   readonly onRequestLog?: GatewayOptions['onRequestLog'];
 }
 
+/** How long a refused upload is read and dropped, so the client reads the answer: see `answerUnread`. */
+const DRAIN_MS = 5_000;
+
 /**
- * Answers one `node:http` or `node:http2` (compatibility API) request with a gateway: reads the raw
- * body up to `gateway.maxBodyBytes`, aborts the upstream call when the client goes away, and writes
+ * Answers one `node:http` or `node:http2` (compatibility API) request with a gateway: checks the
+ * API key from the headers first (`gateway.authorize`), so a caller without a key gets its 401
+ * before any of its body is read; reads the raw body up to `gateway.maxBodyBytes` (a refused or
+ * oversized upload is read and dropped up to twice that, or 5 s, then the connection closes), aborts the upstream call when the client goes away, and writes
  * the answer with backpressure. Never rejects for a client's failure. `request.url` is the path
  * the gateway routes on (a mount prefix already stripped). The Express router is this plus routing.
  *
@@ -34,10 +40,44 @@ export async function serveGatewayRequest(
   // arrives as `%2F`).
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const disconnected = abortOnDisconnect(response);
-  // Failures met before the gateway runs: answered in its format, and logged as it logs its own.
-  const refuse = async (error: GatewayError, reason: string) => {
-    const answer = gateway.errorResponse(path, error);
+  const headers = headersOf(request);
+  // A refused upload is read and dropped, never buffered, up to twice the limit.
+  const budget: DrainBudget = { bytes: 2 * gateway.maxBodyBytes, ms: DRAIN_MS };
+  try {
+    const admission = gateway.authorize({ method, path, headers });
+    if (admission.kind === 'answer') {
+      await answerUnread(request, response, admission.response, budget);
+      return;
+    }
+    const limitBytes = admission.maxBodyBytes;
+    const read = await readRequestBody(request, limitBytes);
+    if (read.kind === 'too-large') {
+      const answer = gateway.errorResponse(path, { kind: 'payload-too-large', limitBytes });
+      logRefusal(answer, `the body is larger than ${limitBytes} bytes`);
+      await answerUnread(request, response, answer, budget);
+      return;
+    }
+    if (read.kind === 'failed') {
+      if (disconnected.signal.aborted) return;
+      const answer = gateway.errorResponse(path, { kind: 'bad-request', message: read.message });
+      await writeGatewayResponse(response, answer);
+      logRefusal(answer, read.message);
+      return;
+    }
+    const answer = await gateway.handle({
+      method,
+      path,
+      headers,
+      body: read.body,
+      signal: disconnected.signal,
+    });
     await writeGatewayResponse(response, answer);
+  } finally {
+    disconnected.dispose();
+  }
+
+  // Failures met before the gateway runs: answered in its format, and logged as it logs its own.
+  function logRefusal(answer: GatewayResponse, reason: string) {
     onRequestLog?.({
       requestId: answer.headers['x-request-id'] ?? '',
       method,
@@ -46,29 +86,6 @@ export async function serveGatewayRequest(
       durationMs: performance.now() - started,
       error: { name: 'RequestBodyError', message: reason },
     });
-  };
-  try {
-    const read = await readRequestBody(request, gateway.maxBodyBytes);
-    if (read.kind === 'too-large') {
-      const limitBytes = gateway.maxBodyBytes;
-      await refuse({ kind: 'payload-too-large', limitBytes }, `the body is larger than ${limitBytes} bytes`);
-      return;
-    }
-    if (read.kind === 'failed') {
-      if (disconnected.signal.aborted) return;
-      await refuse({ kind: 'bad-request', message: read.message }, read.message);
-      return;
-    }
-    const answer = await gateway.handle({
-      method,
-      path,
-      headers: headersOf(request),
-      body: read.body,
-      signal: disconnected.signal,
-    });
-    await writeGatewayResponse(response, answer);
-  } finally {
-    disconnected.dispose();
   }
 }
 

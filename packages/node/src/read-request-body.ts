@@ -12,13 +12,13 @@ type ParsedRequest = NodeRequest & { body?: unknown };
 /**
  * Reads a request's raw body into memory, up to `limitBytes`. The gateway parses and validates it,
  * so no body parser runs first. A body declared or found larger than the limit stops the read at
- * once: nothing more is buffered, and the rest is discarded so the connection can still carry the
- * 413 answer and later requests.
+ * once: nothing more is buffered, and the caller answers with a 413 and drops the rest (see
+ * `answerUnread`).
  */
 export async function readRequestBody(request: ParsedRequest, limitBytes: number): Promise<BodyRead> {
   if (request.readableEnded) return alreadyRead(request);
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) return discard(request);
+  if (Number.isFinite(declared) && declared > limitBytes) return { kind: 'too-large' };
   return new Promise<BodyRead>((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -33,7 +33,9 @@ export async function readRequestBody(request: ParsedRequest, limitBytes: number
       received += chunk.length;
       if (received > limitBytes) {
         chunks.length = 0;
-        finish(discard(request));
+        // Stop the flow: the 413's drain reads what follows, within its budget.
+        request.pause();
+        finish({ kind: 'too-large' });
         return;
       }
       chunks.push(chunk);
@@ -50,13 +52,6 @@ export async function readRequestBody(request: ParsedRequest, limitBytes: number
     request.on('error', onError);
     request.on('close', onClose);
   });
-}
-
-/** Drops the rest of an oversized body without buffering it (Node then reuses the connection). */
-function discard(request: NodeRequest): BodyRead {
-  request.on('error', () => {});
-  request.resume();
-  return { kind: 'too-large' };
 }
 
 /**

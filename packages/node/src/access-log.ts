@@ -1,4 +1,4 @@
-import type { RequestLog } from '@bedrock-ha/express';
+import type { RequestLog } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 
 /** A logged line: the gateway's entry, or one the shutdown cut (outcome `cut-by-shutdown`). */

@@ -1,13 +1,15 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { type ConnectionLimits, resolveLimits } from './connection-limits.js';
+import type { NodeRequest, NodeResponse } from './node-message.js';
+import { sniffProtocol } from './sniff-protocol.js';
 
-const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
-
-/** One port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), with a two-step graceful close. */
+/**
+ * One port serving HTTP/1.1 and cleartext HTTP/2 (prior knowledge), with bounded connections and a
+ * two-step graceful close.
+ */
 export interface DualProtocolServer {
-  /** The HTTP/1.1 server (Express); it never listens itself, connections are handed to it. */
-  readonly http1: http.Server;
   /** Starts listening; resolves with the address, or rejects with the listen error. */
   listen(port: number, host: string | undefined): Promise<net.AddressInfo>;
   /**
@@ -24,19 +26,22 @@ export interface DualProtocolServer {
  * Serves both protocols on one port, as the simulator does: the AWS SDK's runtime client speaks
  * h2c (prior knowledge) by default on an `http://` endpoint, while curl, OpenAI clients and load
  * balancers speak HTTP/1.1. Node cannot serve both on one cleartext port by itself (`allowHTTP1`
- * only works with TLS), so each connection's first bytes pick the server. HTTP/2 requests bypass
- * Express, which cannot serve them.
+ * only works with TLS), so each connection's first bytes pick the server. One handler answers
+ * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape).
  */
 export function dualProtocolServer(
-  http1Handler: http.RequestListener,
-  http2Handler: (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => void,
+  handler: (request: NodeRequest, response: NodeResponse) => void,
+  limits: ConnectionLimits = {},
 ): DualProtocolServer {
-  const http1 = http.createServer(http1Handler);
-  // Longer than load balancers' idle timeouts (an ALB's is 60 s), so a balancer never sends a
-  // request on a connection this server is closing at the same moment (a 502).
-  http1.keepAliveTimeout = 65_000;
-  http1.headersTimeout = 66_000;
-  const h2 = http2.createServer(http2Handler);
+  const { maxConnections, headersTimeoutMs, idleTimeoutMs } = resolveLimits(limits);
+  const http1 = http.createServer(
+    // Node checks the headers timeout on this interval (30 s by default), so a short timeout needs a short one.
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.round(headersTimeoutMs / 4))) },
+    handler,
+  );
+  http1.keepAliveTimeout = idleTimeoutMs;
+  http1.headersTimeout = headersTimeoutMs;
+  const h2 = http2.createServer(handler);
   const sockets = new Set<net.Socket>();
   const unsorted = new Set<net.Socket>();
   const sessions = new Set<http2.Http2Session>();
@@ -44,6 +49,7 @@ export function dualProtocolServer(
   h2.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
+    boundSession(session, headersTimeoutMs, idleTimeoutMs);
     // A connection accepted just before the shutdown: it may finish nothing new.
     if (stopping) session.close();
   });
@@ -56,17 +62,13 @@ export function dualProtocolServer(
       unsorted.delete(socket);
     });
     socket.on('error', () => socket.destroy());
-    let head: Buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-      const compared = Math.min(head.length, HTTP2_PREFACE.length);
-      const isHttp2 = head.subarray(0, compared).equals(HTTP2_PREFACE.subarray(0, compared));
-      if (isHttp2 && head.length < HTTP2_PREFACE.length) return; // wait for the whole preface
-      socket.off('data', onData);
+    // A connection that sends nothing (or only part of the HTTP/2 preface) holds a descriptor.
+    socket.setTimeout(headersTimeoutMs, () => socket.destroy());
+    sniffProtocol(socket, (protocol) => {
       unsorted.delete(socket);
-      socket.pause();
-      socket.unshift(head);
-      if (isHttp2) {
+      // From here the chosen server's own timeouts apply.
+      socket.setTimeout(0);
+      if (protocol === 'http2') {
         // The session consumes the native handle and reads the unshifted preface itself;
         // resuming the JS stream here would feed it twice.
         h2.emit('connection', socket);
@@ -74,13 +76,13 @@ export function dualProtocolServer(
         http1.emit('connection', socket);
         socket.resume();
       }
-    };
-    socket.on('data', onData);
+    });
   });
+  front.maxConnections = maxConnections;
+  front.on('drop', () => limits.onConnectionLimit?.(sockets.size));
 
   let closed: Promise<void> | undefined;
   return {
-    http1,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException) => {
@@ -115,4 +117,24 @@ export function dualProtocolServer(
       for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+/**
+ * Closes an HTTP/2 session that does not finish its preface (the client's SETTINGS) within
+ * `headersTimeoutMs`, and one left without an open stream for `idleTimeoutMs` (with a GOAWAY, so
+ * the client opens a new one). A stream waiting long for Bedrock's first token keeps its session.
+ */
+function boundSession(session: http2.Http2Session, headersTimeoutMs: number, idleTimeoutMs: number): void {
+  const preface = setTimeout(() => session.destroy(), headersTimeoutMs);
+  session.once('remoteSettings', () => clearTimeout(preface));
+  let open = 0;
+  session.on('stream', (stream: http2.ServerHttp2Stream) => {
+    open++;
+    stream.once('close', () => open--);
+  });
+  // Node re-arms the timer on the session's next activity after it fires.
+  session.setTimeout(idleTimeoutMs, () => {
+    if (open === 0) session.close();
+  });
+  session.once('close', () => clearTimeout(preface));
 }

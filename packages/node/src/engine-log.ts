@@ -26,8 +26,9 @@ export function logEngineEvents(ha: BedrockHA, logger: Logger): () => void {
     ),
     ha.onDeadlineExceeded(({ chain, deadlineMs, attempts }) =>
       logger.warn(
-        { event: 'deadline-exceeded', chain, deadlineMs, attempts: attempts.length },
-        `deadline of ${deadlineMs} ms passed on ${chain}`,
+        // A deadline left over from a caller's budget is fractional; logs show whole milliseconds.
+        { event: 'deadline-exceeded', chain, deadlineMs: Math.round(deadlineMs), attempts: attempts.length },
+        `deadline of ${Math.round(deadlineMs)} ms passed on ${chain}`,
       ),
     ),
   ];

@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NodeResponse } from '@bedrock-ha/express';
+import type { NodeResponse } from './node-message.js';
 
 /**
  * Counts the requests being answered, so a shutdown can wait for them (streams included) and
@@ -16,21 +15,13 @@ export class InFlightRequests {
   }
 
   /**
-   * Connect middleware: counts the request until its response closes. While draining, every
-   * answer carries `Connection: close`, so keep-alive clients move to another instance.
-   */
-  readonly middleware = (_request: IncomingMessage, response: ServerResponse, next: () => void): void => {
-    this.track(response);
-    if (this.draining) response.setHeader('connection', 'close');
-    next();
-  };
-
-  /**
-   * Counts a request until its response closes. HTTP/2 requests come here directly: their session's
-   * GOAWAY, not a header, tells the client to move on.
+   * Counts a request until its response closes. While draining, every HTTP/1.1 answer carries
+   * `Connection: close`, so keep-alive clients move to another instance; HTTP/2 sessions get a
+   * GOAWAY instead, which tells the client the same.
    */
   track(response: NodeResponse): void {
     this.count++;
+    if (this.draining && !('stream' in response)) response.setHeader('connection', 'close');
     response.once('close', () => {
       this.count--;
       if (this.count === 0) for (const waiter of this.idleWaiters) waiter();

@@ -6,15 +6,17 @@ import {
   loadConfig,
   MAX_TIMER_MS,
 } from '@bedrock-ha/core';
-import { bedrockHARouter, type NodeResponse, serveGatewayRequest } from '@bedrock-ha/express';
-import express, { type ErrorRequestHandler } from 'express';
+import { createGateway } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 import { AccessLog } from './access-log.js';
 import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
+import { type ConnectionLimits, DEFAULT_MAX_CONNECTIONS, resolveLimits } from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
+import type { NodeResponse } from './node-message.js';
+import { serveGatewayRequest } from './serve-gateway-request.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js';
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
@@ -50,6 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!isAuthMode(auth)) throw new RangeError(`auth "${auth}" is not a mode: use ${AUTH_MODES.join(' or ')}`);
   const apiKeys = options.apiKeys ?? [];
   checkAuthPolicy(host, apiKeys, auth);
+  resolveLimits(options);
   const config = await configOf(options);
   const logger = createLogger(logLevel, options.logDestination);
   const telemetry: TelemetryLease =
@@ -64,28 +67,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const stopEngineLog = logEngineEvents(ha, logger);
   const accessLog = new AccessLog(logger);
   const onRequestLog = accessLog.write;
-  const router = bedrockHARouter(ha, {
+  const gateway = createGateway(ha, {
     apiKeys,
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-    answerEveryPath: true,
+    ...(options.corsOrigins?.length ? { cors: { allowedOrigins: options.corsOrigins } } : {}),
     onRequestLog,
   });
   const inFlight = new InFlightRequests();
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(inFlight.middleware);
-  app.use(router);
-  app.use(lastResort(logger));
-  // HTTP/2 requests (the AWS SDK's default) go straight to the router's gateway: same auth, body
-  // limit, access log and disconnect handling, without Express, which cannot serve them.
-  const servers = dualProtocolServer(app, (request, response) => {
-    inFlight.track(response);
-    serveGatewayRequest(router.gateway, request, response, { onRequestLog }).catch((error: unknown) =>
-      answerUnhandled(logger, error, response),
-    );
-  });
+  // One handler for both protocols: the same auth, body limit, access log and disconnect
+  // handling whether the client speaks HTTP/1.1 or h2c (the AWS SDK's default).
+  const servers = dualProtocolServer(
+    (request, response) => {
+      inFlight.track(response);
+      serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
+        answerUnhandled(logger, error, response),
+      );
+    },
+    {
+      ...limitsOf(options),
+      onConnectionLimit: connectionLimitLog(logger, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
+    },
+  );
   const releaseAll = async (flushTimeoutMs?: number) => {
-    router.close();
+    gateway.close();
     stopEngineLog();
     ha.destroy();
     await telemetry.release(flushTimeoutMs);
@@ -161,6 +165,32 @@ async function configOf(options: ServerOptions): Promise<BedrockHAConfig> {
   throw new RangeError('startServer needs `config` (an object) or `configPath` (a .json or .yaml file)');
 }
 
+function limitsOf(options: ServerOptions): ConnectionLimits {
+  const { maxConnections, headersTimeoutMs, idleTimeoutMs } = options;
+  return {
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+  };
+}
+
+/** Logs refused connections: the first at once, then at most one line every 10 s with the count. */
+function connectionLimitLog(logger: Logger, maxConnections: number): (open: number) => void {
+  let refused = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  return (open) => {
+    refused++;
+    const now = performance.now();
+    if (now - loggedAt < 10_000) return;
+    loggedAt = now;
+    logger.warn(
+      { event: 'connection-limit', maxConnections, open, refused },
+      `connection limit of ${maxConnections} reached: refused ${refused} connection(s); raise BEDROCK_HA_MAX_CONNECTIONS or add instances`,
+    );
+    refused = 0;
+  };
+}
+
 /** The address actually bound, as a URL: `http://0.0.0.0:8080` says every interface listens. */
 function urlOf(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -168,10 +198,6 @@ function urlOf(address: AddressInfo): string {
 }
 
 /** A bug in a handler becomes a logged 500, never a stack trace sent to the client. */
-function lastResort(logger: Logger): ErrorRequestHandler {
-  return (error, _request, response, _next) => answerUnhandled(logger, error, response);
-}
-
 function answerUnhandled(logger: Logger, error: unknown, response: NodeResponse): void {
   logger.error({ event: 'unhandled-error', error: String(error) }, 'unhandled error in a request handler');
   if (response.headersSent) {

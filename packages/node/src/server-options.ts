@@ -1,9 +1,14 @@
 import type { BedrockHAConfig, BedrockHAOptions } from '@bedrock-ha/core';
 import type { DestinationStream } from 'pino';
 import type { AuthMode } from './auth-policy.js';
+import type { ConnectionLimits } from './connection-limits.js';
 
-/** Options for {@link startServer}. Give `config` or `configPath`. */
-export interface ServerOptions {
+/**
+ * Options for {@link startServer}. Give `config` or `configPath`. The connection limits
+ * (`maxConnections`, `headersTimeoutMs`, `idleTimeoutMs`) are {@link ConnectionLimits}'; a refused
+ * connection is logged as `connection-limit` (at most once every 10 s).
+ */
+export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit'> {
   /** The engine configuration, as an object. */
   readonly config?: BedrockHAConfig;
   /** A configuration file (`.json`, `.yaml`, `.yml`) with `${ENV}` references, read with core's `loadConfig`. */
@@ -35,6 +40,11 @@ export interface ServerOptions {
   readonly shutdownTimeoutMs?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Origins whose pages may call the server from a browser (`https://app.example.com`, or `*`):
+   * their preflights are answered before the key check and responses carry CORS headers. None: no CORS.
+   */
+  readonly corsOrigins?: readonly string[];
   /**
    * Start the OpenTelemetry Node SDK from the `OTEL_*` environment variables before the engine is
    * created, and flush it on close. Default true: it starts when an exporter is configured

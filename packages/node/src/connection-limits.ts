@@ -1,0 +1,45 @@
+/** Bounds on the connections a {@link dualProtocolServer} keeps, before and after a request. */
+export interface ConnectionLimits {
+  /**
+   * Connections open at once; past it, new ones are closed at once and `onConnectionLimit` is
+   * called. Default 1 000.
+   */
+  readonly maxConnections?: number;
+  /**
+   * How long a new connection may take to send its first request's headers (HTTP/1.1) or its
+   * preface and settings (HTTP/2), in ms; then it is closed. Covers connections that never send a
+   * byte. HTTP/1.1 keep-alive connections get it again for each request. Default 20 000.
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a connection with no request in flight stays open, in ms: HTTP/1.1 keep-alive, and
+   * HTTP/2 sessions with no open stream (closed with a GOAWAY). Default 65 000, above load
+   * balancers' idle timeouts (an ALB's is 60 s), so a balancer never sends a request on a
+   * connection this server is closing at that moment (a 502).
+   */
+  readonly idleTimeoutMs?: number;
+  /** Called when a connection is refused for `maxConnections`, with the number then open. */
+  readonly onConnectionLimit?: (open: number) => void;
+}
+
+/** The default of {@link ConnectionLimits.maxConnections}. */
+export const DEFAULT_MAX_CONNECTIONS = 1_000;
+/** The default of {@link ConnectionLimits.headersTimeoutMs}. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
+/** The default of {@link ConnectionLimits.idleTimeoutMs}. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 65_000;
+
+/** The limits with defaults filled in; a RangeError names a bad one. */
+export function resolveLimits(
+  limits: ConnectionLimits,
+): Required<Omit<ConnectionLimits, 'onConnectionLimit'>> {
+  const resolved = {
+    maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    idleTimeoutMs: limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+  };
+  for (const [name, value] of Object.entries(resolved))
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${name} must be a positive whole number, got ${value}`);
+  return resolved;
+}

@@ -1,0 +1,15 @@
+export type { GatewayResponse, RequestLog } from '@bedrock-ha/http';
+export { AUTH_MODES, type AuthMode, isAuthMode } from './auth-policy.js';
+export {
+  type ConnectionLimits,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+} from './connection-limits.js';
+export { type DualProtocolServer, dualProtocolServer } from './dual-protocol-server.js';
+export { isLogLevel, LOG_LEVELS } from './logger.js';
+export type { NodeRequest, NodeResponse } from './node-message.js';
+export { type ServeGatewayRequestOptions, serveGatewayRequest } from './serve-gateway-request.js';
+export type { RunningServer, ServerOptions } from './server-options.js';
+export { startServer } from './start-server.js';
+export { writeGatewayResponse } from './write-gateway-response.js';
