@@ -1,4 +1,4 @@
-import { isBrokenCircuitError, isBulkheadRejectedError, TimeoutStrategy, timeout } from 'cockatiel';
+import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import type { Attempt } from '../errors/attempt.js';
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { type EndpointState, RequestCancelled } from '../policies/endpoint-policies.js';
@@ -120,21 +120,19 @@ function attemptThroughPolicies<T>(
   const send = (signal: AbortSignal) =>
     sendRetryingStaleConnection(() => step.call(endpoint, signal), signal);
   const call = async (): Promise<T> => {
-    // Set by the timeout policy itself: cockatiel 3.2's isTaskCancelledError tests for the wrong
-    // marker and never matches, and the SDK's own AbortError may win the race against its error.
-    let timedOut = false;
+    // The signal the endpoint's timeout policy gave this attempt: aborted while the request's is
+    // not, it means the timeout fired. (cockatiel 3.2's isTaskCancelledError tests for the wrong
+    // marker and never matches, and the SDK's own AbortError may win the race against its error.)
+    let attemptSignal: AbortSignal | undefined;
     try {
       if (timeoutMs === undefined) return await send(clock.signal);
-      // Aggressive: settle at the timeout even if the SDK is slow to honour the abort.
-      // abortOnReturn off: aborting a finished call's signal costs a DOMException per request.
-      const policy = timeout(timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-      policy.onTimeout(() => {
-        timedOut = true;
-      });
-      return await policy.execute(({ signal }) => send(signal), clock.signal);
+      return await state.attemptTimeout.execute(({ signal }) => {
+        attemptSignal = signal;
+        return send(signal);
+      }, clock.signal);
     } catch (error) {
       if (clock.signal.aborted) throw new RequestCancelled(error);
-      if (timedOut && timeoutMs !== undefined) throw new AttemptTimeoutError(timeoutMs);
+      if (attemptSignal?.aborted && timeoutMs !== undefined) throw new AttemptTimeoutError(timeoutMs);
       throw error;
     }
   };

@@ -9,6 +9,9 @@ import {
   handleWhen,
   noJitterGenerator,
   SamplingBreaker,
+  type TimeoutPolicy,
+  TimeoutStrategy,
+  timeout,
 } from 'cockatiel';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
@@ -52,6 +55,12 @@ const STATES: Record<CircuitState, BreakerState> = {
  * built from cockatiel's policies.
  */
 export class EndpointState {
+  /**
+   * The attempt timeout (`timeouts.attemptMs`), built once: Aggressive settles at the timeout even
+   * if the SDK is slow to honour the abort; abortOnReturn off, as aborting a finished call's signal
+   * costs a DOMException per request.
+   */
+  readonly attemptTimeout: TimeoutPolicy;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
@@ -63,6 +72,10 @@ export class EndpointState {
     events: EventHub,
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
+    this.attemptTimeout = timeout(endpoint.policy.timeouts.attemptMs, {
+      strategy: TimeoutStrategy.Aggressive,
+      abortOnReturn: false,
+    });
     if (settings.mode !== 'off') {
       const breaker = circuitBreaker(
         handleWhen((error) => {
