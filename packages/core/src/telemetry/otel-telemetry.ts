@@ -3,28 +3,22 @@ import {
   type Context,
   context,
   createNoopMeter,
-  type Exception,
   type MeterProvider,
   metrics,
   ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type Tracer,
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
-import { isRecord } from '../is-record.js';
 import {
-  ATTR_AWS_REQUEST_ID,
   ATTR_BEDROCK_HA_ATTEMPT,
   ATTR_BEDROCK_HA_ATTEMPT_OUTCOME,
   ATTR_BEDROCK_HA_ATTEMPTS,
-  ATTR_BEDROCK_HA_BREAKER_STATE,
   ATTR_BEDROCK_HA_CHAIN,
-  ATTR_BEDROCK_HA_ERROR_CLASS,
   ATTR_BEDROCK_HA_FAILOVERS,
   ATTR_BEDROCK_HA_FAILURE_REASON,
   ATTR_BEDROCK_HA_OPERATION,
@@ -33,25 +27,15 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
-  ATTR_GEN_AI_REQUEST_TEMPERATURE,
-  ATTR_GEN_AI_REQUEST_TOP_P,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_SYSTEM,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
   GEN_AI_SYSTEM_AWS_BEDROCK,
 } from './attribute-names.js';
-import { awsRequestId } from './aws-request-id.js';
 import { inputMessages, outputMessages } from './content-capture.js';
 import type { BedrockHAEvents } from './events.js';
 import {
-  type AttemptEnd,
   type AttemptScope,
   type Instrumentation,
   NO_ATTEMPT_SCOPE,
@@ -59,9 +43,16 @@ import {
   type RequestEnd,
   type RequestScope,
   type RequestStart,
-  type Usage,
 } from './instrumentation.js';
 import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
+import {
+  endAttempt,
+  errorName,
+  markFailed,
+  requestParameters,
+  serverAttributes,
+  usageAttributes,
+} from './span-attributes.js';
 
 /**
  * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant
@@ -262,34 +253,6 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   };
 }
 
-function endAttempt(span: Span, endpoint: Endpoint, result: AttemptEnd): void {
-  const { attempt } = result;
-  const attributes: Attributes = {
-    [ATTR_BEDROCK_HA_ATTEMPT_OUTCOME]: attempt.outcome,
-    [ATTR_BEDROCK_HA_BREAKER_STATE]: result.breakerState,
-  };
-  if (attempt.reason) attributes[ATTR_BEDROCK_HA_FAILURE_REASON] = attempt.reason;
-  if (attempt.errorClass) attributes[ATTR_BEDROCK_HA_ERROR_CLASS] = attempt.errorClass;
-  if (attempt.outcome === 'success') {
-    Object.assign(attributes, usageAttributes(result.usage), {
-      [ATTR_GEN_AI_RESPONSE_MODEL]: endpoint.modelId,
-    });
-    if (result.finishReasons) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...result.finishReasons];
-  }
-  if (attempt.outcome === 'failure')
-    attributes[ATTR_ERROR_TYPE] = attempt.errorName ?? errorName(result.error);
-  const requestId = result.requestId ?? awsRequestId(result.error);
-  if (requestId !== undefined) attributes[ATTR_AWS_REQUEST_ID] = requestId;
-  safely(() => span.setAttributes(attributes));
-  if (attempt.outcome === 'failure')
-    markFailed(
-      span,
-      result.error ?? { name: attempt.errorName, message: attempt.errorMessage },
-      attempt.errorMessage,
-    );
-  safely(() => span.end());
-}
-
 /** Runs `fn` exactly once, inside `active` when the context manager cooperates. */
 function runIn<T>(active: Context | undefined, fn: () => T): T {
   if (!active) return fn();
@@ -309,61 +272,4 @@ function runIn<T>(active: Context | undefined, fn: () => T): T {
     if (called) throw error;
     return fn();
   }
-}
-
-function markFailed(span: Span, error: unknown, message: string | undefined): void {
-  safely(() => span.recordException(toException(error)));
-  safely(() =>
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: message ?? (error as { message?: string })?.message,
-    }),
-  );
-}
-
-function usageAttributes(usage: Usage | undefined): Attributes {
-  const attributes: Attributes = {};
-  if (usage?.inputTokens !== undefined) attributes[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
-  if (usage?.outputTokens !== undefined) attributes[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
-  return attributes;
-}
-
-function requestParameters(input: unknown): Attributes {
-  const config = isRecord(input) && isRecord(input.inferenceConfig) ? input.inferenceConfig : {};
-  const attributes: Attributes = {};
-  if (typeof config.maxTokens === 'number') attributes[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = config.maxTokens;
-  if (typeof config.temperature === 'number')
-    attributes[ATTR_GEN_AI_REQUEST_TEMPERATURE] = config.temperature;
-  if (typeof config.topP === 'number') attributes[ATTR_GEN_AI_REQUEST_TOP_P] = config.topP;
-  if (Array.isArray(config.stopSequences))
-    attributes[ATTR_GEN_AI_REQUEST_STOP_SEQUENCES] = config.stopSequences.filter(
-      (sequence) => typeof sequence === 'string',
-    );
-  return attributes;
-}
-
-/** Where the SDK sends the call; the URL's host only, so credentials in it are never recorded. */
-function serverAttributes(endpoint: Endpoint): Attributes {
-  const fallback = { [ATTR_SERVER_ADDRESS]: `bedrock-runtime.${endpoint.region}.amazonaws.com` };
-  if (!endpoint.client.endpoint) return fallback;
-  try {
-    const url = new URL(endpoint.client.endpoint);
-    const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    return url.port
-      ? { [ATTR_SERVER_ADDRESS]: address, [ATTR_SERVER_PORT]: Number(url.port) }
-      : { [ATTR_SERVER_ADDRESS]: address };
-  } catch {
-    return fallback;
-  }
-}
-
-function toException(error: unknown): Exception {
-  if (error instanceof Error || typeof error === 'string') return error;
-  if (isRecord(error))
-    return { name: errorName(error), message: typeof error.message === 'string' ? error.message : undefined };
-  return String(error);
-}
-
-function errorName(error: unknown): string {
-  return isRecord(error) && typeof error.name === 'string' && error.name ? error.name : '_OTHER';
 }
