@@ -8,8 +8,6 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@bedrock-ha/source'] } },
   test: {
     projects: ['packages/*', 'apps/*'],
-    // The SDK warns on Node 20 that its 2027 releases need Node 22; Node 20 is our floor by design.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', ['json', { outputFile: process.env.VITEST_JSON ?? 'test-results/vitest.json' }]],
   },
 });

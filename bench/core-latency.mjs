@@ -121,7 +121,6 @@ export async function coreLatency({
   slowRequests = 200,
   modelLatencyMs = 20,
 } = {}) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sim = await startSimulatorProcess();
   const { targets, close } = makeTargets(sim.url);
   try {

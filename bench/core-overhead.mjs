@@ -170,7 +170,6 @@ export async function coreOverhead({
   warmupSeconds = 0.5,
   memoryRequests = 20_000,
 } = {}) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const server = await startSimulatorProcess();
   const targets = new Map(SCENARIOS.map((scenario) => [scenario.key, scenario.make(server.url)]));
   const samples = new Map(SCENARIOS.map((scenario) => [scenario.key, []]));

@@ -80,7 +80,6 @@ const pairedMedian = (difference, length) => median(Array.from({ length }, (_, i
 
 /** Measures both costs; returns latencies of every target and the two figures. */
 export async function failoverCost({ requests = 1_500 } = {}) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sim = await startSimulatorProcess();
   await sim.addFault({
     match: { region: 'us-east-1' },

@@ -51,7 +51,6 @@ async function waitUntilUp(url) {
 async function startOurs(simulatorUrl, { key, name, policy }) {
   const child = spawn(process.execPath, [here('./gateway-server.mjs'), simulatorUrl, policy], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   // Its log lines (a warning that no API keys are set) share stdout: take the line with the URL.
   let url;

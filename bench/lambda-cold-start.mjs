@@ -66,7 +66,6 @@ export async function lambdaColdStart({ runs = 10 } = {}) {
     const env = {
       PATH: process.env.PATH,
       AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       BEDROCK_HA_CONFIG_JSON: JSON.stringify(config),
     };
     const self = fileURLToPath(import.meta.url);

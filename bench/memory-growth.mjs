@@ -27,7 +27,6 @@ async function runChild(url, requests, breaker) {
     ['--expose-gc', fileURLToPath(import.meta.url), url, String(requests), breaker],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     },
   );
   let output = '';

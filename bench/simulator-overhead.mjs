@@ -64,7 +64,6 @@ async function round(url, count, concurrency) {
 
 /** Runs alternating rounds and returns the median of each side and their ratio. */
 export async function simulatorOverhead({ rounds = 3, count = 1500, concurrency = 16 } = {}) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const samples = { bare: [], simulator: [] };
   for (let index = 0; index < rounds; index++) {
     for (const [name, start] of [

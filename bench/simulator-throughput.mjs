@@ -154,7 +154,6 @@ export async function simulatorThroughput({ seconds = 4 } = {}) {
     );
     agent.destroy();
 
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     const client = new BedrockRuntimeClient({
       region: 'us-east-1',
       endpoint: server.url,

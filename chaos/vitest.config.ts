@@ -15,7 +15,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 30_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: [
       'default',
       ['json', { outputFile: process.env.VITEST_JSON ?? 'test-results/vitest-chaos.json' }],

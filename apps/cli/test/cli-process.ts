@@ -33,7 +33,6 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
     PATH: process.env.PATH ?? '',
     HOME: home,
     NO_COLOR: '1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
 }

@@ -108,6 +108,10 @@ const SETUPS: Record<string, Setup> = {
     files: { 'own-profile.yaml': OWN_PROFILE_YAML },
     env: TEST_CREDENTIALS,
   },
+  // Refused before it listens, so it runs here like any other example.
+  'BEDROCK_HA_API_KEYS=" , ," bedrock-ha serve --config bedrock-ha.yaml': {
+    prepare: ['bedrock-ha config init'],
+  },
   'bedrock-ha config init': {},
   'bedrock-ha config validate': { prepare: ['bedrock-ha config init'] },
   'bedrock-ha config validate broken.yaml': { files: { 'broken.yaml': BROKEN_YAML } },

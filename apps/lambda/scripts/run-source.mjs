@@ -18,7 +18,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   conditions: ['@bedrock-ha/source'],
   external: ['aws-cdk-lib', 'constructs', 'esbuild'],
   sourcemap: 'inline',
@@ -29,6 +29,5 @@ await build({
 });
 const run = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
   stdio: 'inherit',
-  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
 });
 process.exit(run.status ?? 1);

@@ -33,7 +33,7 @@ export const CONFIG_FILE = 'bedrock-ha.json';
 export interface BedrockHAFunctionProps extends ConfigSource {
   /** A directory holding `handler.mjs` (from `bundleHandler`); the config file is added to a copy. */
   readonly bundleDir: string;
-  /** `nodejs22.x` (default) or `nodejs24.x`. */
+  /** `nodejs24.x` (default) or `nodejs22.x`. */
   readonly runtime?: 'nodejs22.x' | 'nodejs24.x';
   /** Default 1024 MB. */
   readonly memorySize?: number;
@@ -123,7 +123,7 @@ export class BedrockHAFunction extends Construct {
     const directory = packageDirectory(props.bundleDir);
     const configFile = writeDeployedConfig(directory, config);
     this.function = new LambdaFunction(this, 'Function', {
-      runtime: props.runtime === 'nodejs24.x' ? Runtime.NODEJS_24_X : Runtime.NODEJS_22_X,
+      runtime: props.runtime === 'nodejs22.x' ? Runtime.NODEJS_22_X : Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       code: Code.fromAsset(directory),
       // The streaming export for a Function URL; the buffered one for API Gateway and direct calls.
@@ -135,7 +135,6 @@ export class BedrockHAFunction extends Construct {
       environment: {
         BEDROCK_HA_CONFIG: configFile,
         NODE_OPTIONS: '--enable-source-maps',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...door.environment,
         ...props.environment,
       },

@@ -50,8 +50,8 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleResul
     bundle: true,
     platform: 'node',
     format: 'esm',
-    // Node 20 syntax runs on the nodejs22.x and nodejs24.x runtimes, and on the machines that test it.
-    target: 'node20',
+    // The oldest runtime the construct allows (nodejs22.x), which is also the project's Node floor.
+    target: 'node22',
     // `module` picks the ES module builds of the SDK and smithy where their `exports` offer one (it
     // is no longer implied once `conditions` is set); `mainFields` does the same for packages
     // without `exports`. ES modules tree-shake better than CommonJS and skip its wrappers at init.

@@ -21,7 +21,7 @@ const stack = new BedrockHAStack(app, process.env.BEDROCK_HA_STACK_NAME ?? 'Bedr
   // so values read from this machine's environment never land in the deployment package.
   configPath,
   bundleDir: root('bundle'),
-  runtime: process.env.BEDROCK_HA_RUNTIME === 'nodejs24.x' ? 'nodejs24.x' : 'nodejs22.x',
+  runtime: process.env.BEDROCK_HA_RUNTIME === 'nodejs22.x' ? 'nodejs22.x' : 'nodejs24.x',
   frontDoor: (process.env.BEDROCK_HA_FRONT_DOOR as 'function-url' | 'http-api' | 'none') ?? 'function-url',
 });
 const assembly = app.synth();

@@ -35,7 +35,7 @@ function runBundle(env: Record<string, string>, events: unknown) {
   const child = spawn(
     process.execPath,
     [fileURLToPath(new URL('invoke-bundle.mjs', import.meta.url)), bundle.file, eventsFile],
-    { env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } },
+    { env: { PATH: process.env.PATH, ...env } },
   );
   let stdout = '';
   let stderr = '';

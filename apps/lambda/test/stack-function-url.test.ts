@@ -24,9 +24,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('BedrockHAStack with a Function URL (the default)', () => {
-  it('runs Node.js 22 on arm64 with the streaming handler and the bundled config', () => {
+  it('runs Node.js 24 on arm64 with the streaming handler and the bundled config', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'handler.streamingHandler',
       Environment: {

@@ -36,7 +36,7 @@ beforeAll(async () => {
   new BedrockHAFunction(stack, 'Gateway', {
     config: JP_CONFIG,
     bundleDir,
-    runtime: 'nodejs24.x',
+    runtime: 'nodejs22.x',
     frontDoor: 'http-api',
     logRetention: RetentionDays.ONE_WEEK,
     inferenceProfileRegions: { jp: ['ap-northeast-1', 'ap-northeast-3'] },
@@ -45,9 +45,9 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('BedrockHAFunction behind an HTTP API', { timeout: 120_000 }, () => {
-  it('runs Node.js 24 on arm64 with the buffered handler behind an HTTP API, and no Function URL', () => {
+  it('runs Node.js 22 on arm64 with the buffered handler behind an HTTP API, and no Function URL', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
+      Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'handler.handler',
     });

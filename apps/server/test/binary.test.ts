@@ -29,7 +29,6 @@ function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN], {
     env: {
       PATH: process.env.PATH ?? '',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       OTEL_SDK_DISABLED: 'true',
       ...env,
     },

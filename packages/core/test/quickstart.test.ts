@@ -9,7 +9,6 @@ const example = fileURLToPath(new URL('../examples/quickstart.mjs', import.meta.
 // The README's example, run as users run it: against the built package.
 it('runs the README example: PT, failover to us-west-2 on throttling, back to the PT, then a stream', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [example], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     timeout: 20_000,
   });
   expect(stdout.trim().split('\n')).toEqual([

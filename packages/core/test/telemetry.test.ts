@@ -1,12 +1,12 @@
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIALS, HAIKU, harness, streamText, TOKYO_PROMPT, userMessage } from './harness.js';
 
@@ -22,8 +22,8 @@ async function observed(options: { captureContent?: boolean; processors?: SpanPr
   const sim = await simulator();
   const exporter = new InMemorySpanExporter();
   const reader = new TestReader();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter), ...(options.processors ?? [])],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter }), ...(options.processors ?? [])],
   });
   const meterProvider = new MeterProvider({ readers: [reader] });
   const ha = engine(

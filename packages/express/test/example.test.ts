@@ -9,7 +9,6 @@ const example = fileURLToPath(new URL('../examples/gateway.mjs', import.meta.url
 // The README's example, run as users run it: against the built packages.
 it('runs the README example: OpenAI client through the router, then the AWS SDK with a failover', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [example], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     timeout: 30_000,
   });
   expect(stdout.trim().split('\n')).toEqual([

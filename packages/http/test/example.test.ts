@@ -34,7 +34,7 @@ function waitForOutput(child: ChildProcess, output: () => string, pattern: RegEx
 // (`pnpm turbo run build --filter=@bedrock-ha/http...`).
 it('runs the README example: a node:http gateway answers a chat completion, then shuts down', async () => {
   const child = spawn(process.execPath, [example], {
-    env: { ...process.env, PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);

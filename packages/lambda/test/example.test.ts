@@ -11,7 +11,6 @@ const readme = () => readFileSync(new URL('../README.md', import.meta.url), 'utf
 // (`pnpm turbo run build --filter=@bedrock-ha/lambda...`).
 it('runs the README example: an HTTP event and a direct invocation fail over from the throttled PT', async () => {
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [example], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     timeout: 30_000,
   });
 

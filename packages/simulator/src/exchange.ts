@@ -89,7 +89,8 @@ export class Exchange {
     }
     this.finished = true;
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    this.response.writeHead(status, {
+    // Both kinds take (status, headers); @types/node 22's overloads make their union uncallable.
+    (this.response as http.ServerResponse).writeHead(status, {
       'x-amzn-requestid': this.requestId,
       'content-length': String(payload.byteLength),
       ...headers,
@@ -114,7 +115,7 @@ export class Exchange {
   /** Starts a streamed 200 response; frames follow through {@link write}. */
   startStream(headers: Record<string, string>): void {
     if (this.done) return;
-    this.response.writeHead(200, { 'x-amzn-requestid': this.requestId, ...headers });
+    (this.response as http.ServerResponse).writeHead(200, { 'x-amzn-requestid': this.requestId, ...headers });
     // Send the headers now: the SDK returns from send() only after the first event arrives.
     if ('flushHeaders' in this.response) this.response.flushHeaders();
   }

@@ -121,8 +121,8 @@ function attemptThroughPolicies<T>(
     sendRetryingStaleConnection(() => step.call(endpoint, signal), signal);
   const call = async (): Promise<T> => {
     // The signal the endpoint's timeout policy gave this attempt: aborted while the request's is
-    // not, it means the timeout fired. (cockatiel 3.2's isTaskCancelledError tests for the wrong
-    // marker and never matches, and the SDK's own AbortError may win the race against its error.)
+    // not, it means the timeout fired. (The SDK's own AbortError may win the race against
+    // cockatiel's TaskCancelledError, so isTaskCancelledError cannot tell: cockatiel-gaps.test.ts.)
     let attemptSignal: AbortSignal | undefined;
     try {
       if (timeoutMs === undefined) return await send(clock.signal);

@@ -3,12 +3,12 @@ import { context, type Meter, SpanKind, SpanStatusCode, trace } from '@opentelem
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MetricReader, MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { DEFAULT_POLICY } from '../config/defaults.js';
@@ -70,8 +70,8 @@ afterEach(async () => {
 
 function setup(options: Partial<TelemetryOptions> = {}, processors: SpanProcessor[] = []) {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter), ...processors],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter }), ...processors],
   });
   const reader = new TestReader();
   const meterProvider = new SdkMeterProvider({ readers: [reader] });
