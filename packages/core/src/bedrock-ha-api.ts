@@ -11,19 +11,19 @@ import type {
   ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import type { AttemptMiddleware } from './attempt-middleware.js';
-import type { Random } from './backoff.js';
-import type { ClientFactory } from './client-pool.js';
-import type { DropInClient } from './drop-in-client.js';
-import type { EndpointRef } from './endpoint.js';
-import type { EndpointHealth } from './endpoint-state.js';
-import type { ErrorClassifier } from './error-classification.js';
-import type { Attempt } from './errors.js';
-import type { BedrockHAEvents } from './events.js';
-import type { WithResponseHeaders } from './response-headers.js';
+import type { EndpointRef } from './chain/endpoint.js';
+import type { DropInClient } from './drop-in/drop-in-client.js';
+import type { Attempt } from './errors/attempt.js';
+import type { Random } from './policies/backoff.js';
+import type { EndpointHealth } from './policies/endpoint-policies.js';
+import type { ErrorClassifier } from './policies/error-classification.js';
+import type { AttemptMiddleware } from './sdk/attempt-middleware.js';
+import type { ClientFactory } from './sdk/client-pool.js';
+import type { WithResponseHeaders } from './sdk/response-headers.js';
 import type { withLocalFallback } from './state/local-fallback-store.js';
 import type { MemoryStateStore } from './state/memory-state-store.js';
 import type { StateStore } from './state/state-store.js';
+import type { BedrockHAEvents } from './telemetry/events.js';
 
 /** Options of `createBedrockHA` beyond the configuration. */
 export interface BedrockHAOptions {

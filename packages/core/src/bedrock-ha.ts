@@ -1,44 +1,16 @@
-import {
-  ConverseCommand,
-  type ConverseCommandOutput,
-  ConverseStreamCommand,
-  type ConverseStreamCommandOutput,
-  type ConverseStreamOutput,
-  InvokeModelCommand,
-  type InvokeModelCommandOutput,
-  InvokeModelWithResponseStreamCommand,
-  type ResponseStream,
-} from '@aws-sdk/client-bedrock-runtime';
-import { withMiddleware } from './attempt-middleware.js';
-import type {
-  BedrockHA,
-  BedrockHAOptions,
-  ConverseStreamInput,
-  RequestOptions,
-  Served,
-} from './bedrock-ha-api.js';
-import { type RunnerContext, type RunnerRequest, runChain, type Step } from './chain-runner.js';
-import { ClientPool, defaultClientFactory } from './client-pool.js';
-import type { BedrockHAConfig } from './config-schema.js';
-import { continuationFilter, continuationInput } from './converse-resume.js';
-import { DropInClient } from './drop-in-client.js';
-import { type Chain, type Endpoint, type EndpointRef, endpointRef } from './endpoint.js';
-import { EndpointState } from './endpoint-state.js';
-import { classifyError } from './error-classification.js';
-import { type Attempt, UnknownChainError } from './errors.js';
-import { EventHub } from './events.js';
-import type { Instrumentation, Operation } from './instrumentation.js';
-import { converseEventInfo, invokeBodyInfo, invokeChunkInfo, type StreamEventInfo } from './model-output.js';
-import { RequestClock } from './request-clock.js';
-import { resolveConfig } from './resolve-config.js';
-import { recordResponseHeaders } from './response-headers.js';
-import { endpointOrder } from './routing.js';
-import { trackSend } from './send-stage.js';
-import { withLocalFallback } from './state/local-fallback-store.js';
-import { MemoryStateStore } from './state/memory-state-store.js';
-import { type SendStream, streamStep } from './stream-attempt.js';
-import { type Resumption, StreamSession } from './stream-session.js';
-import { createTelemetry } from './telemetry.js';
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockHA, BedrockHAOptions } from './bedrock-ha-api.js';
+import type { EndpointRef } from './chain/endpoint.js';
+import type { RequestClock } from './chain/request-clock.js';
+import type { BedrockHAConfig } from './config/config-schema.js';
+import { resolveConfig } from './config/resolve-config.js';
+import { DropInClient } from './drop-in/drop-in-client.js';
+import type { Attempt } from './errors/attempt.js';
+import { Engine } from './operations/engine.js';
+import { OPERATIONS, streamSender } from './operations/operations.js';
+import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
+import { type OpenedStream, streamStep } from './streaming/stream-attempt.js';
+import type { Resumption, StreamSession } from './streaming/stream-session.js';
 
 /**
  * Builds the engine from a configuration (validated here; see `loadConfig` for files).
@@ -51,282 +23,79 @@ import { createTelemetry } from './telemetry.js';
  * const { output, servedBy } = await ha.converse('haiku', { messages });
  */
 export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptions = {}): BedrockHA {
-  const resolved = resolveConfig(config);
-  const events = new EventHub();
-  const clients = new ClientPool(options.clientFactory ?? defaultClientFactory);
-  const random = options.random ?? Math.random;
-  const custom = options.classifyError;
-  const classify = (error: unknown, endpoint: Endpoint) => custom?.(error, endpoint) ?? classifyError(error);
-  const states = new Map<string, EndpointState>();
-  const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore();
-  // The chains that route to each endpoint, for health(); an id appears once per chain.
-  const chainsOf = new Map<string, string[]>();
-  for (const chain of resolved.chains.values())
-    for (const endpoint of chain.endpoints) {
-      if (!states.has(endpoint.id))
-        states.set(endpoint.id, new EndpointState(endpoint, classify, resolved.retryBudget, events, store));
-      chainsOf.set(endpoint.id, [...(chainsOf.get(endpoint.id) ?? []), chain.name]);
-    }
-  const telemetry =
-    options.telemetry === false
-      ? undefined
-      : createTelemetry({
-          ...options.telemetry,
-          captureContent: resolved.captureContent,
-          events: events.api,
-        });
-  const instrumentation: Instrumentation = telemetry ?? NO_INSTRUMENTATION;
-
-  const chainNamed = (name: string): Chain => {
-    const chain = resolved.chains.get(name);
-    if (!chain) throw new UnknownChainError(name, [...resolved.chains.keys()]);
-    return chain;
-  };
-  const contextFor = (chain: Chain): RunnerContext => ({
-    chain: chain.name,
-    events,
-    state: (endpoint) => states.get(endpoint.id)!,
-    classify,
-    random,
-  });
-  const begin = (
-    chain: Chain,
-    operation: Operation,
-    input: unknown,
-    request: RequestOptions,
-  ): RunnerRequest => ({
-    clock: new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs),
-    scope: instrumentation.request({ chain: chain.name, operation, input }),
-    attempts: [],
-  });
-  const clientOf = (endpoint: Endpoint) => clients.of(endpoint);
-
-  /** Runs a one-shot operation down a chain. */
-  async function unary<T extends object>(
-    name: string,
-    operation: Operation,
-    input: unknown,
-    request: RequestOptions,
-    step: Omit<Step<T>, 'timeoutMs'>,
-  ): Promise<T & Served> {
-    const chain = chainNamed(name);
-    const run = begin(chain, operation, input, request);
-    try {
-      const served = await runChain(
-        contextFor(chain),
-        run,
-        endpointOrder(chain, states, random),
-        { ...step, timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs },
-        chain.hedgeAfterMs,
-      );
-      const servedBy = endpointRef(served.endpoint);
-      const details = step.describe(served.value);
-      run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
-      return Object.assign(served.value, { servedBy, attempts: run.attempts });
-    } catch (error) {
-      run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
-      throw error;
-    } finally {
-      run.clock.dispose();
-    }
-  }
-
-  /** Opens a stream down a chain and hands it to a session. */
-  async function streaming<E>(
-    name: string,
-    operation: Operation,
-    input: unknown,
-    request: RequestOptions,
-    send: SendStream<E>,
-    info: (event: E) => StreamEventInfo,
-    resume: ((clock: () => RequestClock) => Resumption<E>) | undefined,
-  ) {
-    const chain = chainNamed(name);
-    const run = begin(chain, operation, input, request);
-    const context = contextFor(chain);
-    const endpoints = endpointOrder(chain, states, random);
-    try {
-      const served = await runChain(
-        context,
-        run,
-        endpoints,
-        streamStep(send, info, run.clock),
-        chain.hedgeAfterMs,
-      );
-      const session = new StreamSession<E>({
-        context,
-        request: run,
-        served,
-        order: endpoints,
-        info,
-        caller: request.signal,
-        resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
-      });
-      return {
-        session,
-        metadata: served.value.metadata,
-        fields: served.value.fields,
-        attempts: run.attempts,
-      };
-    } catch (error) {
-      run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
-      throw error;
-    } finally {
-      run.clock.dispose();
-    }
-  }
-
+  const engine = new Engine(resolveConfig(config), options);
+  const { converse, invokeModel, converseStream, invokeModelWithResponseStream } = OPERATIONS;
   let dropIn: DropInClient | undefined;
   const ha: BedrockHA = {
-    ...events.api,
-    chains: [...resolved.chains.keys()],
-
-    converse: (chain, input, request = {}) =>
-      unary<ConverseCommandOutput>(chain, 'Converse', input, request, {
-        call: (endpoint, signal) =>
-          clientOf(endpoint).send(
-            trackSend(
-              withMiddleware(
-                new ConverseCommand({ ...input, modelId: endpoint.modelId }),
-                request.middleware,
-              ),
-            ),
-            { abortSignal: signal },
-          ),
-        describe: (output) => ({
-          usage: output.usage,
-          finishReasons: output.stopReason ? [output.stopReason] : [],
-          outputText: output.output?.message?.content?.map((block) => block.text ?? '').join(''),
-        }),
-      }),
-
-    invokeModel: (chain, input, request = {}) =>
-      unary<InvokeModelCommandOutput>(chain, 'InvokeModel', input, request, {
-        call: (endpoint, signal) =>
-          clientOf(endpoint).send(
-            trackSend(
-              withMiddleware(
-                recordResponseHeaders(new InvokeModelCommand({ ...input, modelId: endpoint.modelId })),
-                request.middleware,
-              ),
-            ),
-            { abortSignal: signal },
-          ),
-        describe: (output) => {
-          const { usage, finishReasons, text } = invokeBodyInfo(output.body);
-          return { usage, finishReasons, outputText: text };
-        },
-      }),
-
+    ...engine.events.api,
+    chains: [...engine.config.chains.keys()],
+    converse: (chain, input, request = {}) => engine.unary(converse, chain, input, request),
+    invokeModel: (chain, input, request = {}) => engine.unary(invokeModel, chain, input, request),
     async converseStream(name, input, request = {}) {
-      const chain = chainNamed(name);
-      const send =
-        (modelInput: ConverseStreamInput): SendStream<ConverseStreamOutput> =>
-        (endpoint, signal) =>
-          clientOf(endpoint).send(
-            trackSend(
-              withMiddleware(
-                new ConverseStreamCommand({ ...modelInput, modelId: endpoint.modelId }),
-                request.middleware,
-              ),
-            ),
-            { abortSignal: signal },
-          );
+      const chain = engine.chain(name);
+      // Resume mode: the rest of an interrupted answer, asked of the next endpoints.
       const resume =
         (request.resume ?? chain.resume)
           ? (clock: () => RequestClock): Resumption<ConverseStreamOutput> => ({
               clock,
               step: (delivered) =>
-                streamStep(send(continuationInput(input, delivered)), converseEventInfo, clock()),
+                streamStep(
+                  streamSender(
+                    converseStream,
+                    continuationInput(input, delivered),
+                    engine.clientOf,
+                    request.middleware,
+                  ),
+                  converseStream.info,
+                  clock(),
+                ),
               filter: continuationFilter,
             })
           : undefined;
-      const opened = await streaming(
-        name,
-        'ConverseStream',
-        input,
-        request,
-        send(input),
-        converseEventInfo,
-        resume,
-      );
-      return sessionResult(opened, 'stream');
+      return streamResult(await engine.stream(converseStream, name, input, request, resume), 'stream');
     },
-
-    async invokeModelWithResponseStream(chain, input, request = {}) {
-      const opened = await streaming<ResponseStream>(
-        chain,
-        'InvokeModelWithResponseStream',
-        input,
-        request,
-        async (endpoint, signal) => {
-          const { body, $metadata, ...fields } = await clientOf(endpoint).send(
-            trackSend(
-              withMiddleware(
-                recordResponseHeaders(
-                  new InvokeModelWithResponseStreamCommand({ ...input, modelId: endpoint.modelId }),
-                ),
-                request.middleware,
-              ),
-            ),
-            { abortSignal: signal },
-          );
-          // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
-          return { stream: body, $metadata, fields };
-        },
-        invokeChunkInfo,
-        undefined,
-      );
-      return sessionResult(opened, 'body');
-    },
-
+    invokeModelWithResponseStream: async (chain, input, request = {}) =>
+      streamResult(await engine.stream(invokeModelWithResponseStream, chain, input, request), 'body'),
     // Built on first use: constructing an SDK client costs a few milliseconds that apps which
     // never use the drop-in client should not pay.
     get client() {
       if (!dropIn) {
-        const [first] = resolved.chains.values();
+        const [first] = engine.config.chains.values();
         dropIn = new DropInClient({
           engine: ha,
           endpoint: first!.endpoints[0]!,
-          closeConnections: () => clients.destroy(),
+          closeConnections: () => engine.clients.destroy(),
         });
       }
       return dropIn;
     },
-    health: () => [...states.values()].map((state) => state.health(chainsOf.get(state.endpoint.id) ?? [])),
+    health: () =>
+      [...engine.states.values()].map((state) => state.health(engine.chainsOf.get(state.endpoint.id) ?? [])),
     destroy() {
-      clients.destroy();
-      telemetry?.dispose();
+      engine.clients.destroy();
+      engine.telemetry?.dispose();
     },
   };
   return ha;
 }
 
-function sessionResult<E, K extends 'stream' | 'body'>(
-  opened: {
-    session: StreamSession<E>;
-    metadata: ConverseStreamCommandOutput['$metadata'];
-    fields: Readonly<Record<string, unknown>>;
-    attempts: readonly Attempt[];
-  },
+/** A stream's result: the SDK output's members, its events under `key`, and who serves it now. */
+function streamResult<E, K extends 'stream' | 'body'>(
+  started: { session: StreamSession<E>; opened: OpenedStream<E>; attempts: readonly Attempt[] },
   key: K,
 ) {
-  const { session } = opened;
+  const { session, opened } = started;
   const result = {
     ...opened.fields,
     $metadata: opened.metadata,
-    attempts: opened.attempts,
+    attempts: started.attempts,
     [key]: session.events(),
-  } as { $metadata: typeof opened.metadata; attempts: readonly Attempt[]; servedBy: EndpointRef } & Record<
-    K,
-    AsyncIterable<E>
-  >;
+  } as {
+    $metadata: OpenedStream<E>['metadata'];
+    attempts: readonly Attempt[];
+    servedBy: EndpointRef;
+  } & Record<K, AsyncIterable<E>>;
   // The serving endpoint changes when a stream resumes elsewhere; read it live.
   Object.defineProperty(result, 'servedBy', { enumerable: true, get: () => session.servedBy });
   return result as never;
 }
-
-const NO_SCOPE = { run: <T>(fn: () => T) => fn(), end: () => undefined };
-const NO_INSTRUMENTATION: Instrumentation = {
-  request: () => ({ attempt: () => NO_SCOPE, end: () => undefined }),
-};

@@ -1,5 +1,3 @@
-export type { AttemptMiddleware } from './attempt-middleware.js';
-export type { Random } from './backoff.js';
 export { createBedrockHA } from './bedrock-ha.js';
 export type {
   BedrockHA,
@@ -16,8 +14,8 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
-export { type ClientFactory, type ClientSpec, defaultClientFactory } from './client-pool.js';
-export { ConfigError, type ConfigIssue } from './config-error.js';
+export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
   BedrockHAConfig,
   BreakerConfig,
@@ -25,44 +23,11 @@ export type {
   ClientConfig,
   EndpointConfig,
   PolicyConfig,
-} from './config-schema.js';
-export { MAX_TIMER_MS } from './config-schema.js';
-export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
-export type { DropInClient, SendOptions } from './drop-in-client.js';
-export type { Endpoint, EndpointKind, EndpointRef, Policy } from './endpoint.js';
-export type { EndpointHealth } from './endpoint-state.js';
-export {
-  type Classification,
-  classifyError,
-  type ErrorClass,
-  type ErrorClassifier,
-  type FailureReason,
-} from './error-classification.js';
-export {
-  AllEndpointsFailedError,
-  type Attempt,
-  AttemptTimeoutError,
-  BedrockHAError,
-  DeadlineExceededError,
-  FirstTokenTimeoutError,
-  IncompleteStreamError,
-  RequestNotSentError,
-  StreamIdleTimeoutError,
-  StreamInterruptedError,
-  UnknownChainError,
-} from './errors.js';
-export type {
-  AttemptEvent,
-  BedrockHAEvents,
-  BreakerState,
-  BreakerStateChangeEvent,
-  BudgetExhaustedEvent,
-  DeadlineExceededEvent,
-  FailoverEvent,
-  HedgeEvent,
-  RetryEvent,
-} from './events.js';
-export { configJsonSchema } from './json-schema.js';
+} from './config/config-schema.js';
+export { MAX_TIMER_MS } from './config/config-schema.js';
+export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
+export { configJsonSchema } from './config/json-schema.js';
+export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
 export {
   type ConfigFormat,
   type LoadConfigOptions,
@@ -70,8 +35,34 @@ export {
   type ParseConfigTextOptions,
   parseConfigText,
   readConfigFile,
-} from './load-config.js';
-export type { BedrockResponseHeaders, WithResponseHeaders } from './response-headers.js';
+} from './config/load-config.js';
+export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
+export {
+  AllEndpointsFailedError,
+  type AllEndpointsFailedReason,
+} from './errors/all-endpoints-failed-error.js';
+export type { Attempt } from './errors/attempt.js';
+export { AttemptTimeoutError } from './errors/attempt-timeout-error.js';
+export { BedrockHAError } from './errors/bedrock-ha-error.js';
+export { DeadlineExceededError } from './errors/deadline-exceeded-error.js';
+export { FirstTokenTimeoutError } from './errors/first-token-timeout-error.js';
+export { IncompleteStreamError } from './errors/incomplete-stream-error.js';
+export { RequestNotSentError } from './errors/request-not-sent-error.js';
+export { StreamIdleTimeoutError } from './errors/stream-idle-timeout-error.js';
+export { StreamInterruptedError } from './errors/stream-interrupted-error.js';
+export { UnknownChainError } from './errors/unknown-chain-error.js';
+export type { Random } from './policies/backoff.js';
+export type { EndpointHealth } from './policies/endpoint-policies.js';
+export {
+  type Classification,
+  classifyError,
+  type ErrorClass,
+  type ErrorClassifier,
+  type FailureReason,
+} from './policies/error-classification.js';
+export type { AttemptMiddleware } from './sdk/attempt-middleware.js';
+export { type ClientFactory, type ClientSpec, defaultClientFactory } from './sdk/client-pool.js';
+export type { BedrockResponseHeaders, WithResponseHeaders } from './sdk/response-headers.js';
 export {
   isLocalFallback,
   type LocalFallbackOptions,
@@ -87,3 +78,14 @@ export type {
   WindowOptions,
 } from './state/state-store.js';
 export type { EndpointUsage } from './state/usage-counters.js';
+export type {
+  AttemptEvent,
+  BedrockHAEvents,
+  BreakerState,
+  BreakerStateChangeEvent,
+  BudgetExhaustedEvent,
+  DeadlineExceededEvent,
+  FailoverEvent,
+  HedgeEvent,
+  RetryEvent,
+} from './telemetry/events.js';

@@ -76,7 +76,7 @@ describe('consecutive breaker', () => {
       if (result.status === 'rejected') throw result.reason;
       expect(attemptRows(result.value.attempts)).toEqual(SERVED_BY_FALLBACK);
       // Failing over past an open breaker costs no attempt timeout (1,000 ms here).
-      expect(result.value.attempts[0]!.durationMs).toBeLessThan(50);
+      expect(result.value.attempts[0]!.durationMs).toBeLessThan(500);
     }
     expect(requestCount(sim, { region: 'us-east-1' })).toBe(0);
 

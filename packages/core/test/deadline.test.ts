@@ -137,7 +137,7 @@ describe('the request deadline', () => {
 });
 
 describe('caller cancellation', () => {
-  it('rejects with the abort reason within 50 ms of abort(), aborts the call and tries nothing after', async () => {
+  it('rejects with the abort reason at once on abort() (not after the 2 s answer), aborts the call and tries nothing after', async () => {
     const sim = await simulator();
     slow(sim, 'us-east-1');
     const { ask, attempts } = chainOf(sim, ['us-east-1', 'us-west-2']);
@@ -150,7 +150,8 @@ describe('caller cancellation', () => {
     const latency = performance.now() - abortedAt;
     expect(error).toBe(controller.signal.reason);
     expect(error).toMatchObject({ name: 'AbortError' });
-    expect(latency).toBeLessThan(50);
+    // At once: well before the slow answer's 2,000 ms; the bound leaves room for a loaded machine.
+    expect(latency).toBeLessThan(500);
     expect(attempts.map((attempt) => attempt.endpoint.endpointId)).toEqual(['us-east-1']);
     await abortedUpstream(sim, 'us-east-1');
     expect(requestCount(sim, { region: 'us-west-2' })).toBe(0);
@@ -180,7 +181,8 @@ describe('caller cancellation', () => {
     });
     const error = await rejection(ask(controller.signal));
     expect(error).toEqual(new Error('caller went away'));
-    expect(performance.now() - abortedAt).toBeLessThan(50);
+    // At once: not after the 9,900 ms backoff; the bound leaves room for a loaded machine.
+    expect(performance.now() - abortedAt).toBeLessThan(500);
     expect(attempts).toHaveLength(1);
     expect(requestCount(sim, { region: 'us-east-1' }) + requestCount(sim, { region: 'us-west-2' })).toBe(1);
   });

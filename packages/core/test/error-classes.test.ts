@@ -295,5 +295,62 @@ describe('every endpoint failing', () => {
     expect(error.message).toContain('us-east-1/');
     // The bound: 3 endpoints x maxAttempts 2.
     expect(sim.requests()).toHaveLength(6);
+    // Each failed attempt's own error, in order, and the last one again as lastError.
+    expect(error.reason).toBe('all-unavailable');
+    expect(error.errors.map((each) => (each as Error).name)).toEqual(
+      Array(6).fill('ServiceUnavailableException'),
+    );
+    expect(error.lastError).toBe(error.errors[5]);
+    expect(error.lastError).toBe(error.cause);
+  });
+
+  it.each([
+    ['all-throttled', ['ThrottlingException', 'ThrottlingException']],
+    ['mixed', ['ThrottlingException', 'InternalServerException']],
+    ['all-unavailable', ['InternalServerException', 'ServiceUnavailableException']],
+  ] as const)('says %s when the endpoints answer %j', async (reason, answers) => {
+    const sim = await simulator();
+    const ha = engine(sim, {
+      chains: {
+        haiku: {
+          endpoints: ['us-east-1', 'us-west-2'].map((region) => ({ region, modelId: HAIKU })),
+          policy: { retry: { maxAttempts: 1 }, breaker: { mode: 'off' } },
+        },
+      },
+    });
+    sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'error', error: answers[0] } });
+    sim.faults.add({ match: { region: 'us-west-2' }, fault: { type: 'error', error: answers[1] } });
+    const error = await rejection(ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) }));
+    expect(AllEndpointsFailedError.isInstance(error)).toBe(true);
+    if (!AllEndpointsFailedError.isInstance(error)) return;
+    expect(error.reason).toBe(reason);
+    expect(error.errors.map((each) => (each as Error).name)).toEqual(answers);
+    expect((error.lastError as Error).name).toBe(answers[1]);
+  });
+
+  it("says all-skipped when every endpoint's breaker is open", async () => {
+    const sim = await simulator();
+    const ha = engine(sim, {
+      chains: {
+        haiku: {
+          endpoints: [{ region: 'us-east-1', modelId: HAIKU }],
+          policy: {
+            retry: { maxAttempts: 1 },
+            breaker: {
+              mode: 'consecutive',
+              failures: 1,
+              halfOpenAfterMs: 60_000,
+              maxHalfOpenAfterMs: 60_000,
+            },
+          },
+        },
+      },
+    });
+    sim.faults.add({ fault: { type: 'error', error: 'InternalServerException' } });
+    const ask = () => rejection(ha.converse('haiku', { messages: userMessage(TOKYO_PROMPT) }));
+    expect(await ask()).toMatchObject({ reason: 'all-unavailable' });
+    const skipped = await ask();
+    expect(skipped).toMatchObject({ reason: 'all-skipped', errors: [], lastError: undefined });
+    expect(sim.requests()).toHaveLength(1);
   });
 });

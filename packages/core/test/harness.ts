@@ -1,6 +1,13 @@
-import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@bedrock-ha/simulator';
-import { watchTimers } from '@bedrock-ha/test-kit';
+import {
+  CREDENTIALS,
+  HAIKU,
+  outcomesIn,
+  TOKYO,
+  UNLIMITED,
+  userMessage,
+  watchTimers,
+} from '@bedrock-ha/test-kit';
 import { afterEach, beforeEach, expect } from 'vitest';
 import {
   type Attempt,
@@ -15,20 +22,11 @@ import {
   type RetryEvent,
 } from '../src/index.js';
 
-export { watchTimers };
+export { CREDENTIALS, HAIKU, outcomesIn, UNLIMITED, userMessage, watchTimers };
 
-/** Fake credentials: the simulator reads only the region from the SigV4 scope. */
-export const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'simulator-secret' };
-export const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+/** The AWS sample's prompt (the test kit's `TOKYO`); the simulator answers "Tokyo". */
+export const TOKYO_PROMPT = TOKYO;
 export const NOVA = 'amazon.nova-micro-v1:0';
-/** The AWS sample's prompt; the simulator answers "Tokyo". */
-export const TOKYO_PROMPT = 'what is the largest city in the world? only give the answer with no details';
-/** Quotas high enough that load tests measure the engine, not the simulator's throttling. */
-export const UNLIMITED = {
-  requestsPerMinute: 1_000_000,
-  tokensPerMinute: 1_000_000_000,
-  maxConcurrent: 10_000,
-};
 
 /** The ARN of a PT the simulator declares with `id`. */
 export function ptArn(region: string, id: string): string {
@@ -38,11 +36,6 @@ export function ptArn(region: string, id: string): string {
 /** A PT of Claude 3 Haiku for the simulator's `provisionedThroughputs`. */
 export function haikuPt(region: string, id: string, extra: Record<string, unknown> = {}) {
   return { name: `pt-${id}`, region, modelId: `${HAIKU}:48k`, id, ...extra };
-}
-
-/** Converse `messages` with one user turn. */
-export function userMessage(text: string): Message[] {
-  return [{ role: 'user', content: [{ text }] }];
 }
 
 /** Options of {@link harness}. */
@@ -97,15 +90,6 @@ export async function streamText(
   let text = '';
   for await (const event of stream) text += event.contentBlockDelta?.delta?.text ?? '';
   return text;
-}
-
-/** How many requests the simulator logged for a region, by outcome (`success`, `aborted`, an error name...). */
-export function outcomesIn(sim: Pick<Simulator, 'counters'>, region: string): Record<string, number> {
-  const outcomes: Record<string, number> = {};
-  for (const counter of sim.counters({ region }))
-    for (const [outcome, count] of Object.entries(counter.outcomes))
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
-  return outcomes;
 }
 
 /** A ConverseStream event's text. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema } from '../src/json-schema.js';
+import { configJsonSchema } from '../src/config/json-schema.js';
 
 const REGENERATE = 'run `pnpm -F @bedrock-ha/core build && pnpm -F @bedrock-ha/core schema`';
 

@@ -6,7 +6,7 @@ import type { Simulator } from '@bedrock-ha/simulator';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AllEndpointsFailedError, type BreakerState, type ClientFactory } from '../src/index.js';
-import { KEEP_ALIVE_IDLE_MS } from '../src/stale-connection.js';
+import { KEEP_ALIVE_IDLE_MS } from '../src/sdk/stale-connection.js';
 import { CREDENTIALS, HAIKU, harness, TOKYO_PROMPT, userMessage } from './harness.js';
 
 const { simulator, engine } = harness();

@@ -86,6 +86,10 @@ describe('OpenTelemetry through the engine', () => {
     });
     for (const attempt of attempts)
       expect(attempt.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+    // Each attempt names the AWS request behind it: the error's and the answer's, as the simulator sent them.
+    const requestIds = attempts.map((span) => span.attributes['aws.request.id']);
+    expect(requestIds).toEqual(sim.requests().map((logged) => logged.requestId));
+    expect(new Set(requestIds).size).toBe(2);
   });
 
   it('counts attempts by outcome, failovers, durations and tokens', async () => {
@@ -134,7 +138,9 @@ describe('OpenTelemetry through the engine', () => {
       'bedrock_ha.operation': 'ConverseStream',
       'gen_ai.usage.output_tokens': 1,
     });
-    expect(named(spans(), `chat ${HAIKU}`)).toHaveLength(1);
+    const attempts = named(spans(), `chat ${HAIKU}`);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]?.attributes['aws.request.id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('records prompts and answers only when the config opts in, and never credentials', async () => {

@@ -75,46 +75,17 @@ export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
     return isTimeout(signal.reason) ? timedOut(signal.reason, error) : clientClosed(error);
   }
   if (error instanceof ClientDisconnected) return clientClosed(error);
-  if (error instanceof DeadlineExceededError || named(error, 'DeadlineExceededError')) {
-    return engineFailure(
-      error as BedrockHAError,
-      408,
-      'ModelTimeoutException',
-      'timeout',
-      'deadline_exceeded',
-    );
-  }
-  if (error instanceof AllEndpointsFailedError || named(error, 'AllEndpointsFailedError')) {
-    const failed = (error as AllEndpointsFailedError).attempts.filter(
-      (attempt) => attempt.outcome === 'failure',
-    );
+  if (DeadlineExceededError.isInstance(error))
+    return engineFailure(error, 408, 'ModelTimeoutException', 'timeout', 'deadline_exceeded');
+  if (AllEndpointsFailedError.isInstance(error)) {
     // Throttling everywhere tells the client to back off; anything else is an outage.
-    if (failed.length > 0 && failed.every((attempt) => attempt.reason === 'throttled')) {
-      return engineFailure(
-        error as BedrockHAError,
-        429,
-        'ThrottlingException',
-        'rate_limit_error',
-        'rate_limit_exceeded',
-      );
-    }
-    return engineFailure(
-      error as BedrockHAError,
-      503,
-      'ServiceUnavailableException',
-      'server_error',
-      'all_endpoints_failed',
-    );
+    if (error.reason === 'all-throttled')
+      return engineFailure(error, 429, 'ThrottlingException', 'rate_limit_error', 'rate_limit_exceeded');
+    return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'all_endpoints_failed');
   }
-  if (error instanceof RequestNotSentError || named(error, 'RequestNotSentError')) {
+  if (RequestNotSentError.isInstance(error)) {
     // The request's own content broke it before it left: the caller's to fix, no endpoint's fault.
-    return engineFailure(
-      error as BedrockHAError,
-      400,
-      'ValidationException',
-      'invalid_request_error',
-      'request_not_sent',
-    );
+    return engineFailure(error, 400, 'ValidationException', 'invalid_request_error', 'request_not_sent');
   }
   if (BedrockHAError.isInstance(error)) {
     return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'stream_interrupted');
@@ -194,10 +165,6 @@ function engineFailure(
     attempts: error.attempts,
     errorName: error.name,
   };
-}
-
-function named(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name && 'attempts' in error;
 }
 
 function sdkStatus(error: unknown): number | undefined {

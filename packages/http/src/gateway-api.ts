@@ -1,4 +1,3 @@
-import type { BedrockHA } from '@bedrock-ha/core';
 import type { CorsOptions } from './cors.js';
 
 /**
@@ -119,6 +118,3 @@ export interface Gateway {
 export type GatewayError =
   | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
   | { readonly kind: 'bad-request'; readonly message: string };
-
-/** The engine type a gateway serves. */
-export type GatewayEngine = BedrockHA;

@@ -5,7 +5,6 @@ export { createGateway, DEFAULT_MAX_BODY_BYTES, UNAUTHENTICATED_MAX_BODY_BYTES }
 export type {
   Gateway,
   GatewayAdmission,
-  GatewayEngine,
   GatewayError,
   GatewayOptions,
   GatewayRequest,

@@ -1,3 +1,4 @@
+import { describeJsonSyntaxError } from '@bedrock-ha/core';
 import type { z } from 'zod';
 import { invalidRequest, RequestFailure } from './failure.js';
 import type { GatewayRequest } from './gateway-api.js';
@@ -35,37 +36,14 @@ export function parseJsonBody(body: GatewayRequest['body']): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
     // V8's message may quote a few characters of the body; keep only what went wrong and where.
-    const what = detail.split(/,| in JSON/)[0];
+    const { reason, where } = describeJsonSyntaxError(error, text);
     throw invalidRequest(
-      `The request body is not valid JSON: ${what}${where(text, detail)}; send a JSON object with content-type application/json.`,
+      `The request body is not valid JSON: ${reason}${where}; send a JSON object with content-type application/json.`,
       null,
       'invalid_json',
     );
   }
-}
-
-/** Where in the text a JSON.parse error points, as ` at line L, column C`, or `''` when unknown. */
-function where(text: string, detail: string): string {
-  const position = errorPosition(text, detail);
-  if (position === undefined) return '';
-  const before = text.slice(0, position).split('\n');
-  return ` at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
-}
-
-function errorPosition(text: string, detail: string): number | undefined {
-  const numbered = /at position (\d+)/.exec(detail);
-  if (numbered) return Number(numbered[1]);
-  if (/Unexpected end of JSON input/.test(detail)) return text.length;
-  // Node 20 sometimes gives only context: `Unexpected token 'X', ..."ten chars X ten chars"... is not valid JSON`.
-  const quoted = /Unexpected token '(.)', (\.\.\.)?"(.*)"(?:\.\.\.)? is not valid JSON$/s.exec(detail);
-  if (!quoted) return undefined;
-  const [, token = '', cut, context = ''] = quoted;
-  const start = text.indexOf(context);
-  if (start < 0) return undefined;
-  // V8 shows ten characters before the token when it cuts the context.
-  return start + (cut ? 10 : Math.max(0, context.indexOf(token)));
 }
 
 /** Validates a parsed body with a zod schema, or throws a 400 naming the first wrong field and its fix. */

@@ -10,7 +10,6 @@ import type { HttpEventV1 } from './lambda-types.js';
 
 /** Payload format 1.0: API Gateway REST APIs with a Lambda proxy integration. */
 export const apiGatewayV1Processor: HttpEventProcessor<HttpEventV1> = {
-  name: 'payload 1.0 (REST API)',
   matches(event): event is HttpEventV1 {
     return hasKeys(event, 'httpMethod', 'path') && typeof event.httpMethod === 'string';
   },

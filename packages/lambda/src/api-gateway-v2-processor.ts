@@ -14,7 +14,6 @@ import type { HttpEventV2 } from './lambda-types.js';
  * array and go back into a `cookie` header; a named HTTP API stage (`/prod/...`) is cut from the path.
  */
 export const apiGatewayV2Processor: HttpEventProcessor<HttpEventV2> = {
-  name: 'payload 2.0 (HTTP API / Function URL)',
   matches(event): event is HttpEventV2 {
     return (
       hasKeys(event, 'version', 'rawPath', 'requestContext') &&

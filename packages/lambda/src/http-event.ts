@@ -8,7 +8,6 @@ export interface HttpRequestParts {
 
 /** Translates one event shape (Hono's pattern: one processor per shape). */
 export interface HttpEventProcessor<E> {
-  readonly name: string;
   matches(event: unknown): event is E;
   toRequest(event: E): HttpRequestParts;
 }

@@ -1,6 +1,6 @@
 import type { Exchange } from './exchange.js';
 import type { Simulator } from './simulator.js';
-import { ConfigError } from './validation.js';
+import { SimulatorConfigError } from './validation.js';
 
 /** Path prefix of the admin API; no Bedrock path starts with it. */
 export const ADMIN_PREFIX = '/_simulator/';
@@ -108,7 +108,7 @@ async function addFault(api: AdminApi, exchange: Exchange): Promise<void> {
   try {
     return exchange.json(201, { id: api.faults.add(rule as never) });
   } catch (error) {
-    if (error instanceof ConfigError)
+    if (error instanceof SimulatorConfigError)
       return exchange.json(400, { message: error.message, problems: error.problems });
     throw error;
   }
@@ -125,7 +125,8 @@ async function changeRegion(
     await (action === 'down' ? api.regions.down(region) : api.regions.up(region));
     return exchange.send(204, '');
   } catch (error) {
-    if (error instanceof ConfigError) return exchange.json(400, { message: error.message, problems: [] });
+    if (error instanceof SimulatorConfigError)
+      return exchange.json(400, { message: error.message, problems: [] });
     throw error;
   }
 }

@@ -159,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only now: --help and flag mistakes answer without loading zod, yaml and the simulator.
-  const [{ loadScenario }, { startSimulator }, { ConfigError }] = await Promise.all([
+  const [{ loadScenario }, { startSimulator }, { SimulatorConfigError }] = await Promise.all([
     import('./scenario.js'),
     import('./simulator.js'),
     import('./validation.js'),
@@ -169,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       options = await loadScenario(invocation.scenario);
     } catch (error) {
-      if (error instanceof ConfigError) return fail(error.message, EXIT_USAGE);
+      if (error instanceof SimulatorConfigError) return fail(error.message, EXIT_USAGE);
       throw error;
     }
   }
@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
     simulator = await startSimulator({ ...options, ...invocation.overrides, host, port });
   } catch (error) {
     // A PT the scenario declares that Bedrock would refuse (unknown model, duplicate name).
-    if (error instanceof ConfigError) {
+    if (error instanceof SimulatorConfigError) {
       const where = invocation.scenario === undefined ? '' : `scenario file ${invocation.scenario}: `;
       return fail(`${where}${error.message}`, EXIT_USAGE);
     }

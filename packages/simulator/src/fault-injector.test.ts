@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector, type FaultTarget } from './fault-injector.js';
 import { mulberry32 } from './responder.js';
-import { ConfigError } from './validation.js';
+import { SimulatorConfigError } from './validation.js';
 
 const converse: FaultTarget = {
   region: 'us-east-1',
@@ -126,9 +126,19 @@ describe('FaultInjector', () => {
     expect(faults.list()[0]).toMatchObject({ matched: 1, applied: 1 });
   });
 
-  it('rejects invalid rules and duplicate ids with a ConfigError, and removes rules by id', () => {
+  it('rejects invalid rules and duplicate ids with a SimulatorConfigError, and removes rules by id', () => {
     const { faults } = injector();
-    expect(() => faults.add({ fault: { type: 'error', error: 'Nope' as never } })).toThrow(ConfigError);
+    expect(() => faults.add({ fault: { type: 'error', error: 'Nope' as never } })).toThrow(
+      SimulatorConfigError,
+    );
+    let thrown: unknown;
+    try {
+      faults.add({ fault: { type: 'error', error: 'Nope' as never } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(SimulatorConfigError.isInstance(thrown)).toBe(true);
+    expect(SimulatorConfigError.isInstance(new Error('other'))).toBe(false);
     expect(() => faults.add({ fault: { type: 'explode' } as never })).toThrow(/fault\.type/);
     faults.add({ id: 'a', fault: throttle });
     expect(() => faults.add({ id: 'a', fault: throttle })).toThrow(/fault id "a" is already in use/);

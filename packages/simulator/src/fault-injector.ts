@@ -7,7 +7,7 @@ import {
   type LatencySpec,
 } from './fault-schema.js';
 import { isRuntime, isStreaming, type Operation } from './operations.js';
-import { ConfigError, parseWith } from './validation.js';
+import { parseWith, SimulatorConfigError } from './validation.js';
 
 /** A request as fault rules see it. */
 export interface FaultTarget {
@@ -68,12 +68,14 @@ export class FaultInjector {
     private readonly now: () => number,
   ) {}
 
-  /** Validates and adds a rule; returns its id. Throws a `ConfigError` naming what is wrong. */
+  /** Validates and adds a rule; returns its id. Throws a `SimulatorConfigError` naming what is wrong. */
   add(input: FaultRuleInput): string {
     const rule = parseWith(faultRuleSchema, input, 'fault');
     const id = rule.id ?? `fault-${this.nextId++}`;
     if (this.rules.some((existing) => existing.id === id)) {
-      throw new ConfigError(`fault id "${id}" is already in use; remove it first or choose another id`);
+      throw new SimulatorConfigError(
+        `fault id "${id}" is already in use; remove it first or choose another id`,
+      );
     }
     this.rules.push({ ...rule, id, matched: 0, applied: 0, addedAt: this.now() });
     return id;

@@ -23,4 +23,4 @@ export {
   startSimulator,
 } from './simulator.js';
 export type { Counter, RequestRecord } from './stats.js';
-export { ConfigError } from './validation.js';
+export { SimulatorConfigError } from './validation.js';

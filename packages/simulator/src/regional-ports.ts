@@ -1,5 +1,5 @@
 import { type DualProtocolListener, listen, type RequestHandler } from './listener.js';
-import { ConfigError } from './validation.js';
+import { SimulatorConfigError } from './validation.js';
 
 /** A region's own port, as `list()` reports it. */
 export interface RegionalPort {
@@ -68,7 +68,7 @@ export class RegionalPorts {
   private known(region: string) {
     const entry = this.ports.get(checked(region));
     if (!entry) {
-      throw new ConfigError(
+      throw new SimulatorConfigError(
         `region ${region} has no port of its own yet; call regions.url('${region}') first`,
       );
     }
@@ -78,7 +78,7 @@ export class RegionalPorts {
 
 function checked(region: string): string {
   if (!REGION_NAME.test(region)) {
-    throw new ConfigError(`"${region}" is not a region name; expected something like us-east-1`);
+    throw new SimulatorConfigError(`"${region}" is not a region name; expected something like us-east-1`);
   }
   return region;
 }

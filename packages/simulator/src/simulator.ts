@@ -10,7 +10,7 @@ import { type RegionalPort, RegionalPorts } from './regional-ports.js';
 import { mulberry32, Responder } from './responder.js';
 import { createRouter } from './router.js';
 import { type Counter, type RequestRecord, Stats } from './stats.js';
-import { ConfigError, parseWith } from './validation.js';
+import { parseWith, SimulatorConfigError } from './validation.js';
 
 /** Fault rules of a running simulator; changes apply to the next request. */
 export interface FaultControl {
@@ -87,7 +87,7 @@ export interface Simulator {
  * const client = new BedrockRuntimeClient({ region: 'us-west-2', endpoint: sim.url, credentials });
  * ```
  *
- * Throws a `ConfigError` naming each invalid option.
+ * Throws a `SimulatorConfigError` naming each invalid option.
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved: ResolvedOptions = parseWith(simulatorOptionsSchema, options, 'simulator options');
@@ -116,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     } catch (error) {
       // Bedrock's own wording of what is wrong, at the path of the entry that caused it.
       const problem = `provisionedThroughputs.${index}: ${(error as Error).message}`;
-      throw new ConfigError(`invalid simulator options:\n  ${problem}`, [problem]);
+      throw new SimulatorConfigError(`invalid simulator options:\n  ${problem}`, [problem]);
     }
   }
   for (const rule of resolved.faults) context.faults.add(rule);

@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 
+const MARK = Symbol.for('bedrock-ha.simulator.SimulatorConfigError');
+
 /**
  * Invalid simulator options, scenario or fault rule. The message lists every problem with its
  * path, what was expected and what was found.
  */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export class SimulatorConfigError extends Error {
+  override readonly name = 'SimulatorConfigError';
+  readonly [MARK] = true;
 
   constructor(
     message: string,
@@ -14,9 +17,14 @@ export class ConfigError extends Error {
   ) {
     super(message);
   }
+
+  /** True for a SimulatorConfigError from any copy of this package (`instanceof` fails across copies). */
+  static isInstance(error: unknown): error is SimulatorConfigError {
+    return typeof error === 'object' && error !== null && MARK in error;
+  }
 }
 
-/** Parses `value` with `schema`, or throws a {@link ConfigError} that names each bad path. */
+/** Parses `value` with `schema`, or throws a {@link SimulatorConfigError} that names each bad path. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -27,7 +35,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
     }
     return [`${pathOf(issue.path)}: ${issue.message}`];
   });
-  throw new ConfigError(`invalid ${what}:\n  ${problems.join('\n  ')}`, problems);
+  throw new SimulatorConfigError(`invalid ${what}:\n  ${problems.join('\n  ')}`, problems);
 }
 
 function pathOf(path: readonly PropertyKey[]): string {

@@ -19,9 +19,9 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import {
-  ConfigError,
   type FaultRuleInput,
   type Simulator,
+  SimulatorConfigError,
   startSimulator as startUntracked,
 } from '../src/index.js';
 import {
@@ -672,11 +672,11 @@ describe('rules at run time', () => {
 });
 
 describe('invalid rules', () => {
-  test('faults.add throws a ConfigError that names the bad path', async () => {
+  test('faults.add throws a SimulatorConfigError that names the bad path', async () => {
     const sim = await startSimulator();
     const invalid = { fault: { type: 'error', error: 'NoSuchException' } } as unknown as FaultRuleInput;
 
-    expect(() => sim.faults.add(invalid)).toThrow(ConfigError);
+    expect(() => sim.faults.add(invalid)).toThrow(SimulatorConfigError);
     expect(() => sim.faults.add(invalid)).toThrow(/fault\.error/);
     expect(() => sim.faults.add({ fault: THROTTLE, when: { requests: [] } })).toThrow(/when\.requests/);
     expect(() => sim.faults.add({ fault: THROTTLE, when: { probability: 2 } })).toThrow(/when\.probability/);
@@ -692,15 +692,15 @@ describe('invalid rules', () => {
     expect(sim.faults.list()).toEqual([]);
   });
 
-  test('a duplicate rule id is a ConfigError', async () => {
+  test('a duplicate rule id is a SimulatorConfigError', async () => {
     const sim = await startSimulator();
     sim.faults.add({ id: 'same', fault: THROTTLE });
-    expect(() => sim.faults.add({ id: 'same', fault: THROTTLE })).toThrow(ConfigError);
+    expect(() => sim.faults.add({ id: 'same', fault: THROTTLE })).toThrow(SimulatorConfigError);
   });
 
   test('startSimulator rejects an invalid rule in options, naming faults.0.fault.error', async () => {
     const invalid = [{ fault: { type: 'error', error: 'Oops' } }] as unknown as FaultRuleInput[];
-    await expect(startUntracked({ faults: invalid })).rejects.toThrow(ConfigError);
+    await expect(startUntracked({ faults: invalid })).rejects.toThrow(SimulatorConfigError);
     await expect(startUntracked({ faults: invalid })).rejects.toThrow(/faults\.0\.fault\.error/);
   });
 });

@@ -1,6 +1,6 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from '../src/index.js';
+import { SimulatorConfigError } from '../src/index.js';
 import { HAIKU, rejection, runtimeClient, simulators, TRANSPORTS, userMessage } from './sdk.js';
 
 const startSimulator = simulators();
@@ -61,9 +61,9 @@ describe.each(TRANSPORTS)('regional ports over $transport', ({ http1 }) => {
 describe('regional ports', () => {
   test('refuse a name that is not a region, and down/up before the port exists', async () => {
     const sim = await startSimulator();
-    await expect(sim.regions.url('not a region')).rejects.toThrow(ConfigError);
+    await expect(sim.regions.url('not a region')).rejects.toThrow(SimulatorConfigError);
     await expect(sim.regions.down('eu-west-1')).rejects.toThrow(/no port of its own yet/);
-    await expect(sim.regions.up('eu-west-1')).rejects.toThrow(ConfigError);
+    await expect(sim.regions.up('eu-west-1')).rejects.toThrow(SimulatorConfigError);
   });
 
   test('close() closes every regional port', async () => {

@@ -9,7 +9,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadScenario, type Simulator, startSimulator } from '../src/index.js';
+import { loadScenario, type Simulator, SimulatorConfigError, startSimulator } from '../src/index.js';
 import { controlPlaneClient, pollUntil, rejectionOf } from './control-plane-client.js';
 import { HAIKU, NOVA, runtimeClient, userMessage } from './sdk.js';
 
@@ -190,20 +190,22 @@ describe('invalid scenarios', () => {
       expected: ['provisionedThroughputs.0.id: must be 12 lowercase letters or digits'],
     },
   ])(
-    'rejects $what with a ConfigError naming the file, the path and what was expected',
+    'rejects $what with a SimulatorConfigError naming the file, the path and what was expected',
     async ({ name, text, expected }) => {
       const path = await scenarioFile(name, text);
       const error = await rejectionOf(loadScenario(path));
-      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toBeInstanceOf(SimulatorConfigError);
       expect(error.message).toContain(`scenario file ${path}`);
       for (const part of expected) expect(error.message).toContain(part);
-      expect((error as unknown as ConfigError).problems).toEqual([expect.stringContaining(expected[0]!)]);
+      expect((error as unknown as SimulatorConfigError).problems).toEqual([
+        expect.stringContaining(expected[0]!),
+      ]);
     },
   );
 
   it('lists every problem of a scenario at once', async () => {
     const path = await scenarioFile('many.yaml', 'seed: 1.5\nrequestLogSize: -1\nanswers: [{ match: "" }]\n');
-    const error = (await rejectionOf(loadScenario(path))) as unknown as ConfigError;
+    const error = (await rejectionOf(loadScenario(path))) as unknown as SimulatorConfigError;
     expect(error.problems.map((problem) => problem.split(':')[0])).toEqual([
       'seed',
       'answers.0.match',
@@ -215,7 +217,7 @@ describe('invalid scenarios', () => {
   it('rejects bad YAML syntax with the file and the line', async () => {
     const path = await scenarioFile('broken.yaml', 'faults:\n  - match: { model: [unclosed\n');
     const error = await rejectionOf(loadScenario(path));
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toContain(`scenario file ${path} is not valid YAML`);
     expect(error.message).toMatch(/line \d+/);
   });
@@ -223,28 +225,28 @@ describe('invalid scenarios', () => {
   it('rejects bad JSON syntax in a .json file as JSON, not YAML', async () => {
     const path = await scenarioFile('broken.json', '{ "seed": 1, }');
     const error = await rejectionOf(loadScenario(path));
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toContain(`scenario file ${path} is not valid JSON`);
   });
 
   it('rejects a scenario that is not a mapping', async () => {
     const path = await scenarioFile('list.yaml', '- just\n- a list\n');
     const error = await rejectionOf(loadScenario(path));
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toContain('(root): Invalid input: expected object, received array');
   });
 
-  it('rejects a missing file with a ConfigError naming it', async () => {
+  it('rejects a missing file with a SimulatorConfigError naming it', async () => {
     const path = join(directory, 'does-not-exist.yaml');
     const error = await rejectionOf(loadScenario(path));
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toContain(`cannot read scenario file ${path}`);
     expect(error.message).toContain('ENOENT');
   });
 });
 
 describe('invalid options to startSimulator', () => {
-  it('throws a ConfigError naming each bad option and starts nothing', async () => {
+  it('throws a SimulatorConfigError naming each bad option and starts nothing', async () => {
     const error = await rejectionOf(
       startSimulator({
         port: 70_000,
@@ -252,9 +254,9 @@ describe('invalid options to startSimulator', () => {
         faults: [{ match: { operation: 'Converze' as never }, fault: { type: 'hang' } }],
       }),
     );
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toMatch(/^invalid simulator options:/);
-    const problems = (error as unknown as ConfigError).problems;
+    const problems = (error as unknown as SimulatorConfigError).problems;
     expect(problems.map((problem) => problem.split(':')[0])).toEqual([
       'port',
       'accountId',
@@ -265,8 +267,8 @@ describe('invalid options to startSimulator', () => {
 
   it('names an unknown option by its path', async () => {
     const error = await rejectionOf(startSimulator({ provisioning: { delay: 5 } } as never));
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as unknown as ConfigError).problems).toEqual(['provisioning.delay: unknown key']);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
+    expect((error as unknown as SimulatorConfigError).problems).toEqual(['provisioning.delay: unknown key']);
   });
 });
 
@@ -278,7 +280,7 @@ describe('Provisioned Throughputs declared in options', () => {
       { modelId: 'anthropic.claude-sonnet-4-20250514-v1:0' },
       'Provisioned Throughput',
     ],
-  ])('rejects %s with a ConfigError at the entry’s path', async (_what, entry, expected) => {
+  ])('rejects %s with a SimulatorConfigError at the entry’s path', async (_what, entry, expected) => {
     const error = await rejectionOf(
       startSimulator({
         provisionedThroughputs: [
@@ -287,8 +289,8 @@ describe('Provisioned Throughputs declared in options', () => {
         ],
       }),
     );
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as unknown as ConfigError).problems).toEqual([
+    expect(error).toBeInstanceOf(SimulatorConfigError);
+    expect((error as unknown as SimulatorConfigError).problems).toEqual([
       expect.stringMatching(new RegExp(`^provisionedThroughputs\\.1: .*${expected}`)),
     ]);
   });
@@ -303,7 +305,7 @@ describe('Provisioned Throughputs declared in options', () => {
         ],
       }),
     );
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(SimulatorConfigError);
     expect(error.message).toContain(
       'provisionedThroughputs.1: A provisioned model throughput with the name twin already exists.',
     );

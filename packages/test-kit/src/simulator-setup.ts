@@ -24,7 +24,7 @@ export const SIMULATOR: SimulatorOptions = {
 };
 
 /** How many requests the simulator logged in a region, by outcome. */
-export function outcomesIn(sim: Simulator, region: string): Record<string, number> {
+export function outcomesIn(sim: Pick<Simulator, 'counters'>, region: string): Record<string, number> {
   const outcomes: Record<string, number> = {};
   for (const counter of sim.counters({ region }))
     for (const [outcome, count] of Object.entries(counter.outcomes))

@@ -1,4 +1,4 @@
-import type { Usage } from '../instrumentation.js';
+import type { Usage } from '../telemetry/instrumentation.js';
 import { windowStart } from './memory-state-store.js';
 import { ignoreRejection } from './shared-breaker.js';
 import type { MaybePromise, Reservation, StateStore } from './state-store.js';

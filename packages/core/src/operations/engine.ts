@@ -1,0 +1,175 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
+import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
+import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { RequestClock } from '../chain/request-clock.js';
+import { endpointOrder } from '../chain/routing.js';
+import { runChain } from '../chain/run-chain.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { UnknownChainError } from '../errors/unknown-chain-error.js';
+import { EndpointState } from '../policies/endpoint-policies.js';
+import { classifyError } from '../policies/error-classification.js';
+import { ClientPool, defaultClientFactory } from '../sdk/client-pool.js';
+import { withLocalFallback } from '../state/local-fallback-store.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import { type OpenedStream, streamStep } from '../streaming/stream-attempt.js';
+import { type Resumption, StreamSession } from '../streaming/stream-session.js';
+import { EventHub } from '../telemetry/events.js';
+import { type Instrumentation, NO_INSTRUMENTATION, type Operation } from '../telemetry/instrumentation.js';
+import { createTelemetry, type Telemetry } from '../telemetry/otel-telemetry.js';
+import { type StreamOperation, sendCommand, streamSender, type UnaryOperation } from './operations.js';
+
+/**
+ * What one engine holds across requests (chains, endpoint policies, SDK clients, telemetry) and
+ * how it runs an operation down a chain: {@link Engine.unary} for a one-shot answer,
+ * {@link Engine.stream} for a stream up to its first content, handed on to a {@link StreamSession}.
+ */
+export class Engine {
+  readonly events = new EventHub();
+  readonly clients: ClientPool;
+  /** Each endpoint's policies, by endpoint id; shared by every chain that routes to it. */
+  readonly states = new Map<string, EndpointState>();
+  /** The chains that route to each endpoint, for health(); an id appears once per chain. */
+  readonly chainsOf = new Map<string, string[]>();
+  readonly telemetry: Telemetry | undefined;
+  private readonly instrumentation: Instrumentation;
+  private readonly random: () => number;
+  private readonly classify: (error: unknown, endpoint: Endpoint) => ReturnType<typeof classifyError>;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    options: BedrockHAOptions,
+  ) {
+    this.clients = new ClientPool(options.clientFactory ?? defaultClientFactory);
+    this.random = options.random ?? Math.random;
+    const custom = options.classifyError;
+    this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
+    // Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
+    // fleet) is wrapped so that its failures and slowness fall back to local state.
+    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore();
+    for (const chain of config.chains.values())
+      for (const endpoint of chain.endpoints) {
+        if (!this.states.has(endpoint.id))
+          this.states.set(
+            endpoint.id,
+            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store),
+          );
+        this.chainsOf.set(endpoint.id, [...(this.chainsOf.get(endpoint.id) ?? []), chain.name]);
+      }
+    this.telemetry =
+      options.telemetry === false
+        ? undefined
+        : createTelemetry({
+            ...options.telemetry,
+            captureContent: config.captureContent,
+            events: this.events.api,
+          });
+    this.instrumentation = this.telemetry ?? NO_INSTRUMENTATION;
+  }
+
+  /** The chain named `name`; throws {@link UnknownChainError} when there is none. */
+  chain(name: string): Chain {
+    const chain = this.config.chains.get(name);
+    if (!chain) throw new UnknownChainError(name, [...this.config.chains.keys()]);
+    return chain;
+  }
+
+  readonly clientOf = (endpoint: Endpoint): BedrockRuntimeClient => this.clients.of(endpoint);
+
+  /** Runs a one-shot operation down a chain: the first endpoint's answer, with who served it. */
+  async unary<I, O extends object>(
+    operation: UnaryOperation<I, O>,
+    name: string,
+    input: I,
+    request: RequestOptions,
+  ): Promise<O & Served> {
+    const chain = this.chain(name);
+    const run = this.begin(chain, operation.name, input, request);
+    try {
+      const answer = await runChain(
+        this.contextFor(chain),
+        run,
+        endpointOrder(chain, this.states, this.random),
+        {
+          call: (endpoint, signal) =>
+            sendCommand<O>(
+              this.clientOf(endpoint),
+              operation.command(input, endpoint.modelId),
+              request.middleware,
+              signal,
+            ),
+          describe: operation.describe,
+          timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs,
+        },
+        chain.hedgeAfterMs,
+      );
+      const servedBy = endpointRef(answer.endpoint);
+      const details = operation.describe(answer.value);
+      run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
+      return Object.assign(answer.value, { servedBy, attempts: run.attempts });
+    } catch (error) {
+      run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
+      throw error;
+    } finally {
+      run.clock.dispose();
+    }
+  }
+
+  /** Opens a stream down a chain (up to its first content) and hands it to a session. */
+  async stream<I, O, E>(
+    operation: StreamOperation<I, O, E>,
+    name: string,
+    input: I,
+    request: RequestOptions,
+    resume?: (clock: () => RequestClock) => Resumption<E>,
+  ): Promise<{ session: StreamSession<E>; opened: OpenedStream<E>; attempts: RunnerRequest['attempts'] }> {
+    const chain = this.chain(name);
+    const run = this.begin(chain, operation.name, input, request);
+    const context = this.contextFor(chain);
+    const endpoints = endpointOrder(chain, this.states, this.random);
+    try {
+      const send = streamSender(operation, input, this.clientOf, request.middleware);
+      const answer: EndpointAnswer<OpenedStream<E>> = await runChain(
+        context,
+        run,
+        endpoints,
+        streamStep(send, operation.info, run.clock),
+        chain.hedgeAfterMs,
+      );
+      const session = new StreamSession<E>({
+        context,
+        request: run,
+        served: answer,
+        order: endpoints,
+        info: operation.info,
+        caller: request.signal,
+        resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
+      });
+      return { session, opened: answer.value, attempts: run.attempts };
+    } catch (error) {
+      run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
+      throw error;
+    } finally {
+      run.clock.dispose();
+    }
+  }
+
+  private contextFor(chain: Chain): RunnerContext {
+    return {
+      chain: chain.name,
+      events: this.events,
+      state: (endpoint) => this.states.get(endpoint.id)!,
+      classify: this.classify,
+      random: this.random,
+    };
+  }
+
+  private begin(chain: Chain, operation: Operation, input: unknown, request: RequestOptions): RunnerRequest {
+    return {
+      clock: new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs),
+      scope: this.instrumentation.request({ chain: chain.name, operation, input }),
+      attempts: [],
+      errors: [],
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  type BedrockRuntimeClient,
+  ConverseCommand,
+  type ConverseCommandOutput,
+  ConverseStreamCommand,
+  type ConverseStreamCommandOutput,
+  type ConverseStreamOutput,
+  InvokeModelCommand,
+  type InvokeModelCommandOutput,
+  InvokeModelWithResponseStreamCommand,
+  type InvokeModelWithResponseStreamCommandOutput,
+  type ResponseStream,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { Step } from '../chain/chain-request.js';
+import type { Endpoint } from '../chain/endpoint.js';
+import { type AttemptMiddleware, withMiddleware } from '../sdk/attempt-middleware.js';
+import { recordResponseHeaders } from '../sdk/response-headers.js';
+import { trackSend } from '../sdk/send-stage.js';
+import {
+  converseEventInfo,
+  invokeBodyInfo,
+  invokeChunkInfo,
+  type StreamEventInfo,
+} from '../streaming/model-output.js';
+import type { SendStream } from '../streaming/stream-attempt.js';
+
+/** A command the engine can send: any of the four operations' SDK commands (each typed for its own input). */
+type AnyCommand = { readonly middlewareStack: object };
+
+/** A one-shot operation: its command, and what telemetry records of its answer. */
+export interface UnaryOperation<I, O> {
+  readonly name: 'Converse' | 'InvokeModel';
+  command(input: I, modelId: string): AnyCommand;
+  describe: Step<O>['describe'];
+}
+
+/** A streaming operation: its command, where its events are, and what each event says. */
+export interface StreamOperation<I, O, E> {
+  readonly name: 'ConverseStream' | 'InvokeModelWithResponseStream';
+  command(input: I, modelId: string): AnyCommand;
+  /** The output's event stream, and its other members (passed on as they are). */
+  events(output: O): { stream?: AsyncIterable<E> | undefined; fields: Readonly<Record<string, unknown>> };
+  readonly info: (event: E) => StreamEventInfo;
+  /** The result member holding the events. */
+  readonly resultKey: 'stream' | 'body';
+}
+
+type Input<C> = C extends new (input: infer I) => unknown ? Omit<I, 'modelId'> : never;
+
+/** The four Bedrock runtime operations bedrock-ha serves, described once each. */
+export const OPERATIONS = {
+  converse: {
+    name: 'Converse',
+    command: (input, modelId) => new ConverseCommand({ ...input, modelId }),
+    describe: (output) => ({
+      usage: output.usage,
+      finishReasons: output.stopReason ? [output.stopReason] : [],
+      outputText: output.output?.message?.content?.map((block) => block.text ?? '').join(''),
+    }),
+  } satisfies UnaryOperation<Input<typeof ConverseCommand>, ConverseCommandOutput>,
+  invokeModel: {
+    name: 'InvokeModel',
+    command: (input, modelId) => recordResponseHeaders(new InvokeModelCommand({ ...input, modelId })),
+    describe: (output) => {
+      const { usage, finishReasons, text } = invokeBodyInfo(output.body);
+      return { usage, finishReasons, outputText: text };
+    },
+  } satisfies UnaryOperation<Input<typeof InvokeModelCommand>, InvokeModelCommandOutput>,
+  converseStream: {
+    name: 'ConverseStream',
+    command: (input, modelId) => new ConverseStreamCommand({ ...input, modelId }),
+    events: (output) => ({ stream: output.stream, fields: {} }),
+    info: converseEventInfo,
+    resultKey: 'stream',
+  } satisfies StreamOperation<
+    Input<typeof ConverseStreamCommand>,
+    ConverseStreamCommandOutput,
+    ConverseStreamOutput
+  >,
+  invokeModelWithResponseStream: {
+    name: 'InvokeModelWithResponseStream',
+    command: (input, modelId) =>
+      recordResponseHeaders(new InvokeModelWithResponseStreamCommand({ ...input, modelId })),
+    // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
+    events: ({ body, $metadata: _, ...fields }) => ({ stream: body, fields }),
+    info: invokeChunkInfo,
+    resultKey: 'body',
+  } satisfies StreamOperation<
+    Input<typeof InvokeModelWithResponseStreamCommand>,
+    InvokeModelWithResponseStreamCommandOutput,
+    ResponseStream
+  >,
+};
+
+/** Sends one operation's command on an endpoint's client, with the caller's middleware. */
+export function sendCommand<O>(
+  client: BedrockRuntimeClient,
+  command: AnyCommand,
+  middleware: AttemptMiddleware | undefined,
+  signal: AbortSignal,
+): Promise<O> {
+  return client.send(trackSend(withMiddleware(command, middleware)) as never, {
+    abortSignal: signal,
+  }) as Promise<O>;
+}
+
+/** How a streaming operation starts one stream on an endpoint. */
+export function streamSender<I, O, E>(
+  operation: StreamOperation<I, O, E>,
+  input: I,
+  clientOf: (endpoint: Endpoint) => BedrockRuntimeClient,
+  middleware: AttemptMiddleware | undefined,
+): SendStream<E> {
+  return async (endpoint, signal) => {
+    const output = await sendCommand<O>(
+      clientOf(endpoint),
+      operation.command(input, endpoint.modelId),
+      middleware,
+      signal,
+    );
+    const { stream, fields } = operation.events(output);
+    return {
+      stream,
+      $metadata: (output as { $metadata: ConverseStreamCommandOutput['$metadata'] }).$metadata,
+      fields,
+    };
+  };
+}

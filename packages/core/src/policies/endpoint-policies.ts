@@ -1,0 +1,183 @@
+import {
+  type BulkheadPolicy,
+  bulkhead,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  noJitterGenerator,
+  SamplingBreaker,
+  type TimeoutPolicy,
+  TimeoutStrategy,
+  timeout,
+} from 'cockatiel';
+import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
+import type { MaybePromise, StateStore } from '../state/state-store.js';
+import { type EndpointUsage, UsageCounters } from '../state/usage-counters.js';
+import type { BreakerState, EventHub } from '../telemetry/events.js';
+import type { Usage } from '../telemetry/instrumentation.js';
+import type { Classification } from './error-classification.js';
+import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+
+/** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */
+export class RequestCancelled extends Error {
+  override readonly name = 'RequestCancelled';
+
+  constructor(readonly original: unknown) {
+    super('The request was cancelled');
+  }
+}
+
+/** What the engine shows of one endpoint's health. */
+export interface EndpointHealth {
+  readonly endpointId: string;
+  readonly region: string;
+  readonly kind: Endpoint['kind'];
+  readonly modelId: string;
+  /** The chains that route to this endpoint. */
+  readonly chains: readonly string[];
+  readonly breaker: BreakerState;
+  /** Calls running now, and waiting for a slot (bulkhead). */
+  readonly active: number;
+  readonly queued: number;
+  /** Retry tokens left, or `undefined` without a budget. */
+  readonly retryBudget: number | undefined;
+  /** Requests served and tokens used in the current minute (fleet-wide with a shared store). */
+  readonly usage: EndpointUsage;
+}
+
+const STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/**
+ * The state one endpoint keeps across requests: its circuit breaker, bulkhead and retry budget,
+ * built from cockatiel's policies.
+ */
+export class EndpointState {
+  /**
+   * The attempt timeout (`timeouts.attemptMs`), built once: Aggressive settles at the timeout even
+   * if the SDK is slow to honour the abort; abortOnReturn off, as aborting a finished call's signal
+   * costs a DOMException per request.
+   */
+  readonly attemptTimeout: TimeoutPolicy;
+  readonly breaker: CircuitBreakerPolicy | undefined;
+  readonly bulkhead: BulkheadPolicy | undefined;
+  readonly budget: RetryBudget | undefined;
+  readonly usage: UsageCounters;
+  private readonly shared: SharedBreaker | undefined;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    classify: (error: unknown, endpoint: Endpoint) => Classification,
+    budget: RetryBudgetOptions | false,
+    events: EventHub,
+    store: StateStore,
+  ) {
+    const { breaker: settings, bulkhead: limits } = endpoint.policy;
+    this.usage = new UsageCounters(store, endpoint.id);
+    this.attemptTimeout = timeout(endpoint.policy.timeouts.attemptMs, {
+      strategy: TimeoutStrategy.Aggressive,
+      abortOnReturn: false,
+    });
+    if (settings.mode !== 'off') {
+      const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
+      this.shared = shared;
+      const breaker = circuitBreaker(
+        handleWhen((error) => {
+          // A cancelled probe re-opens the breaker rather than closing it without evidence.
+          if (error instanceof RequestCancelled) return breaker.state === CircuitState.HalfOpen;
+          const verdict = classify(error, endpoint);
+          // Nothing was sent: like a cancelled probe, no evidence to close a half-open breaker on.
+          if (verdict.reason === 'local-error') return breaker.state === CircuitState.HalfOpen;
+          // Request errors say nothing about the endpoint's health.
+          return verdict.errorClass !== 'request';
+        }),
+        {
+          halfOpenAfter: shared.recordCoolDowns(
+            new ExponentialBackoff({
+              initialDelay: settings.halfOpenAfterMs,
+              maxDelay: settings.maxHalfOpenAfterMs,
+              generator: noJitterGenerator,
+            }),
+          ),
+          breaker:
+            settings.mode === 'consecutive'
+              ? new ConsecutiveBreaker(settings.failures)
+              : new SamplingBreaker({
+                  threshold: settings.failureRate,
+                  duration: settings.windowMs,
+                  minimumRps: settings.minimumRps,
+                }),
+        },
+      );
+      breaker.onBreak(() => shared.opened());
+      breaker.onReset(() => shared.closed());
+      const ref = endpointRef(endpoint);
+      breaker.onStateChange((state) =>
+        events.breakerStateChange.emit({ endpoint: ref, state: STATES[state] }),
+      );
+      this.breaker = breaker;
+    }
+    if (limits) this.bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueued);
+    if (budget) this.budget = new RetryBudget(budget, store, `${endpoint.id}:budget`);
+  }
+
+  /** The breaker's state as results, events and telemetry name it. */
+  get breakerState(): BreakerState {
+    return this.breaker ? STATES[this.breaker.state] : 'closed';
+  }
+
+  /**
+   * True when the breaker turns calls away now: open and still cooling down, or half-open with its
+   * probe in flight. cockatiel makes callers wait for a half-open probe; a chain fails over instead.
+   */
+  get rejectsCalls(): boolean {
+    const state = this.breaker?.state;
+    return state === CircuitState.HalfOpen || state === CircuitState.Isolated;
+  }
+
+  /**
+   * Leave to attempt this endpoint now, or `undefined` when its breaker (here or in the state
+   * store) turns the attempt away. Synchronous with the in-memory store.
+   */
+  admit(): MaybePromise<Admission | undefined> {
+    if (!this.shared) return this.rejectsCalls ? undefined : ADMITTED;
+    return this.shared.admit(this.rejectsCalls);
+  }
+
+  /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe. */
+  succeeded(admission: Admission, usage: Usage | undefined): void {
+    this.budget?.refill();
+    this.usage.record(usage);
+    this.shared?.settle(admission, 'success');
+  }
+
+  /** An admitted attempt ended without an answer: `failure` when it speaks of the endpoint's health. */
+  ended(admission: Admission, outcome: Exclude<ProbeOutcome, 'success'>): void {
+    this.shared?.settle(admission, outcome);
+  }
+
+  /** A snapshot for `health()`. */
+  health(chains: readonly string[]): EndpointHealth {
+    const { bulkhead: limits } = this.endpoint.policy;
+    return {
+      endpointId: this.endpoint.id,
+      region: this.endpoint.region,
+      kind: this.endpoint.kind,
+      modelId: this.endpoint.modelId,
+      chains,
+      breaker: this.breakerState,
+      active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
+      queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
+      retryBudget: this.budget?.available,
+      usage: this.usage.snapshot(),
+    };
+  }
+}

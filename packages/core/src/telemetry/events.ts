@@ -1,0 +1,118 @@
+import { EventEmitter, type IDisposable } from 'cockatiel';
+import type { EndpointRef } from '../chain/endpoint.js';
+import type { Attempt } from '../errors/attempt.js';
+import type { FailureReason } from '../policies/error-classification.js';
+
+/** The state of an endpoint's circuit breaker. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** An attempt ended (or was skipped). */
+export interface AttemptEvent extends Attempt {
+  readonly chain: string;
+}
+
+/** An endpoint will be tried again after a backoff. */
+export interface RetryEvent {
+  readonly chain: string;
+  readonly endpoint: EndpointRef;
+  /** The attempt that failed (1 = the first). */
+  readonly attempt: number;
+  readonly reason: FailureReason;
+  readonly delayMs: number;
+}
+
+/** The chain moved on from an endpoint. */
+export interface FailoverEvent {
+  readonly chain: string;
+  readonly from: EndpointRef;
+  /** The next endpoint, or `undefined` when none is left. */
+  readonly to: EndpointRef | undefined;
+  readonly reason: FailureReason;
+  /** True when a stream that had already delivered content continues on `to` (resume mode). */
+  readonly resumed: boolean;
+}
+
+/** A hedged request started a second lane, because the first had not answered in time. */
+export interface HedgeEvent {
+  readonly chain: string;
+  /** Where the second lane starts. */
+  readonly to: EndpointRef;
+  readonly afterMs: number;
+}
+
+/** An endpoint's breaker changed state. */
+export interface BreakerStateChangeEvent {
+  readonly endpoint: EndpointRef;
+  readonly state: BreakerState;
+}
+
+/** A retry was refused because the endpoint's retry budget is spent. */
+export interface BudgetExhaustedEvent {
+  readonly chain: string;
+  readonly endpoint: EndpointRef;
+  readonly reason: FailureReason;
+}
+
+/** A request's deadline passed. */
+export interface DeadlineExceededEvent {
+  readonly chain: string;
+  readonly deadlineMs: number;
+  readonly attempts: readonly Attempt[];
+}
+
+/** A listener; it returns a handle whose `dispose()` unsubscribes. */
+export type Subscribe<T> = (listener: (event: T) => void) => IDisposable;
+
+/** Typed subscriptions to every decision the engine makes. */
+export interface BedrockHAEvents {
+  readonly onAttempt: Subscribe<AttemptEvent>;
+  readonly onRetry: Subscribe<RetryEvent>;
+  readonly onFailover: Subscribe<FailoverEvent>;
+  readonly onHedge: Subscribe<HedgeEvent>;
+  readonly onBreakerStateChange: Subscribe<BreakerStateChangeEvent>;
+  readonly onBudgetExhausted: Subscribe<BudgetExhaustedEvent>;
+  readonly onDeadlineExceeded: Subscribe<DeadlineExceededEvent>;
+}
+
+/** One event stream whose listeners cannot break the request that emits it. */
+export class Channel<T> {
+  private readonly emitter = new EventEmitter<T>();
+
+  readonly subscribe: Subscribe<T> = (listener) =>
+    this.emitter.addListener((event) => {
+      try {
+        listener(event);
+      } catch (error) {
+        // A listener's bug must not change a request's outcome; report it out of band.
+        queueMicrotask(() => {
+          process.emitWarning(`bedrock-ha event listener threw: ${String(error)}`);
+        });
+      }
+    });
+
+  emit(event: T): void {
+    this.emitter.emit(event);
+  }
+}
+
+/** The engine's event channels. */
+export class EventHub {
+  readonly attempt = new Channel<AttemptEvent>();
+  readonly retry = new Channel<RetryEvent>();
+  readonly failover = new Channel<FailoverEvent>();
+  readonly hedge = new Channel<HedgeEvent>();
+  readonly breakerStateChange = new Channel<BreakerStateChangeEvent>();
+  readonly budgetExhausted = new Channel<BudgetExhaustedEvent>();
+  readonly deadlineExceeded = new Channel<DeadlineExceededEvent>();
+
+  /** The public, subscribe-only view. */
+  readonly api: BedrockHAEvents = {
+    onAttempt: this.attempt.subscribe,
+    onRetry: this.retry.subscribe,
+    onFailover: this.failover.subscribe,
+    onHedge: this.hedge.subscribe,
+    onBreakerStateChange: this.breakerStateChange.subscribe,
+    onBudgetExhausted: this.budgetExhausted.subscribe,
+    onDeadlineExceeded: this.deadlineExceeded.subscribe,
+  };
+}

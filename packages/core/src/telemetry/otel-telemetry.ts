@@ -1,0 +1,275 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  createNoopMeter,
+  type MeterProvider,
+  metrics,
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import {
+  ATTR_BEDROCK_HA_ATTEMPT,
+  ATTR_BEDROCK_HA_ATTEMPT_OUTCOME,
+  ATTR_BEDROCK_HA_ATTEMPTS,
+  ATTR_BEDROCK_HA_CHAIN,
+  ATTR_BEDROCK_HA_FAILOVERS,
+  ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_BEDROCK_HA_OPERATION,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  GEN_AI_SYSTEM_AWS_BEDROCK,
+} from './attribute-names.js';
+import { inputMessages, outputMessages } from './content-capture.js';
+import type { BedrockHAEvents } from './events.js';
+import {
+  type AttemptScope,
+  type Instrumentation,
+  NO_ATTEMPT_SCOPE,
+  NO_REQUEST_SCOPE,
+  type RequestEnd,
+  type RequestScope,
+  type RequestStart,
+} from './instrumentation.js';
+import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
+import {
+  endAttempt,
+  errorName,
+  markFailed,
+  requestParameters,
+  serverAttributes,
+  usageAttributes,
+} from './span-attributes.js';
+
+/**
+ * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant
+ * rather than a read of package.json, so bundles (Lambda) carry it; a test keeps the two equal.
+ */
+export const TELEMETRY_VERSION = '0.0.0';
+const SCOPE = '@bedrock-ha/core';
+
+// `gen_ai.system` is the name older backends read; semconv 1.37 renamed it `gen_ai.provider.name`.
+const GEN_AI: Attributes = {
+  [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+  [ATTR_GEN_AI_SYSTEM]: GEN_AI_SYSTEM_AWS_BEDROCK,
+  [ATTR_GEN_AI_PROVIDER_NAME]: GEN_AI_SYSTEM_AWS_BEDROCK,
+};
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  /** Defaults to the global tracer provider (`trace` of `@opentelemetry/api`). */
+  readonly tracerProvider?: TracerProvider;
+  /** Defaults to the global meter provider, read once here: register the SDK before calling. */
+  readonly meterProvider?: MeterProvider;
+  /** Record prompts and answers on request spans. Off by default: they may hold personal data. */
+  readonly captureContent?: boolean;
+  /** The engine's events, which feed the failover and circuit breaker metrics. */
+  readonly events: BedrockHAEvents;
+}
+
+/** OpenTelemetry instrumentation of the engine; `dispose()` unsubscribes it from the engine's events. */
+export interface Telemetry extends Instrumentation {
+  dispose(): void;
+}
+
+interface RequestState {
+  readonly start: RequestStart;
+  /** Attributes both the request span and its attempt spans carry. */
+  readonly common: Attributes;
+  /** The context attempts start in: the request span's, when there is one. */
+  readonly context: Context;
+}
+
+/**
+ * Reports the engine's requests as OpenTelemetry spans and metrics, after the GenAI semantic
+ * conventions: a `chat {chain}` span per request with a `chat {modelId}` CLIENT span per attempt.
+ * Every call into OpenTelemetry is guarded: a throwing SDK, processor or exporter loses telemetry,
+ * never a request.
+ */
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const tracer: Tracer =
+    safely(() => (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, TELEMETRY_VERSION)) ??
+    new ProxyTracerProvider().getTracer(SCOPE);
+  // The global meter is taken at the first request, not here: an app that registers its
+  // OpenTelemetry SDK after building the engine still gets metrics (the metrics API has no proxy
+  // provider, unlike tracing).
+  let metricsRecorder: TelemetryMetrics | undefined;
+  const recorder = (): TelemetryMetrics => {
+    if (metricsRecorder) return metricsRecorder;
+    const meter =
+      safely(() =>
+        (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, TELEMETRY_VERSION),
+      ) ?? createNoopMeter();
+    metricsRecorder = createTelemetryMetrics(meter, options.events);
+    return metricsRecorder;
+  };
+  if (options.meterProvider) recorder();
+  const captureContent = options.captureContent === true;
+
+  function request(start: RequestStart): RequestScope {
+    const startedAt = performance.now();
+    const common: Attributes = {
+      ...GEN_AI,
+      [ATTR_BEDROCK_HA_OPERATION]: start.operation,
+      [ATTR_BEDROCK_HA_CHAIN]: start.chain,
+      ...requestParameters(start.input),
+    };
+    const parent = safely(() => context.active()) ?? ROOT_CONTEXT;
+    const span = safely(() =>
+      tracer.startSpan(
+        `chat ${start.chain}`,
+        { kind: SpanKind.INTERNAL, attributes: { ...common, [ATTR_GEN_AI_REQUEST_MODEL]: start.chain } },
+        parent,
+      ),
+    );
+    if (captureContent && span)
+      safely(() => {
+        const messages = span.isRecording() ? inputMessages(start.input) : undefined;
+        if (messages !== undefined) span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, messages);
+      });
+    const state: RequestState = {
+      start,
+      common,
+      context: (span && safely(() => trace.setSpan(parent, span))) ?? parent,
+    };
+    let ended = false;
+    return {
+      attempt: (endpoint, attempt) =>
+        safely(() => startAttempt(state, endpoint, attempt)) ?? NO_ATTEMPT_SCOPE,
+      end: (result) => {
+        if (ended) return;
+        ended = true;
+        safely(() => endRequest(state, span, result, (performance.now() - startedAt) / 1000));
+      },
+    };
+  }
+
+  function endRequest(
+    state: RequestState,
+    span: Span | undefined,
+    result: RequestEnd,
+    seconds: number,
+  ): void {
+    const { chain } = state.start;
+    const attributes: Attributes = {
+      [ATTR_BEDROCK_HA_ATTEMPTS]: result.attempts.length,
+      [ATTR_BEDROCK_HA_FAILOVERS]: Math.max(
+        0,
+        new Set(result.attempts.map((attempt) => attempt.endpoint.endpointId)).size - 1,
+      ),
+    };
+    const measured: Attributes = {
+      ...GEN_AI,
+      [ATTR_GEN_AI_REQUEST_MODEL]: chain,
+      [ATTR_BEDROCK_HA_CHAIN]: chain,
+    };
+    if (result.outcome === 'success') {
+      const { servedBy } = result;
+      Object.assign(attributes, endpointAttributes(servedBy), usageAttributes(result.usage), {
+        [ATTR_GEN_AI_RESPONSE_MODEL]: servedBy.modelId,
+      });
+      if (result.finishReasons) attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [...result.finishReasons];
+      measured[ATTR_GEN_AI_RESPONSE_MODEL] = servedBy.modelId;
+      if (captureContent && result.outputText !== undefined)
+        safely(() => {
+          attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = outputMessages(result.outputText!, result.finishReasons);
+        });
+    } else {
+      attributes[ATTR_ERROR_TYPE] = measured[ATTR_ERROR_TYPE] = errorName(result.error);
+    }
+    if (span) {
+      safely(() => span.setAttributes(attributes));
+      if (result.outcome === 'failure') markFailed(span, result.error, undefined);
+      safely(() => span.end());
+    }
+    recorder().operationDuration(seconds, measured);
+    if (result.outcome === 'success') {
+      if (result.usage?.inputTokens !== undefined)
+        recorder().tokenUsage(result.usage.inputTokens, 'input', measured);
+      if (result.usage?.outputTokens !== undefined)
+        recorder().tokenUsage(result.usage.outputTokens, 'output', measured);
+    }
+  }
+
+  function startAttempt(state: RequestState, endpoint: Endpoint, attempt: number): AttemptScope {
+    const ref = endpointRef(endpoint);
+    recorder().endpointSeen(ref);
+    const span = safely(() =>
+      tracer.startSpan(
+        `chat ${endpoint.modelId}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            ...state.common,
+            [ATTR_GEN_AI_REQUEST_MODEL]: endpoint.modelId,
+            ...endpointAttributes(ref),
+            ...serverAttributes(endpoint),
+            [ATTR_BEDROCK_HA_ATTEMPT]: attempt,
+          },
+        },
+        state.context,
+      ),
+    );
+    const active = span && safely(() => trace.setSpan(state.context, span));
+    let ended = false;
+    return {
+      run: (fn) => runIn(active, fn),
+      end: (result) => {
+        if (ended) return;
+        ended = true;
+        safely(() => {
+          if (span) endAttempt(span, endpoint, result);
+          const { outcome, reason } = result.attempt;
+          recorder().attempt({
+            [ATTR_BEDROCK_HA_CHAIN]: state.start.chain,
+            ...endpointAttributes(ref),
+            [ATTR_BEDROCK_HA_ATTEMPT_OUTCOME]: outcome,
+            ...(reason ? { [ATTR_BEDROCK_HA_FAILURE_REASON]: reason } : {}),
+          });
+        });
+      },
+    };
+  }
+
+  return {
+    request: (start) => {
+      recorder();
+      return safely(() => request(start)) ?? NO_REQUEST_SCOPE;
+    },
+    dispose: () => metricsRecorder?.dispose(),
+  };
+}
+
+/** Runs `fn` exactly once, inside `active` when the context manager cooperates. */
+function runIn<T>(active: Context | undefined, fn: () => T): T {
+  if (!active) return fn();
+  let called = false;
+  let returned = false;
+  let value: T | undefined;
+  try {
+    return context.with(active, () => {
+      called = true;
+      value = fn();
+      returned = true;
+      return value;
+    });
+  } catch (error) {
+    // Only the caller's own error may escape; a context manager that failed around it is ignored.
+    if (returned) return value as T;
+    if (called) throw error;
+    return fn();
+  }
+}
