@@ -63,7 +63,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const auth: AuthMode | undefined = authText && isAuthMode(authText) ? authText : undefined;
   if (authText && auth === undefined)
     problems.push(`BEDROCK_HA_AUTH "${env.BEDROCK_HA_AUTH}" is not a mode: use ${AUTH_MODES.join(' or ')}`);
-  const apiKeys = apiKeysFrom(env.BEDROCK_HA_API_KEYS);
+  const apiKeys = listFrom(env.BEDROCK_HA_API_KEYS);
   // Set, but no key in it (`" , ,"`, or empty from an unset shell variable): a mistake, not a
   // wish for an open gateway.
   if (env.BEDROCK_HA_API_KEYS !== undefined && apiKeys.length === 0)
@@ -72,10 +72,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     );
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
-  const corsOrigins = (env.BEDROCK_HA_CORS_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');
+  const corsOrigins = listFrom(env.BEDROCK_HA_CORS_ORIGINS);
   return {
     configPath: configPath!,
     port: port ?? 8080,
@@ -92,12 +89,12 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   };
 }
 
-/** Comma-separated keys, trimmed, empty entries left out. */
-function apiKeysFrom(text: string | undefined): string[] {
+/** A comma-separated list (keys, origins), trimmed, empty entries left out. */
+function listFrom(text: string | undefined): string[] {
   return (text ?? '')
     .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function integer(

@@ -56,10 +56,7 @@ export function lambdaApiKeys(options: HttpHandlerOptions): readonly string[] | 
   if (options.apiKeys) return options.apiKeys;
   const variable = (options.env ?? process.env).BEDROCK_HA_API_KEYS;
   if (variable === undefined) return undefined;
-  const keys = variable
-    .split(',')
-    .map((key) => key.trim())
-    .filter(Boolean);
+  const keys = listOf(variable);
   if (keys.length > 0) return keys;
   throw new ConfigError(
     [
@@ -102,6 +99,7 @@ export function serveHttp(
   return gateway.handle({ ...parts, signal: budget.signal, deadlineMs: budget.deadlineMs });
 }
 
+/** A comma-separated list (keys, origins), trimmed, empty entries left out. */
 function listOf(text: string): string[] {
   return text
     .split(',')
