@@ -58,6 +58,14 @@ export async function attemptOnce<T>(
     record({ outcome: 'skipped', reason: 'circuit-open' });
     return { skipped: 'circuit-open' };
   }
+  // Token-aware admission: an endpoint at capacity is skipped without sending (and without a throttle).
+  let hold = state.reserve(request.demand);
+  if (hold instanceof Promise) hold = await hold;
+  if (hold === false) {
+    state.ended(admission, 'neutral');
+    record({ outcome: 'skipped', reason: 'at-capacity' });
+    return { skipped: 'at-capacity' };
+  }
   try {
     const { value, released } = await raceAbort(
       scope.run(() => attemptThroughPolicies(state, step, endpoint, request.clock)),
@@ -65,6 +73,8 @@ export async function attemptOnce<T>(
     );
     const described = step.describe(value);
     state.succeeded(admission, described.usage);
+    // A stream's hold is settled when it ends, with the usage its metadata reports.
+    if (!step.keepAttemptOpen) state.endHold(hold, true, described.usage);
     record({ outcome: 'success' }, { ...described, requestId: awsRequestId(value) });
     return {
       answer: {
@@ -74,11 +84,13 @@ export async function attemptOnce<T>(
         attemptScope: scope,
         startedAt,
         released,
+        ...(step.keepAttemptOpen && { hold }),
       },
     };
   } catch (raw) {
     if (request.clock.signal.aborted) {
       state.ended(admission, 'neutral');
+      state.endHold(hold, false);
       const error = raw instanceof RequestCancelled ? raw.original : raw;
       // The deadline's abort reason is an internal marker, not an error to show.
       if (request.clock.deadlinePassed)
@@ -92,11 +104,13 @@ export async function attemptOnce<T>(
     for (const [matches, reason] of SKIPS) {
       if (!matches(raw)) continue;
       state.ended(admission, 'neutral');
+      state.endHold(hold, false);
       record({ outcome: 'skipped', reason });
       return { skipped: reason };
     }
     const verdict = context.classify(raw, endpoint);
-    state.ended(admission, verdict.errorClass === 'request' ? 'neutral' : 'failure');
+    state.endHold(hold, false, undefined, verdict.reason);
+    state.ended(admission, state.countsAgainstHealth(verdict) ? 'failure' : 'neutral');
     request.errors.push(raw);
     record({ outcome: 'failure', ...verdict, ...describeError(raw) }, { error: raw });
     return { error: raw, verdict };
@@ -180,6 +194,7 @@ export function endOpenAttempt<T>(
     ...(end.error !== undefined && describeError(end.error)),
   };
   request.attempts[answer.attemptIndex] = entry;
+  context.state(answer.endpoint).endHold(answer.hold, fields.outcome === 'success', end.usage, fields.reason);
   if (fields.outcome === 'failure' && end.error !== undefined) request.errors.push(end.error);
   context.events.attempt.emit({ chain: context.chain, ...entry });
   answer.attemptScope.end({

@@ -1,3 +1,5 @@
+import type { CapacityHold } from '../capacity/endpoint-capacity.js';
+import type { Demand } from '../capacity/token-estimate.js';
 import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
 import type { Attempt } from '../errors/attempt.js';
 import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
@@ -46,6 +48,8 @@ export interface RunnerRequest {
   readonly attempts: Attempt[];
   /** The error of each failed attempt so far, in order (for {@link AllEndpointsFailedError.errors}). */
   readonly errors: unknown[];
+  /** What the request reserves on endpoints that declare or learn their capacity (estimated once). */
+  readonly demand?: Demand | undefined;
 }
 
 /** The attempt that answered: an endpoint's value, with what it takes to end its attempt later. */
@@ -61,6 +65,8 @@ export interface EndpointAnswer<T> {
   readonly startedAt: number;
   /** Settles (never rejects) once the endpoint's breaker and bulkhead have let go of the attempt. */
   readonly released: Promise<void>;
+  /** The attempt's hold on the endpoint's capacity, settled when a kept-open attempt ends. */
+  readonly hold?: CapacityHold | undefined;
 }
 
 /** How a lane ended: an endpoint answered, or the queue ran dry (with the last error seen). */

@@ -1,6 +1,7 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { capacitySchema } from './capacity-schema.js';
 
 /**
  * The longest delay, in ms, a Node.js timer can wait (2^31 - 1, about 24.8 days). A longer one
@@ -172,6 +173,9 @@ export const endpointSchema = z.strictObject({
   weight: z.number().gt(0).optional().describe('Share of first picks when the chain routes by weight.'),
   policy: policySchema.optional().describe('Overrides the chain and top-level policies for this endpoint.'),
   client: clientSchema.optional().describe('Overrides the top-level client settings for this endpoint.'),
+  capacity: capacitySchema
+    .optional()
+    .describe('What the endpoint can take: the chain spills to the next endpoint before it would throttle.'),
 });
 
 /** An ordered list of endpoints that serve the same requests. */

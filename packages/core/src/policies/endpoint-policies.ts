@@ -13,6 +13,8 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
+import { type CapacityHealth, type CapacityHold, EndpointCapacity } from '../capacity/endpoint-capacity.js';
+import type { Demand } from '../capacity/token-estimate.js';
 import { type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
 import type { MaybePromise, StateStore } from '../state/state-store.js';
@@ -47,6 +49,8 @@ export interface EndpointHealth {
   readonly retryBudget: number | undefined;
   /** Requests served and tokens used in the current minute (fleet-wide with a shared store). */
   readonly usage: EndpointUsage;
+  /** Declared or learned capacity and its current use, when the endpoint manages its capacity. */
+  readonly capacity?: CapacityHealth;
 }
 
 const STATES: Record<CircuitState, BreakerState> = {
@@ -71,6 +75,8 @@ export class EndpointState {
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
   readonly usage: UsageCounters;
+  /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
+  readonly capacity: EndpointCapacity | undefined;
   private readonly shared: SharedBreaker | undefined;
 
   constructor(
@@ -82,6 +88,7 @@ export class EndpointState {
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
     this.usage = new UsageCounters(store, endpoint.id);
+    this.capacity = endpoint.capacity && new EndpointCapacity(endpoint.capacity, store, endpoint.id);
     this.attemptTimeout = timeout(endpoint.policy.timeouts.attemptMs, {
       strategy: TimeoutStrategy.Aggressive,
       abortOnReturn: false,
@@ -96,8 +103,7 @@ export class EndpointState {
           const verdict = classify(error, endpoint);
           // Nothing was sent: like a cancelled probe, no evidence to close a half-open breaker on.
           if (verdict.reason === 'local-error') return breaker.state === CircuitState.HalfOpen;
-          // Request errors say nothing about the endpoint's health.
-          return verdict.errorClass !== 'request';
+          return this.countsAgainstHealth(verdict);
         }),
         {
           halfOpenAfter: shared.recordCoolDowns(
@@ -152,6 +158,33 @@ export class EndpointState {
     return this.shared.admit(this.rejectsCalls);
   }
 
+  /**
+   * Whether a failure speaks of the endpoint's health. Request errors do not; nor do throttles of
+   * an endpoint that learns its capacity from them: admission keeps traffic within it, and a
+   * breaker's cool-down would keep the endpoint away after its window has room again.
+   */
+  countsAgainstHealth(verdict: Classification): boolean {
+    if (verdict.errorClass === 'request') return false;
+    return !(verdict.reason === 'throttled' && this.capacity?.learns);
+  }
+
+  /**
+   * Reserves `demand` on the endpoint's capacity: the hold, `false` when it does not fit (spill to
+   * the next endpoint), `undefined` when the endpoint does not manage its capacity.
+   */
+  reserve(demand: Demand | undefined): MaybePromise<CapacityHold | false | undefined> {
+    if (!this.capacity || !demand) return undefined;
+    const hold = this.capacity.admit(demand);
+    return hold instanceof Promise ? hold.then((value) => value ?? false) : (hold ?? false);
+  }
+
+  /** Ends an attempt's hold: corrected to `usage` when it was served, else released. */
+  endHold(hold: CapacityHold | undefined, served: boolean, usage?: Usage, reason?: string): void {
+    if (!hold || !this.capacity) return;
+    if (served) this.capacity.settle(hold, usage);
+    else this.capacity.release(hold, reason === 'throttled');
+  }
+
   /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe. */
   succeeded(admission: Admission, usage: Usage | undefined): void {
     this.budget?.refill();
@@ -178,6 +211,7 @@ export class EndpointState {
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,
       usage: this.usage.snapshot(),
+      ...(this.capacity && { capacity: this.capacity.health() }),
     };
   }
 }

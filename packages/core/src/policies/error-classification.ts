@@ -30,6 +30,7 @@ export type FailureReason =
   | 'local-error'
   | 'circuit-open'
   | 'bulkhead-full'
+  | 'at-capacity'
   | 'cancelled'
   | 'outrun'
   | 'deadline'
