@@ -2,7 +2,7 @@ import type { MaybePromise, Reservation, StateStore } from '../state/state-store
 import type { Usage } from '../telemetry/instrumentation.js';
 import type { Capacity } from './declared-capacity.js';
 import { LearnedLimit } from './learned-limit.js';
-import { SlidingWindow } from './sliding-window.js';
+import { RefillingWindow } from './refilling-window.js';
 import type { Demand } from './token-estimate.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,7 @@ export interface CapacityHold {
   readonly tokens: number;
   /** Epoch ms of the admission. */
   readonly at: number;
-  readonly reservations: readonly { window: SlidingWindow; reservation: Reservation }[];
+  readonly reservations: readonly { window: RefillingWindow; reservation: Reservation }[];
 }
 
 /** What `health()` shows of an endpoint's capacity. */
@@ -42,9 +42,9 @@ export interface CapacityHealth {
  * the tokens actually used, or release it.
  */
 export class EndpointCapacity {
-  private readonly tokens: SlidingWindow;
-  private readonly requests: SlidingWindow | undefined;
-  private readonly day: SlidingWindow | undefined;
+  private readonly tokens: RefillingWindow;
+  private readonly requests: RefillingWindow | undefined;
+  private readonly day: RefillingWindow | undefined;
   private readonly learned: LearnedLimit | undefined;
   private readonly scale: number;
   private spilled = 0;
@@ -58,11 +58,11 @@ export class EndpointCapacity {
   ) {
     const { windowMs } = capacity;
     this.scale = windowMs / 60_000;
-    this.tokens = new SlidingWindow(store, `${key}:capacity:tokens`, windowMs, now);
+    this.tokens = new RefillingWindow(store, `${key}:capacity:tokens`, windowMs, now);
     if (capacity.requestsPerMinute !== undefined)
-      this.requests = new SlidingWindow(store, `${key}:capacity:requests`, windowMs, now);
+      this.requests = new RefillingWindow(store, `${key}:capacity:requests`, windowMs, now);
     if (capacity.tokensPerDay !== undefined)
-      this.day = new SlidingWindow(store, `${key}:capacity:day`, DAY_MS, now, false);
+      this.day = new RefillingWindow(store, `${key}:capacity:day`, DAY_MS, now, false);
     if (capacity.learn) {
       const ceiling =
         capacity.tokensPerMinute === undefined ? undefined : capacity.tokensPerMinute * this.scale;
@@ -89,7 +89,7 @@ export class EndpointCapacity {
     const learned = this.learned?.limit;
     const limit = learned === undefined ? declared : Math.min(learned, declared ?? learned);
     // A learned limit below one request must not lock the endpoint out: an empty window admits one.
-    const steps: [SlidingWindow, number, number | undefined, boolean][] = [
+    const steps: [RefillingWindow, number, number | undefined, boolean][] = [
       [this.tokens, tokens, limit, learned !== undefined && limit === learned],
     ];
     if (this.requests) steps.push([this.requests, 1, this.capacity.requestsPerMinute! * this.scale, false]);

@@ -46,7 +46,7 @@ export const capacitySchema = z
       .max(86_400_000)
       .optional()
       .describe(
-        'Length of the sliding window the per-minute figures are spread over (default 60000); shorter windows smooth bursts.',
+        "The per-minute figures work as a bucket holding windowMs' worth that refills continuously (default 60000: a minute's quota can be spent at once, as on Bedrock).",
       ),
     learn: z
       .boolean()
