@@ -1,5 +1,10 @@
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import { type BedrockHAConfig, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
+import {
+  type BedrockHAConfig,
+  type CapacityHealth,
+  createBedrockHA,
+  type EndpointRef,
+} from '@bedrock-ha/core';
 import pc from 'picocolors';
 import { controlPlaneClient } from '../control-plane-client.js';
 import { resolveEngineConfig } from '../engine-config.js';
@@ -52,9 +57,13 @@ export async function runDoctor(
     return ExitCode.usage;
   }
   const ha = createBedrockHA(config, { telemetry: false });
-  const endpoints: EndpointRef[] = ha
-    .health()
-    .map(({ endpointId, region, kind, modelId }) => ({ endpointId, region, kind, modelId }));
+  const health = ha.health();
+  const endpoints: EndpointRef[] = health.map(({ endpointId, region, kind, modelId }) => ({
+    endpointId,
+    region,
+    kind,
+    modelId,
+  }));
   ha.destroy();
   results.push({
     check: 'config',
@@ -62,6 +71,14 @@ export async function runDoctor(
     status: 'ok',
     detail: `${Object.keys(config.chains).length} chain(s), ${endpoints.length} endpoint(s)`,
   });
+  for (const endpoint of health)
+    if (endpoint.capacity)
+      results.push({
+        check: 'capacity',
+        target: `${endpoint.endpointId} (${endpoint.region})`,
+        status: 'ok',
+        detail: describeCapacity(endpoint.capacity),
+      });
   const connections = endpointConnections(config);
   // One credential check per distinct profile or static credentials, in the endpoints' order.
   const credentialChecks = new Map<string, CheckResult>();
@@ -143,4 +160,23 @@ function print(results: readonly CheckResult[], output: Output): void {
       ]),
     ),
   );
+}
+
+/** An endpoint's declared or learned capacity in words: `declared 40000 tokens/min (2 model units)`. */
+export function describeCapacity(capacity: CapacityHealth): string {
+  const { declared, learned } = capacity;
+  const figures = [
+    declared.tokensPerMinute !== undefined &&
+      `${declared.tokensPerMinute} tokens/min${declared.modelUnits === undefined ? '' : ` (${declared.modelUnits} model units)`}`,
+    declared.requestsPerMinute !== undefined && `${declared.requestsPerMinute} requests/min`,
+    declared.tokensPerDay !== undefined && `${declared.tokensPerDay} tokens/day`,
+  ].filter((figure): figure is string => typeof figure === 'string');
+  const parts = figures.length > 0 ? [`declared ${figures.join(', ')}`] : [];
+  if (learned)
+    parts.push(
+      learned.tokensPerMinute === undefined
+        ? 'learned from throttles (nothing learned yet)'
+        : `learned ${learned.tokensPerMinute} tokens/min`,
+    );
+  return parts.join('; ');
 }
