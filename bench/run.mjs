@@ -5,6 +5,7 @@
 // side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
@@ -137,6 +138,22 @@ const BENCHMARKS = {
     print: (result) => {
       console.log('\n5. Lambda bundle and cold init (fresh processes)\n');
       console.table(result);
+    },
+  },
+  capacity: {
+    file: 'capacity-admission',
+    run: () => capacityAdmission(),
+    print: (result) => {
+      console.log(
+        `\n6. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
+      );
+      console.table(
+        Object.entries(result.modes).map(([mode, { latency, ...row }]) => ({ mode, ...row, ...latency })),
+      );
+      console.log(
+        `admission's own cost ${result.admissionCostUs} µs/request; input estimator vs the simulator's counts: ` +
+          `mean ${result.estimator.meanPct}% (|mean| ${result.estimator.meanAbsolutePct}%), min ${result.estimator.minPct}%, max ${result.estimator.maxPct}%`,
+      );
     },
   },
 };
