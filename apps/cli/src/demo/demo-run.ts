@@ -96,11 +96,13 @@ async function walkthrough(
   output.line(`Using Regions: ${endpoints.map((endpoint) => endpoint.region).join(' and ')}`);
   output.line(`Policy: ${DEMO_POLICY_TEXT}`);
   const declared = ha.health()[0]?.capacity?.declared.tokensPerMinute;
-  output.line(
-    declared === undefined
-      ? 'Admission: reactive (the PT is found full when it throttles)'
-      : `Admission: ${endpoints[0]?.endpointId} declares ${declared} tokens a minute; requests reserve input + maxTokens and spill to the next endpoint when it is full`,
-  );
+  // A scenario without a PT has no capacity to show.
+  if (endpoints[0]?.kind === 'provisioned')
+    output.line(
+      declared === undefined
+        ? 'Admission: reactive (the PT is found full when it throttles)'
+        : `Admission: ${endpoints[0]?.endpointId} declares ${declared} tokens a minute; requests reserve input + maxTokens and spill to the next endpoint when it is full`,
+    );
   const stream = options.stream === true;
   if (stream) {
     output.line(
