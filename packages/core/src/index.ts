@@ -15,6 +15,14 @@ export type {
   Served,
 } from './bedrock-ha-api.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export {
+  type ChainGraph,
+  type ChainGraphFinding,
+  type ChainGraphReport,
+  checkChainGraph,
+  findCycles,
+  formatMs,
+} from './config/chain-graph.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
   BedrockHAConfig,
@@ -36,6 +44,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,
