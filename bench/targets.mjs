@@ -3,7 +3,7 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda }) {
+export function targetRows({ latency, failover, memory, gateway, lambda, adaptive }) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -106,6 +106,32 @@ export function targetRows({ latency, failover, memory, gateway, lambda }) {
         '<= 150 ms',
         `${lambda.initMs} ms (CPU ${lambda.initCpuMs} ms)`,
         lambda.initMs <= 150,
+      ),
+    );
+  }
+  if (adaptive) {
+    rows.push(
+      row(
+        `6. adaptive routing: share to the fast region, one region ${adaptive.slowMs} ms slower`,
+        '>= 80%',
+        `${Math.round(adaptive.adaptive.fastShare * 100)}%`,
+        adaptive.adaptive.fastShare >= 0.8,
+      ),
+    );
+    rows.push(
+      row(
+        '6. adaptive routing: p50 / ordered p50 (slow region listed first)',
+        '< 1x',
+        `${adaptive.p50Ratio}x (${adaptive.adaptive.p50Ms} vs ${adaptive.ordered.p50Ms} ms)`,
+        adaptive.p50Ratio < 1,
+      ),
+    );
+    rows.push(
+      row(
+        '6. adaptive routing: rebalance after the slow region recovers (and the other slows)',
+        '<= 5 s',
+        adaptive.rebalanceMs === undefined ? 'not within 30 s' : `${adaptive.rebalanceMs} ms`,
+        adaptive.rebalanceMs !== undefined && adaptive.rebalanceMs <= 5_000,
       ),
     );
   }
