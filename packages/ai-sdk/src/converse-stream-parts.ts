@@ -82,17 +82,21 @@ export function converseStreamParts(
 
   return new ReadableStream<LanguageModelV4StreamPart>({
     async pull(controller) {
-      const enqueue = (part: LanguageModelV4StreamPart) => controller.enqueue(part);
+      let enqueued = false;
+      const enqueue = (part: LanguageModelV4StreamPart) => {
+        enqueued = true;
+        controller.enqueue(part);
+      };
       if (!started) {
         started = true;
         enqueue({ type: 'stream-start', warnings });
         enqueue({ type: 'response-metadata', modelId: result.servedBy.modelId });
       }
       try {
-        const next = await iterator.next();
-        if (!next.done) {
+        // A pull that enqueues nothing is not called again: read until an event gives a part.
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
           handle(next.value, enqueue);
-          return;
+          if (enqueued) return;
         }
       } catch (error) {
         failed = true;
