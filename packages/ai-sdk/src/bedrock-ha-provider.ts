@@ -1,6 +1,11 @@
 import type { LanguageModelV4, ProviderV4 } from '@ai-sdk/provider';
 import { NoSuchModelError } from '@ai-sdk/provider';
-import { type BedrockHA, type BedrockHAConfig, type BedrockHAOptions, createBedrockHA } from '@bedrock-ha/core';
+import {
+  type BedrockHA,
+  type BedrockHAConfig,
+  type BedrockHAOptions,
+  createBedrockHA,
+} from '@bedrock-ha/core';
 import { BedrockHALanguageModel } from './bedrock-ha-language-model.js';
 
 /** Settings of `createBedrockHAProvider`: an engine you own, or a configuration to build one from. */
@@ -31,7 +36,11 @@ export interface BedrockHAProvider extends ProviderV4 {
  * An engine built from `config` belongs to the provider: end it with `provider.engine.destroy()`.
  */
 export function createBedrockHAProvider(settings: BedrockHAProviderSettings): BedrockHAProvider {
-  if (settings === null || typeof settings !== 'object' || (!('engine' in settings) && !('config' in settings))) {
+  if (
+    settings === null ||
+    typeof settings !== 'object' ||
+    (!('engine' in settings) && !('config' in settings))
+  ) {
     throw new TypeError(
       'createBedrockHAProvider needs { engine } (from createBedrockHA) or { config } (a bedrock-ha configuration).',
     );

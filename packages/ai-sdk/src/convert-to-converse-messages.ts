@@ -104,7 +104,8 @@ export function convertToConverseMessages(
             if (signature === undefined) {
               warnings.push({
                 type: 'other',
-                message: 'an assistant reasoning part without providerOptions.bedrockHa.signature was left out',
+                message:
+                  'an assistant reasoning part without providerOptions.bedrockHa.signature was left out',
               });
             } else content.push({ reasoningContent: { reasoningText: { text: part.text, signature } } });
           } else if (part.type === 'tool-call') {
@@ -115,7 +116,9 @@ export function convertToConverseMessages(
           } else if (part.type === 'file') {
             content.push(fileBlock(part));
           } else {
-            throw new UnsupportedFunctionalityError({ functionality: `assistant content of type "${part.type}"` });
+            throw new UnsupportedFunctionalityError({
+              functionality: `assistant content of type "${part.type}"`,
+            });
           }
         }
         push('assistant', content, message.providerOptions);
@@ -125,7 +128,9 @@ export function convertToConverseMessages(
         const content: ContentBlock[] = [];
         for (const part of message.content) {
           if (part.type !== 'tool-result') {
-            throw new UnsupportedFunctionalityError({ functionality: `tool message content of type "${part.type}"` });
+            throw new UnsupportedFunctionalityError({
+              functionality: `tool message content of type "${part.type}"`,
+            });
           }
           hasToolContent = true;
           const { content: result, status } = convertToolResult(part.output);
@@ -165,7 +170,9 @@ function convertToolResult(output: LanguageModelV4ToolResultOutput): {
             if (block.image) return { image: block.image };
             if (block.document) return { document: block.document };
           }
-          throw new UnsupportedFunctionalityError({ functionality: `tool result content of type "${part.type}"` });
+          throw new UnsupportedFunctionalityError({
+            functionality: `tool result content of type "${part.type}"`,
+          });
         }),
       };
   }

@@ -131,7 +131,9 @@ function invalid(name: string, what: string): InvalidArgumentError {
  * The call's headers on every attempt's request (signed, as the SDK signs headers added at its
  * build step). `user-agent` is left to the AWS SDK, which sets its own.
  */
-function headersMiddleware(headers: Record<string, string | undefined> | undefined): AttemptMiddleware | undefined {
+function headersMiddleware(
+  headers: Record<string, string | undefined> | undefined,
+): AttemptMiddleware | undefined {
   const entries = Object.entries(headers ?? {}).filter(
     (entry): entry is [string, string] => entry[1] !== undefined && entry[0].toLowerCase() !== 'user-agent',
   );

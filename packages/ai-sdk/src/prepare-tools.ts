@@ -46,7 +46,8 @@ export function prepareTools(
       warnings.push({
         type: 'compatibility',
         feature: 'toolChoice "none"',
-        details: 'Converse has no "none" tool choice; the tools are sent with "auto" because the conversation holds tool calls.',
+        details:
+          'Converse has no "none" tool choice; the tools are sent with "auto" because the conversation holds tool calls.',
       });
       toolChoice = { auto: {} };
       break;

@@ -28,9 +28,14 @@ describe('failover under generateText', () => {
 
   it('skips the PT once its breaker is open', async () => {
     const { bedrockHA, sim } = await provider({
-      policy: { breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 } },
+      policy: {
+        breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 },
+      },
     });
-    sim.faults.add({ match: { model: PRIMARY_PT }, fault: { type: 'error', error: 'ServiceUnavailableException' } });
+    sim.faults.add({
+      match: { model: PRIMARY_PT },
+      fault: { type: 'error', error: 'ServiceUnavailableException' },
+    });
     await generateText({ model: bedrockHA('chat'), prompt: TOKYO });
     const result = await generateText({ model: bedrockHA('chat'), prompt: TOKYO });
     expect(result.providerMetadata?.bedrockHa?.attempts).toEqual([
@@ -41,7 +46,10 @@ describe('failover under generateText', () => {
 
   it("rejects with the engine's AllEndpointsFailedError, which the AI SDK does not retry", async () => {
     const { bedrockHA, sim } = await provider({ policy: { retry: { maxAttempts: 1 } } });
-    sim.faults.add({ match: { region: '*' }, fault: { type: 'error', error: 'ServiceUnavailableException' } });
+    sim.faults.add({
+      match: { region: '*' },
+      fault: { type: 'error', error: 'ServiceUnavailableException' },
+    });
     const failure = generateText({ model: bedrockHA('chat'), prompt: TOKYO, maxRetries: 2 });
     await expect(failure).rejects.toSatisfy(
       (error) => AllEndpointsFailedError.isInstance(error) && error.reason === 'all-unavailable',

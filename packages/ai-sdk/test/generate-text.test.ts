@@ -51,7 +51,12 @@ describe('generateText through a chain', () => {
           role: 'user',
           content: [
             { type: 'file', data: png, mediaType: 'image/png' },
-            { type: 'file', data: Buffer.from('%PDF-1.4 notes'), mediaType: 'application/pdf', filename: 'notes.pdf' },
+            {
+              type: 'file',
+              data: Buffer.from('%PDF-1.4 notes'),
+              mediaType: 'application/pdf',
+              filename: 'notes.pdf',
+            },
             { type: 'text', text: TOKYO },
           ],
         },

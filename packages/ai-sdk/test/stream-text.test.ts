@@ -42,7 +42,11 @@ describe('streamText through a chain', () => {
     const metadata = (await result.providerMetadata)?.bedrockHa;
     expect(metadata?.servedBy).toMatchObject({ endpointId: 'backup', region: 'us-west-2' });
     expect(metadata?.attempts).toEqual([
-      expect.objectContaining({ endpointId: 'primary', outcome: 'failure', errorName: 'ServiceUnavailableException' }),
+      expect.objectContaining({
+        endpointId: 'primary',
+        outcome: 'failure',
+        errorName: 'ServiceUnavailableException',
+      }),
       expect.objectContaining({ endpointId: 'primary', outcome: 'failure' }),
       expect.objectContaining({ endpointId: 'backup', outcome: 'success' }),
     ]);

@@ -40,7 +40,9 @@ describe('tools through a chain', () => {
       expect.objectContaining({ toolName: 'weather', toolCallId: expect.stringMatching(/^tooluse_/) }),
     ]);
     // The simulator's forced tool input validates against the schema.
-    expect(calls).toEqual([{ city: expect.any(String), unit: expect.stringMatching(/^(celsius|fahrenheit)$/) }]);
+    expect(calls).toEqual([
+      { city: expect.any(String), unit: expect.stringMatching(/^(celsius|fahrenheit)$/) },
+    ]);
     expect(first?.toolResults[0]?.output).toEqual({ temperature: 21 });
     expect(second?.finishReason).toBe('stop');
     expect(result.text.length).toBeGreaterThan(0);
