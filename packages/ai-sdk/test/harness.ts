@@ -1,5 +1,5 @@
 import { createBedrockHAProvider } from '@bedrock-ha/ai-sdk';
-import { type BedrockHAConfig, createBedrockHA } from '@bedrock-ha/core';
+import { type BedrockHAConfig, type BedrockHAOptions, createBedrockHA } from '@bedrock-ha/core';
 import type { Simulator } from '@bedrock-ha/simulator';
 import { CREDENTIALS, HAIKU, PRIMARY_PT, testResources } from '@bedrock-ha/test-kit';
 
@@ -23,12 +23,12 @@ export function harness() {
   const resources = testResources();
   return {
     ...resources,
-    async provider(config: Partial<BedrockHAConfig> = {}) {
+    async provider(config: Partial<BedrockHAConfig> = {}, options: BedrockHAOptions = {}) {
       const sim: Simulator = await resources.simulator();
       const engine = createBedrockHA(
         // A copy per engine: an SDK client writes `$source` into the credentials object it is given.
         { chains: CHAINS, ...config, client: { endpoint: sim.url, credentials: { ...CREDENTIALS } } },
-        { telemetry: false },
+        { telemetry: false, ...options },
       );
       resources.defer(() => engine.destroy());
       return { sim, engine, bedrockHA: createBedrockHAProvider({ engine }) };
