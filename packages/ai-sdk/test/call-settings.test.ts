@@ -78,7 +78,7 @@ function recordingClients(sent: SentRequest[]): ClientFactory {
       (next) => async (args) => {
         const request = args.request as { headers: Record<string, string>; body: unknown };
         const { body } = request;
-        const text = typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+        const text = typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array);
         sent.push({ headers: { ...request.headers }, body: text });
         return next(args);
       },
