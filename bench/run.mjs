@@ -5,6 +5,7 @@
 // side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { adaptiveRouting } from './adaptive-routing.mjs';
 import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
@@ -140,12 +141,25 @@ const BENCHMARKS = {
       console.table(result);
     },
   },
+  adaptive: {
+    file: 'adaptive-routing',
+    run: () => adaptiveRouting({ seconds }),
+    print: (result) => {
+      console.log(
+        `\n6. Adaptive routing: us-east-1 ${result.slowMs} ms slower and listed first, ${result.concurrency} in flight, ${result.seconds} s each\n`,
+      );
+      console.table({ ordered: result.ordered, adaptive: result.adaptive });
+      console.log(
+        `adaptive p50 / ordered p50 ${result.p50Ratio}x; after us-east-1 recovers and us-west-2 slows, 80% of the last 20 requests go east after ${result.rebalanceMs} ms (${result.rebalanceRequests} requests); with both as fast, us-east-1 gets ${result.equalEastShare} of traffic`,
+      );
+    },
+  },
   capacity: {
     file: 'capacity-admission',
     run: () => capacityAdmission(),
     print: (result) => {
       console.log(
-        `\n6. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
+        `\n7. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
       );
       console.table(
         Object.entries(result.modes).map(([mode, { latency, ...row }]) => ({ mode, ...row, ...latency })),

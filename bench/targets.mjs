@@ -3,7 +3,7 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda, capacity }) {
+export function targetRows({ latency, failover, memory, gateway, lambda, adaptive, capacity }) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -109,11 +109,37 @@ export function targetRows({ latency, failover, memory, gateway, lambda, capacit
       ),
     );
   }
+  if (adaptive) {
+    rows.push(
+      row(
+        `6. adaptive routing: share to the fast region, one region ${adaptive.slowMs} ms slower`,
+        '>= 80%',
+        `${Math.round(adaptive.adaptive.fastShare * 100)}%`,
+        adaptive.adaptive.fastShare >= 0.8,
+      ),
+    );
+    rows.push(
+      row(
+        '6. adaptive routing: p50 / ordered p50 (slow region listed first)',
+        '< 1x',
+        `${adaptive.p50Ratio}x (${adaptive.adaptive.p50Ms} vs ${adaptive.ordered.p50Ms} ms)`,
+        adaptive.p50Ratio < 1,
+      ),
+    );
+    rows.push(
+      row(
+        '6. adaptive routing: rebalance after the slow region recovers (and the other slows)',
+        '<= 5 s',
+        adaptive.rebalanceMs === undefined ? 'not within 30 s' : `${adaptive.rebalanceMs} ms`,
+        adaptive.rebalanceMs !== undefined && adaptive.rebalanceMs <= 5_000,
+      ),
+    );
+  }
   if (capacity) {
     const { admission, reactive } = capacity.modes;
     rows.push(
       row(
-        `6. throttled PT attempts with admission / reactive, 3x the PT's capacity, ${capacity.seconds} s`,
+        `7. throttled PT attempts with admission / reactive, 3x the PT's capacity, ${capacity.seconds} s`,
         '<= 10%',
         `${capacity.throttledRatioPct}% (${admission.ptThrottled} vs ${reactive.ptThrottled})`,
         capacity.throttledRatioPct <= 10,
@@ -121,7 +147,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, capacit
     );
     rows.push(
       row(
-        '6. failed requests with admission',
+        '7. failed requests with admission',
         '0',
         `${admission.failed} of ${admission.requests}`,
         admission.failed === 0,
@@ -129,7 +155,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, capacit
     );
     rows.push(
       row(
-        "6. PT utilization with admission (tokens used / its rate's worth)",
+        "7. PT utilization with admission (tokens used / its rate's worth)",
         '>= 90%',
         `${admission.ptUtilizationPct}% (reactive ${reactive.ptUtilizationPct}%)`,
         admission.ptUtilizationPct >= 90,
@@ -137,7 +163,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, capacit
     );
     rows.push(
       row(
-        '6. p99 latency with admission / reactive',
+        '7. p99 latency with admission / reactive',
         '< 1x',
         `${capacity.p99RatioVsReactive}x (${admission.latency.p99Ms} vs ${reactive.latency.p99Ms} ms)`,
         capacity.p99RatioVsReactive < 1,
@@ -145,7 +171,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, capacit
     );
     rows.push(
       row(
-        "6. admission's own cost (estimate + reserve + settle), CPU per request",
+        "7. admission's own cost (estimate + reserve + settle), CPU per request",
         '<= 20 µs',
         `${capacity.admissionCostUs} µs`,
         capacity.admissionCostUs <= 20,

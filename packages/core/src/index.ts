@@ -20,6 +20,14 @@ export { MODEL_CAPACITY, type ModelCapacity } from './capacity/model-table.js';
 export { type Demand, estimateDemand } from './capacity/token-estimate.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
 export type { CapacityConfig } from './config/capacity-schema.js';
+export {
+  type ChainGraph,
+  type ChainGraphFinding,
+  type ChainGraphReport,
+  checkChainGraph,
+  findCycles,
+  formatMs,
+} from './config/chain-graph.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type {
   BedrockHAConfig,
@@ -41,6 +49,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,

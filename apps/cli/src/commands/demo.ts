@@ -26,6 +26,10 @@ export function registerDemo(program: Command, context: CommandContext): void {
       '--reactive',
       "don't declare the PT's capacity: learn it is full by being throttled (the behaviour without token-aware admission)",
     )
+    .option(
+      '--report <file>',
+      'also write a self-contained HTML page of the run: which endpoint served each request over time, breaker states, throttles and spills',
+    )
     .addHelpText(
       'after',
       "\nGlobal options it honours:\n  --json       every request, every event, the summary and the simulator's counters, as JSON on stdout\n  --verbose    also the requests that skip an endpoint whose breaker is open\n  --no-color   plain output (NO_COLOR=1 does the same)",

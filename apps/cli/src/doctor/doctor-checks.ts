@@ -12,7 +12,7 @@ import { describeAwsError, networkCode } from '../describe-error.js';
 export interface CheckResult {
   readonly check: string;
   readonly target: string;
-  readonly status: 'ok' | 'fail' | 'skipped';
+  readonly status: 'ok' | 'warn' | 'fail' | 'skipped';
   readonly detail: string;
   readonly fix?: string;
 }

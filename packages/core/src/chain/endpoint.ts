@@ -42,7 +42,7 @@ export interface EndpointRef {
 export interface Chain {
   readonly name: string;
   readonly endpoints: readonly Endpoint[];
-  readonly routing: 'ordered' | 'weighted';
+  readonly routing: 'ordered' | 'weighted' | 'adaptive';
   readonly deadlineMs: number | undefined;
   readonly resume: boolean;
   /** Start a second lane after this long without an answer; `undefined`: no hedging. */

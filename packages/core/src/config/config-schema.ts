@@ -185,10 +185,10 @@ export const chainSchema = z.strictObject({
     .min(1)
     .describe('Tried in this order: inline endpoints, or ids of entries in the top-level `endpoints`.'),
   routing: z
-    .enum(['ordered', 'weighted'])
+    .enum(['ordered', 'weighted', 'adaptive'])
     .optional()
     .describe(
-      'ordered: always start at the first endpoint; weighted: pick the first by weight, then the rest in order.',
+      'ordered: always start at the first endpoint; weighted: pick the first by weight; adaptive: pick the first by observed latency (streams: time to first token) and error rate, the better of two random healthy endpoints, exploring 5% of the time; then the rest in order.',
     ),
   deadlineMs: positiveMilliseconds.optional().describe('Whole request, every attempt and backoff included.'),
   hedge: z

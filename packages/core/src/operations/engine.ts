@@ -3,6 +3,7 @@ import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api
 import { estimateDemand } from '../capacity/token-estimate.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { LatencyStats } from '../chain/latency-stats.js';
 import { RequestClock } from '../chain/request-clock.js';
 import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
@@ -32,6 +33,8 @@ export class Engine {
   readonly states = new Map<string, EndpointState>();
   /** The chains that route to each endpoint, for health(); an id appears once per chain. */
   readonly chainsOf = new Map<string, string[]>();
+  /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
+  readonly latency = new LatencyStats();
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
@@ -90,7 +93,7 @@ export class Engine {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random),
+        endpointOrder(chain, this.states, this.random, this.latency),
         {
           call: (endpoint, signal) =>
             sendCommand<O>(
@@ -113,6 +116,7 @@ export class Engine {
       throw error;
     } finally {
       run.clock.dispose();
+      this.latency.observe(run.attempts);
     }
   }
 
@@ -127,7 +131,7 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random);
+    const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
     try {
       const send = streamSender(operation, input, this.clientOf, request.middleware);
       const answer: EndpointAnswer<OpenedStream<E>> = await runChain(
@@ -152,6 +156,8 @@ export class Engine {
       throw error;
     } finally {
       run.clock.dispose();
+      // Up to the first content: a stream's success counts its time to first token.
+      this.latency.observe(run.attempts);
     }
   }
 
