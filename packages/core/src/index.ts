@@ -36,6 +36,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,
@@ -85,6 +86,7 @@ export type {
   BreakerStateChangeEvent,
   BudgetExhaustedEvent,
   DeadlineExceededEvent,
+  EndpointParkedEvent,
   FailoverEvent,
   HedgeEvent,
   RetryEvent,
