@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { BedrockHAConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
+import { parseConfigText } from './load-config.js';
 import { mergePolicies, resolveConfig } from './resolve-config.js';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -337,5 +339,20 @@ describe('resolveConfig', () => {
     expect(message).toContain('client.credentials.secretAccessKey: expected string, got a number');
     expect(message).not.toContain('CANARY');
     expect(message).not.toContain('42');
+  });
+});
+
+describe('docs/config.md', () => {
+  it('shows a daily-quota and service-tier example that resolves, three tiers of one model in a chain', () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Daily quotas and service tiers'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const chain = resolveConfig(parseConfigText(yaml, 'yaml')).chains.get('haiku');
+    expect(chain?.endpoints.map((endpoint) => endpoint.id)).toEqual([
+      `us-east-1/${HAIKU}@flex`,
+      `us-east-1/${HAIKU}@default`,
+      `us-west-2/${HAIKU}@priority`,
+    ]);
+    expect(chain?.endpoints[0]?.policy.dailyQuota).toEqual({ resetsAt: '00:00', windowMs: 86_400_000 });
   });
 });
