@@ -89,6 +89,52 @@ describe('service tiers', () => {
     ]);
   });
 
+  it('opens the breaker of an endpoint whose own tier is refused, but not for a tier the caller chose', async () => {
+    const sim = await simulator(TIERS);
+    const breaker = {
+      mode: 'consecutive' as const,
+      failures: 1,
+      halfOpenAfterMs: 60_000,
+      maxHalfOpenAfterMs: 60_000,
+    };
+    const ha = engine(sim, {
+      policy: { breaker },
+      chains: {
+        own: {
+          endpoints: [
+            { id: 'nova-flex', region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
+            { id: 'haiku', region: 'us-east-1', modelId: HAIKU },
+          ],
+        },
+        caller: {
+          endpoints: [
+            { id: 'nova', region: 'us-west-2', modelId: NOVA },
+            { id: 'haiku-west', region: 'us-west-2', modelId: HAIKU },
+          ],
+        },
+      },
+    });
+    const own = [await ha.converse('own', ask), await ha.converse('own', ask)];
+    expect(own.map((result) => attemptRows(result.attempts)[0])).toEqual([
+      ['nova-flex', 'failure', 'unsupported-tier'],
+      ['nova-flex', 'skipped', 'circuit-open'],
+    ]);
+    const flex = { ...ask, serviceTier: { type: 'flex' as const } };
+    const chosen = [await ha.converse('caller', flex), await ha.converse('caller', flex)];
+    expect(chosen.map((result) => attemptRows(result.attempts))).toEqual([
+      [
+        ['nova', 'failure', 'unsupported-tier'],
+        ['haiku-west', 'success', undefined],
+      ],
+      [
+        ['nova', 'failure', 'unsupported-tier'],
+        ['haiku-west', 'success', undefined],
+      ],
+    ]);
+    expect(chosen[1]?.serviceTier).toEqual({ type: 'flex' });
+    expect(ha.health().find((health) => health.endpointId === 'nova')?.breaker).toBe('closed');
+  });
+
   it('fails over from the reserved tier where there is no reservation ("Reservation not found.")', async () => {
     const sim = await simulator(TIERS);
     const ha = engine(sim, {

@@ -105,10 +105,9 @@ export class EndpointState {
           // A cancelled probe re-opens the breaker rather than closing it without evidence.
           if (error instanceof RequestCancelled) return breaker.state === CircuitState.HalfOpen;
           const verdict = classify(error, endpoint);
-          // Nothing was sent, or a spent daily quota (parked instead): like a cancelled probe, no
-          // evidence to close a half-open breaker on.
-          if (verdict.reason === 'local-error' || verdict.reason === 'daily-quota')
-            return breaker.state === CircuitState.HalfOpen;
+          // Nothing was sent, a spent daily quota (parked instead), or a tier the caller chose:
+          // like a cancelled probe, no evidence to close a half-open breaker on.
+          if (!this.speaksOfHealth(verdict.reason)) return breaker.state === CircuitState.HalfOpen;
           // Request errors say nothing about the endpoint's health.
           return verdict.errorClass !== 'request';
         }),
@@ -181,13 +180,23 @@ export class EndpointState {
    */
   ended(admission: Admission, outcome: Exclude<ProbeOutcome, 'success'>, reason?: FailureReason): void {
     const dailyQuota = reason === 'daily-quota';
-    this.shared?.settle(admission, dailyQuota ? 'neutral' : outcome);
+    this.shared?.settle(admission, reason && !this.speaksOfHealth(reason) ? 'neutral' : outcome);
     if (dailyQuota) {
       const before = this.parking.parkedUntil();
       const until = this.parking.park();
       if (until !== before)
         this.events.endpointParked.emit({ endpoint: this.ref, until: new Date(until).toISOString(), reason });
     } else if (admission.parkingProbe) this.parking.settle('probe', false);
+  }
+
+  /**
+   * Whether a failure for `reason` counts toward the breaker. A service tier the endpoint refuses
+   * counts when the endpoint asked for it (its configuration is wrong, every call will fail), not
+   * when the caller did: a caller's choice must not open the breaker for everyone else.
+   */
+  private speaksOfHealth(reason: FailureReason): boolean {
+    if (reason === 'unsupported-tier') return this.endpoint.serviceTier !== undefined;
+    return reason !== 'local-error' && reason !== 'daily-quota';
   }
 
   private admitBreaker(parking: ParkingAdmission): MaybePromise<Admission | Refusal> {
