@@ -38,6 +38,8 @@ export interface EndpointHealth {
   readonly region: string;
   readonly kind: Endpoint['kind'];
   readonly modelId: string;
+  /** The service tier the endpoint asks for, when it sets one. */
+  readonly serviceTier?: EndpointRef['serviceTier'];
   /** The chains that route to this endpoint. */
   readonly chains: readonly string[];
   readonly breaker: BreakerState;
@@ -222,6 +224,7 @@ export class EndpointState {
       region: this.endpoint.region,
       kind: this.endpoint.kind,
       modelId: this.endpoint.modelId,
+      ...(this.endpoint.serviceTier && { serviceTier: this.endpoint.serviceTier }),
       chains,
       breaker: this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
