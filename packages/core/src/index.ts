@@ -44,6 +44,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
 export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
@@ -94,6 +95,7 @@ export type {
   BreakerStateChangeEvent,
   BudgetExhaustedEvent,
   DeadlineExceededEvent,
+  EndpointParkedEvent,
   FailoverEvent,
   HedgeEvent,
   RetryEvent,

@@ -53,9 +53,13 @@ export async function runDoctor(
     return ExitCode.usage;
   }
   const ha = createBedrockHA(config, { telemetry: false });
-  const endpoints: EndpointRef[] = ha
-    .health()
-    .map(({ endpointId, region, kind, modelId }) => ({ endpointId, region, kind, modelId }));
+  const endpoints: EndpointRef[] = ha.health().map(({ endpointId, region, kind, modelId, serviceTier }) => ({
+    endpointId,
+    region,
+    kind,
+    modelId,
+    ...(serviceTier && { serviceTier }),
+  }));
   ha.destroy();
   results.push({
     check: 'config',

@@ -54,9 +54,9 @@ export async function attemptOnce<T>(
   // Synchronous with the in-memory store: only a networked store's answer is awaited.
   let admission = state.admit();
   if (admission instanceof Promise) admission = await admission;
-  if (!admission) {
-    record({ outcome: 'skipped', reason: 'circuit-open' });
-    return { skipped: 'circuit-open' };
+  if (typeof admission === 'string') {
+    record({ outcome: 'skipped', reason: admission });
+    return { skipped: admission };
   }
   try {
     const { value, released } = await raceAbort(
@@ -96,7 +96,7 @@ export async function attemptOnce<T>(
       return { skipped: reason };
     }
     const verdict = context.classify(raw, endpoint);
-    state.ended(admission, verdict.errorClass === 'request' ? 'neutral' : 'failure');
+    state.ended(admission, verdict.errorClass === 'request' ? 'neutral' : 'failure', verdict.reason);
     request.errors.push(raw);
     record({ outcome: 'failure', ...verdict, ...describeError(raw) }, { error: raw });
     return { error: raw, verdict };

@@ -1,6 +1,8 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { dailyQuotaSchema } from './daily-quota-schema.js';
+import { serviceTierSchema } from './service-tier-schema.js';
 
 /**
  * The longest delay, in ms, a Node.js timer can wait (2^31 - 1, about 24.8 days). A longer one
@@ -114,6 +116,7 @@ export const policySchema = z.strictObject({
     .union([bulkheadSchema, z.literal(false)])
     .optional()
     .describe('false removes a limit set above.'),
+  dailyQuota: dailyQuotaSchema.optional().describe('Merged setting by setting over the level above.'),
 });
 
 /**
@@ -169,6 +172,7 @@ export const endpointSchema = z.strictObject({
     .string()
     .min(1)
     .describe('Provisioned-model ARN, foundation model id, or inference profile id or ARN.'),
+  serviceTier: serviceTierSchema.optional(),
   weight: z.number().gt(0).optional().describe('Share of first picks when the chain routes by weight.'),
   policy: policySchema.optional().describe('Overrides the chain and top-level policies for this endpoint.'),
   client: clientSchema.optional().describe('Overrides the top-level client settings for this endpoint.'),

@@ -49,13 +49,14 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     // Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
     // fleet) is wrapped so that its failures and slowness fall back to local state.
-    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore();
+    const now = options.now ?? Date.now;
+    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore({ now });
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
           this.states.set(
             endpoint.id,
-            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store),
+            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store, now),
           );
         this.chainsOf.set(endpoint.id, [...(this.chainsOf.get(endpoint.id) ?? []), chain.name]);
       }
@@ -97,7 +98,7 @@ export class Engine {
           call: (endpoint, signal) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId),
+              operation.command(input, endpoint.modelId, endpoint.serviceTier),
               request.middleware,
               signal,
             ),
