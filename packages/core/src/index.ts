@@ -16,15 +16,7 @@ export type {
 } from './bedrock-ha-api.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
-export type {
-  BedrockHAConfig,
-  BreakerConfig,
-  ChainConfig,
-  ClientConfig,
-  EndpointConfig,
-  PolicyConfig,
-} from './config/config-schema.js';
-export { MAX_TIMER_MS } from './config/config-schema.js';
+export type { BedrockHAConfig, ChainConfig, ClientConfig, EndpointConfig } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
@@ -36,6 +28,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { type BreakerConfig, MAX_TIMER_MS, type PolicyConfig } from './config/policy-schema.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,

@@ -1,4 +1,5 @@
-import type { BreakerConfig, ClientConfig } from '../config/config-schema.js';
+import type { ClientConfig } from '../config/config-schema.js';
+import type { BreakerConfig } from '../config/policy-schema.js';
 
 /** How an endpoint is billed and served. */
 export type EndpointKind = 'provisioned' | 'on-demand' | 'inference-profile';
