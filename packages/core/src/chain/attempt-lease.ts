@@ -1,3 +1,4 @@
+import type { PolicyHold } from './attempt-policies.js';
 import type { AttemptRecord } from './attempt-record.js';
 import type { AttemptFields, AttemptHandle, AttemptReport, HeldAttempt } from './chain-request.js';
 
@@ -8,7 +9,7 @@ const LET_GO = Promise.resolve();
  * bulkhead, which keep the attempt while a step's call holds it open (a stream, until it ends).
  * Whoever ends it first wins: the runner on failure, or the holder of a kept attempt.
  */
-export class AttemptLease implements HeldAttempt {
+export class AttemptLease implements HeldAttempt, PolicyHold {
   private ended = false;
   private kept = false;
   private onEnd: (() => void) | undefined;

@@ -2,8 +2,6 @@ import type { BulkheadPolicy, CircuitBreakerPolicy, TimeoutPolicy } from 'cockat
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
 import { sendRetryingStaleConnection } from '../sdk/stale-connection.js';
-import type { AttemptLease } from './attempt-lease.js';
-import type { Step } from './chain-request.js';
 import type { Endpoint } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -20,12 +18,22 @@ export class RequestCancelled extends Error {
   }
 }
 
+/** Which endpoint timeout bounds an attempt's call: the whole call, or a stream up to its first content. */
+export type AttemptTimeout = 'attemptMs' | 'firstTokenMs';
+
 /** An endpoint's policies that an attempt runs through, built once per endpoint (`EndpointState`). */
 export interface AttemptPolicies {
-  /** A timeout per `Step.timeout`: the whole call, or a stream up to its first content. */
-  readonly timeouts: Readonly<Record<Step<unknown>['timeout'], TimeoutPolicy>>;
+  readonly timeouts: Readonly<Record<AttemptTimeout, TimeoutPolicy>>;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
+}
+
+/** How the policies keep an attempt a call held open (an `AttemptLease`). */
+export interface PolicyHold {
+  /** Settles when a held attempt ends, rejecting with the error that broke it; at once if not held. */
+  whenEnded(): Promise<void>;
+  /** Takes the promise that settles once the breaker and bulkhead have let go. */
+  releasedWhen(promise: Promise<void>): void;
 }
 
 const TIMEOUT_ERRORS = { attemptMs: AttemptTimeoutError, firstTokenMs: FirstTokenTimeoutError };
@@ -33,17 +41,18 @@ const TIMEOUT_ERRORS = { attemptMs: AttemptTimeoutError, firstTokenMs: FirstToke
 /**
  * One attempt through the endpoint's bulkhead, then its breaker, then its timeout. The value comes
  * back as soon as the call returns it; when the call held the attempt open, the breaker and
- * bulkhead keep it until the lease ends (a stream keeps its slot, and the breaker learns whether
- * it broke after content), and `lease.released` settles once both have let go.
+ * bulkhead keep it until its lease ends (a stream keeps its slot, and the breaker learns whether
+ * it broke after content), and the lease's `released` settles once both have let go.
  */
 export function callThroughPolicies<T>(
   policies: AttemptPolicies,
-  step: Step<T>,
   endpoint: Endpoint,
+  timeout: AttemptTimeout,
   clock: RequestClock,
-  lease: AttemptLease,
+  hold: PolicyHold,
+  attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const configured = endpoint.policy.timeouts[step.timeout];
+  const configured = endpoint.policy.timeouts[timeout];
   // When the deadline comes first, its own timer ends the attempt (min(timeout, remaining)). A
   // second timer due at the same moment would often fire first and turn the caller's
   // DeadlineExceededError into an attempt timeout, a failover and a breaker failure.
@@ -51,8 +60,7 @@ export function callThroughPolicies<T>(
   // A request sent on a keep-alive connection the server had just closed never reached it: it is
   // sent again at once, inside this attempt, so the breaker, the retry budget and the attempt
   // records never see it (the timeout still covers both tries).
-  const send = (signal: AbortSignal) =>
-    sendRetryingStaleConnection(() => step.call(endpoint, lease.handle(signal)), signal);
+  const send = (signal: AbortSignal) => sendRetryingStaleConnection(() => attempt(signal), signal);
   const call = async (): Promise<T> => {
     // The signal the endpoint's timeout policy gave this attempt: aborted while the request's is
     // not, it means the timeout fired. (The SDK's own AbortError may win the race against
@@ -60,13 +68,13 @@ export function callThroughPolicies<T>(
     let attemptSignal: AbortSignal | undefined;
     try {
       if (timeoutMs === undefined) return await send(clock.signal);
-      return await policies.timeouts[step.timeout].execute(({ signal }) => {
+      return await policies.timeouts[timeout].execute(({ signal }) => {
         attemptSignal = signal;
         return send(signal);
       }, clock.signal);
     } catch (error) {
       if (!clock.signal.aborted && attemptSignal?.aborted && timeoutMs !== undefined)
-        throw new TIMEOUT_ERRORS[step.timeout](timeoutMs);
+        throw new TIMEOUT_ERRORS[timeout](timeoutMs);
       throw error;
     }
   };
@@ -83,10 +91,10 @@ export function callThroughPolicies<T>(
         throw clock.signal.aborted ? new RequestCancelled() : error;
       }
       resolve(value);
-      await lease.whenEnded();
+      await hold.whenEnded();
     };
     const guarded = breaker ? () => breaker.execute(held) : held;
-    lease.releasedWhen(
+    hold.releasedWhen(
       (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).then(
         () => undefined,
         // A policy's own rejection (breaker open, bulkhead full); after the call's, a no-op.

@@ -41,7 +41,11 @@ export async function attemptOnce<T>(
   const lease = new AttemptLease(record);
   try {
     const value = await raceAbort(
-      record.scope.run(() => callThroughPolicies(state, step, endpoint, request.clock, lease)),
+      record.scope.run(() =>
+        callThroughPolicies(state, endpoint, step.timeout, request.clock, lease, (signal) =>
+          step.call(endpoint, lease.handle(signal)),
+        ),
+      ),
       request.clock.signal,
     );
     const described = step.describe(value);

@@ -6,6 +6,7 @@ import type { EndpointState } from '../policies/endpoint-policies.js';
 import type { Classification } from '../policies/error-classification.js';
 import type { EventHub } from '../telemetry/events.js';
 import type { AttemptEnd, RequestScope, Usage } from '../telemetry/instrumentation.js';
+import type { AttemptTimeout } from './attempt-policies.js';
 import type { Endpoint } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -23,7 +24,7 @@ export interface Step<T> {
   /** Makes one attempt on `endpoint`; `attempt.signal` aborts on cancellation, deadline or timeout. */
   call(endpoint: Endpoint, attempt: AttemptHandle): Promise<T>;
   /** The endpoint timeout that bounds the call: the whole call, or a stream up to its first content. */
-  readonly timeout: 'attemptMs' | 'firstTokenMs';
+  readonly timeout: AttemptTimeout;
   /** Usage and finish reasons of a successful attempt, for telemetry. */
   describe(value: T): {
     usage?: Usage | undefined;
