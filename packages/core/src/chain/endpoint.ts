@@ -1,4 +1,5 @@
-import type { BreakerConfig, ClientConfig } from '../config/config-schema.js';
+import type { ClientConfig } from '../config/config-schema.js';
+import type { BreakerConfig } from '../config/policy-schema.js';
 import type { ServiceTier } from '../config/service-tier-schema.js';
 
 /** How an endpoint is billed and served. */

@@ -1,13 +1,9 @@
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import {
-  type BedrockHAConfig,
-  configSchema,
-  type EndpointConfig,
-  type PolicyConfig,
-} from './config-schema.js';
+import { type BedrockHAConfig, configSchema, type EndpointConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
+import type { PolicyConfig } from './policy-schema.js';
 import { zodIssues } from './zod-issues.js';
 
 /** A validated configuration, ready to run. */

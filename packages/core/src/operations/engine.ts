@@ -13,7 +13,7 @@ import { classifyError } from '../policies/error-classification.js';
 import { ClientPool, defaultClientFactory } from '../sdk/client-pool.js';
 import { withLocalFallback } from '../state/local-fallback-store.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
-import { type OpenedStream, streamStep } from '../streaming/stream-attempt.js';
+import { type StreamLease, streamStep } from '../streaming/stream-lease.js';
 import { type Resumption, StreamSession } from '../streaming/stream-session.js';
 import { EventHub } from '../telemetry/events.js';
 import { type Instrumentation, NO_INSTRUMENTATION, type Operation } from '../telemetry/instrumentation.js';
@@ -95,15 +95,15 @@ export class Engine {
         run,
         endpointOrder(chain, this.states, this.random, this.latency),
         {
-          call: (endpoint, signal) =>
+          call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
               operation.command(input, endpoint.modelId, endpoint.serviceTier),
               request.middleware,
               signal,
             ),
+          timeout: 'attemptMs',
           describe: operation.describe,
-          timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs,
         },
         chain.hedgeAfterMs,
       );
@@ -127,30 +127,30 @@ export class Engine {
     input: I,
     request: RequestOptions,
     resume?: (clock: () => RequestClock) => Resumption<E>,
-  ): Promise<{ session: StreamSession<E>; opened: OpenedStream<E>; attempts: RunnerRequest['attempts'] }> {
+  ): Promise<{ session: StreamSession<E>; lease: StreamLease<E>; attempts: RunnerRequest['attempts'] }> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
     const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
     try {
       const send = streamSender(operation, input, this.clientOf, request.middleware);
-      const answer: EndpointAnswer<OpenedStream<E>> = await runChain(
+      const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
         endpoints,
-        streamStep(send, operation.info, run.clock),
+        streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
       const session = new StreamSession<E>({
         context,
         request: run,
-        served: answer,
+        first: answer,
         order: endpoints,
         info: operation.info,
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, opened: answer.value, attempts: run.attempts };
+      return { session, lease: answer.value, attempts: run.attempts };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;

@@ -23,7 +23,7 @@ import {
   invokeChunkInfo,
   type StreamEventInfo,
 } from '../streaming/model-output.js';
-import type { SendStream } from '../streaming/stream-attempt.js';
+import type { SendStream } from '../streaming/stream-lease.js';
 
 /** A command the engine can send: any of the four operations' SDK commands (each typed for its own input). */
 type AnyCommand = { readonly middlewareStack: object };

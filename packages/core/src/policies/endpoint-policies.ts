@@ -13,6 +13,7 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
+import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policies.js';
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
@@ -22,15 +23,6 @@ import type { BreakerState, EventHub } from '../telemetry/events.js';
 import type { Usage } from '../telemetry/instrumentation.js';
 import type { Classification, FailureReason } from './error-classification.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
-
-/** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */
-export class RequestCancelled extends Error {
-  override readonly name = 'RequestCancelled';
-
-  constructor(readonly original: unknown) {
-    super('The request was cancelled');
-  }
-}
 
 /** What the engine shows of one endpoint's health. */
 export interface EndpointHealth {
@@ -57,6 +49,9 @@ export interface EndpointHealth {
 /** Why an endpoint turned an attempt away without calling it. */
 export type Refusal = Extract<FailureReason, 'circuit-open' | 'parked'>;
 
+const timeoutAfter = (ms: number): TimeoutPolicy =>
+  timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+
 const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -68,13 +63,14 @@ const STATES: Record<CircuitState, BreakerState> = {
  * The state one endpoint keeps across requests: its circuit breaker, bulkhead and retry budget,
  * built from cockatiel's policies.
  */
-export class EndpointState {
+export class EndpointState implements AttemptPolicies {
   /**
-   * The attempt timeout (`timeouts.attemptMs`), built once: Aggressive settles at the timeout even
-   * if the SDK is slow to honour the abort; abortOnReturn off, as aborting a finished call's signal
-   * costs a DOMException per request.
+   * The attempt timeout (`timeouts.attemptMs`) and a stream's first-token timeout
+   * (`timeouts.firstTokenMs`), built once: Aggressive settles at the timeout even if the SDK is
+   * slow to honour the abort; abortOnReturn off, as aborting a finished call's signal costs a
+   * DOMException per request (and would end a stream that has begun).
    */
-  readonly attemptTimeout: TimeoutPolicy;
+  readonly timeouts: AttemptPolicies['timeouts'];
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
@@ -95,10 +91,8 @@ export class EndpointState {
     this.ref = endpointRef(endpoint);
     this.parking = new DailyParking(store, endpoint.id, endpoint.policy.dailyQuota, now);
     this.usage = new UsageCounters(store, endpoint.id);
-    this.attemptTimeout = timeout(endpoint.policy.timeouts.attemptMs, {
-      strategy: TimeoutStrategy.Aggressive,
-      abortOnReturn: false,
-    });
+    const { attemptMs, firstTokenMs } = endpoint.policy.timeouts;
+    this.timeouts = { attemptMs: timeoutAfter(attemptMs), firstTokenMs: timeoutAfter(firstTokenMs) };
     if (settings.mode !== 'off') {
       const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
       this.shared = shared;
