@@ -169,6 +169,40 @@ describe('bedrock-ha doctor', () => {
     expect(report.checks.filter((check: { status: string }) => check.status === 'warn')).toHaveLength(2);
   });
 
+  it('probes with the endpoint’s service tier, and says how to fix a tier it refuses', async () => {
+    const config = join(home, 'doctor-tier.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        '      - { region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0, serviceTier: reserved }',
+        '      - { region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0, serviceTier: flex }',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(
+      ['doctor', '--json', '--probe', '--endpoint-url', simulator.url, '--config', config],
+      { env },
+    );
+    expect(code).toBe(1);
+    const probes = JSON.parse(stdout).checks.filter(
+      (check: { check: string }) => check.check === 'probe request',
+    );
+    expect(probes).toEqual([
+      expect.objectContaining({
+        target: 'us-west-2/anthropic.claude-3-haiku-20240307-v1:0@reserved (us-west-2)',
+        status: 'fail',
+        detail: 'ValidationException: Reservation not found.',
+        fix: expect.stringMatching(/serviceTier/),
+      }),
+      expect.objectContaining({
+        target: 'us-west-2/anthropic.claude-3-haiku-20240307-v1:0@flex (us-west-2)',
+        status: 'ok',
+      }),
+    ]);
+  });
+
   it('fails "region reachable" when the endpoint URL does not answer', async () => {
     const { code, stdout } = await runCli(
       ['doctor', '--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN],

@@ -29,15 +29,7 @@ export {
   formatMs,
 } from './config/chain-graph.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
-export type {
-  BedrockHAConfig,
-  BreakerConfig,
-  ChainConfig,
-  ClientConfig,
-  EndpointConfig,
-  PolicyConfig,
-} from './config/config-schema.js';
-export { MAX_TIMER_MS } from './config/config-schema.js';
+export type { BedrockHAConfig, ChainConfig, ClientConfig, EndpointConfig } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
@@ -49,6 +41,8 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { type BreakerConfig, MAX_TIMER_MS, type PolicyConfig } from './config/policy-schema.js';
+export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
 export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
@@ -99,6 +93,7 @@ export type {
   BreakerStateChangeEvent,
   BudgetExhaustedEvent,
   DeadlineExceededEvent,
+  EndpointParkedEvent,
   FailoverEvent,
   HedgeEvent,
   RetryEvent,

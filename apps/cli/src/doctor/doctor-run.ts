@@ -60,11 +60,12 @@ export async function runDoctor(
   }
   const ha = createBedrockHA(config, { telemetry: false });
   const health = ha.health();
-  const endpoints: EndpointRef[] = health.map(({ endpointId, region, kind, modelId }) => ({
+  const endpoints: EndpointRef[] = health.map(({ endpointId, region, kind, modelId, serviceTier }) => ({
     endpointId,
     region,
     kind,
     modelId,
+    ...(serviceTier && { serviceTier }),
   }));
   ha.destroy();
   results.push({

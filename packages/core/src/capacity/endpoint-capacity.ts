@@ -135,6 +135,16 @@ export class EndpointCapacity {
     }
   }
 
+  /** Ends an attempt's hold as the attempt ended: corrected to its usage when served, else released. */
+  end(
+    hold: CapacityHold,
+    ended: { readonly outcome: string; readonly reason?: string | undefined },
+    usage?: Usage,
+  ): void {
+    if (ended.outcome === 'success') this.settle(hold, usage);
+    else this.release(hold, ended.reason === 'throttled');
+  }
+
   /** A snapshot for `health()`. */
   health(): CapacityHealth {
     const { tokensPerMinute, requestsPerMinute, tokensPerDay, modelUnits, windowMs } = this.capacity;

@@ -14,7 +14,7 @@ import { classifyError } from '../policies/error-classification.js';
 import { ClientPool, defaultClientFactory } from '../sdk/client-pool.js';
 import { withLocalFallback } from '../state/local-fallback-store.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
-import { type OpenedStream, streamStep } from '../streaming/stream-attempt.js';
+import { type StreamLease, streamStep } from '../streaming/stream-lease.js';
 import { type Resumption, StreamSession } from '../streaming/stream-session.js';
 import { EventHub } from '../telemetry/events.js';
 import { type Instrumentation, NO_INSTRUMENTATION, type Operation } from '../telemetry/instrumentation.js';
@@ -50,13 +50,14 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     // Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
     // fleet) is wrapped so that its failures and slowness fall back to local state.
-    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore();
+    const now = options.now ?? Date.now;
+    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore({ now });
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
           this.states.set(
             endpoint.id,
-            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store),
+            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store, now),
           );
         this.chainsOf.set(endpoint.id, [...(this.chainsOf.get(endpoint.id) ?? []), chain.name]);
       }
@@ -95,15 +96,15 @@ export class Engine {
         run,
         endpointOrder(chain, this.states, this.random, this.latency),
         {
-          call: (endpoint, signal) =>
+          call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId),
+              operation.command(input, endpoint.modelId, endpoint.serviceTier),
               request.middleware,
               signal,
             ),
+          timeout: 'attemptMs',
           describe: operation.describe,
-          timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs,
         },
         chain.hedgeAfterMs,
       );
@@ -127,30 +128,30 @@ export class Engine {
     input: I,
     request: RequestOptions,
     resume?: (clock: () => RequestClock) => Resumption<E>,
-  ): Promise<{ session: StreamSession<E>; opened: OpenedStream<E>; attempts: RunnerRequest['attempts'] }> {
+  ): Promise<{ session: StreamSession<E>; lease: StreamLease<E>; attempts: RunnerRequest['attempts'] }> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
     const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
     try {
       const send = streamSender(operation, input, this.clientOf, request.middleware);
-      const answer: EndpointAnswer<OpenedStream<E>> = await runChain(
+      const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
         endpoints,
-        streamStep(send, operation.info, run.clock),
+        streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
       const session = new StreamSession<E>({
         context,
         request: run,
-        served: answer,
+        first: answer,
         order: endpoints,
         info: operation.info,
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, opened: answer.value, attempts: run.attempts };
+      return { session, lease: answer.value, attempts: run.attempts };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;

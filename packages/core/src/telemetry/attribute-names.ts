@@ -21,6 +21,8 @@ export const ATTR_BEDROCK_HA_FAILOVER_RESUMED = 'bedrock_ha.failover.resumed';
 export const ATTR_BEDROCK_HA_FAILOVER_TO = 'bedrock_ha.failover.to';
 export const ATTR_BEDROCK_HA_FAILURE_REASON = 'bedrock_ha.failure.reason';
 export const ATTR_BEDROCK_HA_OPERATION = 'bedrock_ha.operation';
+/** The Bedrock service tier an endpoint asks for (priority, default, flex, reserved), when it sets one. */
+export const ATTR_BEDROCK_HA_SERVICE_TIER = 'bedrock_ha.service_tier';
 export const ATTR_CLOUD_REGION = 'cloud.region';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';

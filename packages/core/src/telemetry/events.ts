@@ -53,6 +53,14 @@ export interface BudgetExhaustedEvent {
   readonly reason: FailureReason;
 }
 
+/** An endpoint's daily quota is spent: it gets no attempts until `until`, then one probe. */
+export interface EndpointParkedEvent {
+  readonly endpoint: EndpointRef;
+  /** When the daily window resets (ISO 8601). */
+  readonly until: string;
+  readonly reason: Extract<FailureReason, 'daily-quota'>;
+}
+
 /** A request's deadline passed. */
 export interface DeadlineExceededEvent {
   readonly chain: string;
@@ -72,6 +80,7 @@ export interface BedrockHAEvents {
   readonly onBreakerStateChange: Subscribe<BreakerStateChangeEvent>;
   readonly onBudgetExhausted: Subscribe<BudgetExhaustedEvent>;
   readonly onDeadlineExceeded: Subscribe<DeadlineExceededEvent>;
+  readonly onEndpointParked: Subscribe<EndpointParkedEvent>;
 }
 
 /** One event stream whose listeners cannot break the request that emits it. */
@@ -104,6 +113,7 @@ export class EventHub {
   readonly breakerStateChange = new Channel<BreakerStateChangeEvent>();
   readonly budgetExhausted = new Channel<BudgetExhaustedEvent>();
   readonly deadlineExceeded = new Channel<DeadlineExceededEvent>();
+  readonly endpointParked = new Channel<EndpointParkedEvent>();
 
   /** The public, subscribe-only view. */
   readonly api: BedrockHAEvents = {
@@ -114,5 +124,6 @@ export class EventHub {
     onBreakerStateChange: this.breakerStateChange.subscribe,
     onBudgetExhausted: this.budgetExhausted.subscribe,
     onDeadlineExceeded: this.deadlineExceeded.subscribe,
+    onEndpointParked: this.endpointParked.subscribe,
   };
 }

@@ -10,6 +10,7 @@ import {
   ATTR_BEDROCK_HA_FAILOVER_RESUMED,
   ATTR_BEDROCK_HA_FAILOVER_TO,
   ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_BEDROCK_HA_SERVICE_TIER,
   ATTR_CLOUD_REGION,
   ATTR_GEN_AI_TOKEN_TYPE,
   METRIC_BEDROCK_HA_ATTEMPTS,
@@ -49,13 +50,15 @@ export function safely<T>(action: () => T): T | undefined {
   }
 }
 
-/** The attributes that name an endpoint on metrics. */
+/** The attributes that name an endpoint on metrics and spans (its service tier, when it sets one). */
 export function endpointAttributes(endpoint: EndpointRef): Attributes {
-  return {
+  const attributes: Attributes = {
     [ATTR_BEDROCK_HA_ENDPOINT_ID]: endpoint.endpointId,
     [ATTR_BEDROCK_HA_ENDPOINT_KIND]: endpoint.kind,
     [ATTR_CLOUD_REGION]: endpoint.region,
   };
+  if (endpoint.serviceTier) attributes[ATTR_BEDROCK_HA_SERVICE_TIER] = endpoint.serviceTier;
+  return attributes;
 }
 
 /** The instruments of bedrock-ha, each record already guarded. */
