@@ -10,6 +10,7 @@ import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
+import { limits, printLimits } from './limits.mjs';
 import { memoryGrowth } from './memory-growth.mjs';
 import {
   printCoreOverhead,
@@ -139,6 +140,11 @@ const BENCHMARKS = {
       console.table(result);
     },
   },
+  limits: {
+    file: 'limits',
+    run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
+    print: printLimits,
+  },
 };
 
 const outcomes = {};
@@ -166,7 +172,10 @@ if (targets.length > 0) {
 const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
   (row) => row.errors > 0 || row.requests === 0,
 );
-if (errored || outcomes.memory?.errors > 0 || outcomes.gateway?.results.some((row) => row.errors > 0)) {
+const loadErrors = [...(outcomes.gateway?.results ?? []), ...(outcomes.limits?.results ?? [])].some(
+  (row) => row.errors > 0,
+);
+if (errored || outcomes.memory?.errors > 0 || loadErrors) {
   console.error('a benchmark scenario had errors; see the tables above');
   failed = true;
 }
