@@ -89,6 +89,7 @@ export async function limits({ seconds = 4, rounds = 2, oursEnv } = {}) {
           p99OverP50: round2(median(runs.map((run) => run.p99Ms / run.p50Ms))),
           cpuMsPerRequest: round3(median(runs.map(cpuPerRequest))),
           newConnectionMaxWaitMs: Math.max(...runs.map((run) => run.newConnectionMaxWaitMs)),
+          probeMaxWaitMs: Math.max(...runs.map((run) => run.probeMaxWaitMs)),
           errors: runs.reduce((sum, run) => sum + run.errors, 0),
           statuses: runs.map((run) => run.statuses),
         };

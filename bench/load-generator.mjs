@@ -19,6 +19,8 @@ const requestHeaders = { ...headers, 'content-type': 'application/json', 'conten
 
 /** Waits (ms until the answer's headers) of the requests that opened a connection. */
 const newConnectionWaits = [];
+/** The same, of the probes alone (fresh connections opened while the load runs). */
+const probeWaits = [];
 
 function send(fresh = false) {
   return new Promise((resolve) => {
@@ -34,6 +36,7 @@ function send(fresh = false) {
       },
       (response) => {
         if (!request.reusedSocket) newConnectionWaits.push(performance.now() - sent);
+        if (fresh) probeWaits.push(performance.now() - sent);
         response.on('data', () => {});
         response.on('end', () => resolve(response.statusCode));
         response.on('error', () => resolve(0));
@@ -91,5 +94,7 @@ console.log(
     p99Ms: Number(at(0.99).toFixed(2)),
     newConnections: newConnectionWaits.length,
     newConnectionMaxWaitMs: Number(Math.max(0, ...newConnectionWaits).toFixed(2)),
+    probes: probeWaits.length,
+    probeMaxWaitMs: Number(Math.max(0, ...probeWaits).toFixed(2)),
   }),
 );
