@@ -108,6 +108,14 @@ export function targetRows({ latency, failover, memory, gateway, lambda, limits 
         lambda.initMs <= 150,
       ),
     );
+    rows.push(
+      row(
+        '5. Lambda cold init over the bundled bare SDK client (floor), median of pairs',
+        '<= 25 ms',
+        `${lambda.initOverFloorMs} ms (CPU ${lambda.initCpuOverFloorMs} ms; floor ${lambda.sdkFloorInitMs} ms)`,
+        lambda.initOverFloorMs <= 25,
+      ),
+    );
   }
   if (limits) rows.push(...limitRows(limits));
   return rows;
