@@ -36,6 +36,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { loadYamlSupport } from './config/yaml-syntax.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,
