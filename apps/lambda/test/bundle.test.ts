@@ -128,7 +128,6 @@ describe('the bundled handler in a fresh Node process', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-yaml-')), 'bedrock-ha.yaml');
     writeFileSync(
       path,
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own reference syntax
       `client:\n  endpoint: \${SIM_URL}\n  credentials: { accessKeyId: AKIDTEST, secretAccessKey: secret }\nchains:\n  claude-haiku:\n    endpoints:\n      - { id: haiku-west, region: us-west-2, modelId: ${HAIKU} }\n`,
     );
     const direct = JSON.parse(readFileSync(join(fixtures, 'direct-converse-event.json'), 'utf8'));

@@ -87,6 +87,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(corsOrigins.length > 0 && { corsOrigins }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   };

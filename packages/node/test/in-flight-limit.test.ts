@@ -24,7 +24,9 @@ async function fullServer() {
   const sim = await test.simulator();
   const { server, log } = await test.server(sim, { maxInFlight: 2 });
   sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 1_500 } });
-  const slow = [1, 2].map(() => openaiClient(server.url).chat.completions.create({ model: 'chat', messages }));
+  const slow = [1, 2].map(() =>
+    openaiClient(server.url).chat.completions.create({ model: 'chat', messages }),
+  );
   // Both reached the simulator: they hold the server's two places until it answers.
   await eventually(() => sim.faults.list()[0]?.applied === 2, 10_000, 'both slow calls in flight');
   return { sim, server, log, slow };
