@@ -23,6 +23,8 @@ export const SERVER_ENV = {
     'origins whose pages may call from a browser, comma-separated, or * (none: no CORS)',
   BEDROCK_HA_MAX_CONNECTIONS:
     'connections open at once; past it new ones are refused and logged (default 1000)',
+  BEDROCK_HA_MAX_IN_FLIGHT:
+    'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
@@ -54,6 +56,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const shutdownTimeoutMs = integer(env, 'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS', 0, MAX_TIMER_MS, problems);
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
   const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
+  const maxInFlight = integer(env, 'BEDROCK_HA_MAX_IN_FLIGHT', 1, 1_000_000, problems);
   const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
   const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
@@ -84,6 +87,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(corsOrigins.length > 0 && { corsOrigins }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   };

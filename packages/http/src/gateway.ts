@@ -3,7 +3,7 @@ import { createAuthenticator } from './auth.js';
 import { createCors } from './cors.js';
 import { EndpointStats } from './endpoint-stats.js';
 import { errorFormatOf, errorResponse } from './error-bodies.js';
-import { describeFailure, invalidRequest } from './failure.js';
+import { describeFailure, invalidRequest, overloaded } from './failure.js';
 import type {
   Gateway,
   GatewayAdmission,
@@ -122,7 +122,9 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
       const failure = describeFailure(
         error.kind === 'payload-too-large'
           ? payloadTooLarge(error.limitBytes)
-          : invalidRequest(error.message),
+          : error.kind === 'overloaded'
+            ? overloaded(error.maxInFlight)
+            : invalidRequest(error.message),
       );
       const context = new RequestContext(
         { method: 'POST', path, headers: {}, body: undefined },

@@ -38,6 +38,13 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * grace period; at most 2147483647.
    */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Model calls (POST requests) answered at once; past it a request is answered at once with a 503
+   * and `retry-after: 1` in its route's error format (OpenAI's JSON error, or Bedrock's
+   * `ServiceUnavailableException`, both retried by the SDKs) instead of queueing. GET routes are
+   * never refused. Default 1 000.
+   */
+  readonly maxInFlight?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**

@@ -13,6 +13,7 @@ import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
 import { type ConnectionLimits, DEFAULT_MAX_CONNECTIONS, resolveLimits } from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
+import { answerOverloaded, InFlightLimit } from './in-flight-limit.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
 import type { NodeResponse } from './node-message.js';
@@ -53,6 +54,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = options.apiKeys ?? [];
   checkAuthPolicy(host, apiKeys, auth);
   resolveLimits(options);
+  const inFlightLimit = new InFlightLimit(options.maxInFlight);
   const config = await configOf(options);
   const logger = createLogger(logLevel, options.logDestination);
   const telemetry: TelemetryLease =
@@ -79,9 +81,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const servers = dualProtocolServer(
     (request, response) => {
       inFlight.track(response);
-      serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
-        answerUnhandled(logger, error, response),
-      );
+      const served = inFlightLimit.admit(request, response)
+        ? serveGatewayRequest(gateway, request, response, { onRequestLog })
+        : answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog });
+      served.catch((error: unknown) => answerUnhandled(logger, error, response));
     },
     {
       ...limitsOf(options),
