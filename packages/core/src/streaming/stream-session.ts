@@ -8,6 +8,7 @@ import type { Attempt } from '../errors/attempt.js';
 import { IncompleteStreamError } from '../errors/incomplete-stream-error.js';
 import { StreamIdleTimeoutError } from '../errors/stream-idle-timeout-error.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
+import type { Usage } from '../telemetry/instrumentation.js';
 import type { StreamEventInfo } from './model-output.js';
 import type { OpenedStream } from './stream-attempt.js';
 
@@ -45,7 +46,7 @@ export class StreamSession<E> {
   private order: readonly Endpoint[];
   private delivered = '';
   private toolUse = false;
-  private usage: { inputTokens?: number; outputTokens?: number } = {};
+  private usage: Usage = {};
   private finishReasons: string[] = [];
 
   constructor(private readonly init: StreamSessionInit<E>) {
@@ -152,6 +153,10 @@ export class StreamSession<E> {
       this.usage = { ...this.usage, inputTokens: info.usage.inputTokens };
     if (info.usage?.outputTokens !== undefined)
       this.usage = { ...this.usage, outputTokens: info.usage.outputTokens };
+    if (info.usage?.cacheReadInputTokens !== undefined)
+      this.usage = { ...this.usage, cacheReadInputTokens: info.usage.cacheReadInputTokens };
+    if (info.usage?.cacheWriteInputTokens !== undefined)
+      this.usage = { ...this.usage, cacheWriteInputTokens: info.usage.cacheWriteInputTokens };
     if (info.finishReason) this.finishReasons = [info.finishReason];
     return relayed;
   }
