@@ -210,7 +210,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         [usage?.cacheReadInputTokens, 'cache_read'],
         [usage?.cacheWriteInputTokens, 'cache_creation'],
       ];
-      for (const [count, type] of counts) if (count !== undefined) recorder().tokenUsage(count, type, measured);
+      for (const [count, type] of counts)
+        if (count !== undefined) recorder().tokenUsage(count, type, measured);
     }
   }
 
