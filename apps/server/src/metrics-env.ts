@@ -16,7 +16,10 @@ export const DEFAULT_METRICS_PORT = 9464;
  * Reads the Prometheus exposition's settings; a problem is pushed onto `problems`, to be reported
  * with the others. `undefined`: metrics off.
  */
-export function metricsOptionsFromEnv(env: NodeJS.ProcessEnv, problems: string[]): MetricsOptions | undefined {
+export function metricsOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): MetricsOptions | undefined {
   const mode = env.BEDROCK_HA_METRICS?.trim().toLowerCase() || 'port';
   if (!(MODES as readonly string[]).includes(mode)) {
     problems.push(`BEDROCK_HA_METRICS "${env.BEDROCK_HA_METRICS}" is not a mode: use ${MODES.join(', ')}`);
@@ -27,7 +30,9 @@ export function metricsOptionsFromEnv(env: NodeJS.ProcessEnv, problems: string[]
   if (portText) {
     port = Number(portText);
     if (!/^\d+$/.test(portText) || port > 65_535)
-      problems.push(`BEDROCK_HA_METRICS_PORT "${env.BEDROCK_HA_METRICS_PORT}" is not a whole number from 0 to 65535`);
+      problems.push(
+        `BEDROCK_HA_METRICS_PORT "${env.BEDROCK_HA_METRICS_PORT}" is not a whole number from 0 to 65535`,
+      );
   }
   const host = env.BEDROCK_HA_METRICS_HOST?.trim();
   if (mode === 'off') return undefined;

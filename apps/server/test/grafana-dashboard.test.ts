@@ -48,7 +48,12 @@ describe('the Grafana dashboard', () => {
         client: { endpoint: sim.url, credentials: { ...CREDENTIALS } },
         policy: {
           retry: { maxAttempts: 1 },
-          breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 600_000, maxHalfOpenAfterMs: 600_000 },
+          breaker: {
+            mode: 'consecutive',
+            failures: 2,
+            halfOpenAfterMs: 600_000,
+            maxHalfOpenAfterMs: 600_000,
+          },
         },
         chains: {
           chat: {

@@ -35,7 +35,7 @@ describe('live dashboard routes', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     // Every asset inline: nothing the page loads from elsewhere.
-    expect(text(page)).not.toMatch(/\bsrc=|\bhref=|url\(|@import|<link/);
+    expect(text(page)).not.toMatch(/\bsrc="(?!data:)|\bhref="(?!data:)|url\(|@import/);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     // The data route is an API route: a plain 401, no Basic prompt.
     const data = await gateway.handle({

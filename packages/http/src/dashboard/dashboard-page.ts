@@ -8,7 +8,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 18px 0 6p
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; }
 .badge { color: #fff; border-radius: 4px; padding: 1px 8px; font-weight: 600; }
 .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; }
-.bar { display: flex; align-items: center; gap: 8px; margin: 2px 0; } .bar .name { width: 160px; }
+.bar { display: flex; align-items: center; gap: 8px; margin: 2px 0; } .bar .name { width: 160px; flex: none; } .bar .value { white-space: nowrap; }
 .bar .fill { display: inline-block; height: 12px; border-radius: 2px; } .empty { color: #888; }
 svg text { font-size: 11px; fill: #444; } ul { padding-left: 0; list-style: none; } li { padding: 1px 6px; margin: 2px 0; }
 li[data-state="open"] { color: #d23b3b; font-weight: 600; }
@@ -34,7 +34,7 @@ const HTML_BODY = `
 /** The page: one HTML document with its style and script inline, nothing loaded from elsewhere. */
 export const DASHBOARD_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>bedrock-ha dashboard</title><style>${STYLE}</style></head>
+<title>bedrock-ha dashboard</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body>${HTML_BODY}<script>${DASHBOARD_SCRIPT}</script></body></html>
 `;
 
