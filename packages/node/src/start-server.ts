@@ -101,8 +101,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gateway.close();
     stopEngineLog();
     ha.destroy();
-    await metrics?.close();
-    await telemetry.release(flushTimeoutMs);
+    // The SDK's last export still reads the health() gauges: close the Prometheus side after it.
+    try {
+      await telemetry.release(flushTimeoutMs);
+    } finally {
+      await metrics?.close();
+    }
   };
   let address: AddressInfo;
   try {
