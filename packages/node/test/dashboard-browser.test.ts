@@ -89,8 +89,7 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
     expect(transitions.some((line) => line.endsWith('pt -> open'))).toBe(true);
     // Every request served by the fallback, once a poll after the last one has come in.
     await page.waitForFunction(
-      () =>
-        document.querySelector('#split li[data-endpoint="fallback"]')?.textContent === 'fallback 100.0% (8)',
+      `document.querySelector('#split li[data-endpoint="fallback"]')?.textContent === 'fallback 100.0% (8)'`,
     );
     const reasons = await page.$$eval('#failovers .bar', (bars) =>
       bars.map((bar) => bar.getAttribute('data-key')),
