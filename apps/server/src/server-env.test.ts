@@ -14,6 +14,7 @@ describe('serverOptionsFromEnv', () => {
       port: 8080,
       apiKeys: ['one', 'two'],
       logLevel: 'debug',
+      metrics: { port: 9464 },
     });
     expect(
       serverOptionsFromEnv({

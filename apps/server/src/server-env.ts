@@ -7,6 +7,7 @@ import {
   LOG_LEVELS,
   type ServerOptions,
 } from '@bedrock-ha/node';
+import { METRICS_ENV, metricsOptionsFromEnv } from './metrics-env.js';
 
 /** The environment variables the binary reads, with what each one means (printed by `--help`). */
 export const SERVER_ENV = {
@@ -29,6 +30,7 @@ export const SERVER_ENV = {
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
     'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
+  ...METRICS_ENV,
 } as const;
 
 /** The environment cannot start a server; `problems` says what to fix, one line each. */
@@ -73,6 +75,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems.push(
       'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
     );
+  const metrics = metricsOptionsFromEnv(env, problems);
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
   const corsOrigins = listFrom(env.BEDROCK_HA_CORS_ORIGINS);
@@ -90,6 +93,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    ...(metrics && { metrics }),
   };
 }
 

@@ -89,6 +89,16 @@ export interface GatewayOptions {
    * `access-control-allow-origin`. Off by default.
    */
   readonly cors?: CorsOptions;
+  /**
+   * Serves the live dashboard: `GET /dashboard` (a page with every asset inline) and
+   * `GET /dashboard/data` (its JSON), behind the API keys like every route. Default true.
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Serves `GET /metrics` behind the API keys: the Prometheus text format this returns (e.g. the
+   * Node server's Prometheus exposition). Absent: `/metrics` is a 404.
+   */
+  readonly metrics?: () => Promise<string>;
 }
 
 /** A framework-free HTTP front end over a bedrock-ha engine. */
