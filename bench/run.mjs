@@ -12,6 +12,7 @@ import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
+import { limits, printLimits } from './limits.mjs';
 import { memoryGrowth } from './memory-growth.mjs';
 import {
   printCoreOverhead,
@@ -146,7 +147,7 @@ const BENCHMARKS = {
     run: () => adaptiveRouting({ seconds }),
     print: (result) => {
       console.log(
-        `\n6. Adaptive routing: us-east-1 ${result.slowMs} ms slower and listed first, ${result.concurrency} in flight, ${result.seconds} s each\n`,
+        `\n7. Adaptive routing: us-east-1 ${result.slowMs} ms slower and listed first, ${result.concurrency} in flight, ${result.seconds} s each\n`,
       );
       console.table({ ordered: result.ordered, adaptive: result.adaptive });
       console.log(
@@ -159,7 +160,7 @@ const BENCHMARKS = {
     run: () => capacityAdmission(),
     print: (result) => {
       console.log(
-        `\n7. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
+        `\n8. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
       );
       console.table(
         Object.entries(result.modes).map(([mode, { latency, ...row }]) => ({ mode, ...row, ...latency })),
@@ -169,6 +170,11 @@ const BENCHMARKS = {
           `mean ${result.estimator.meanPct}% (|mean| ${result.estimator.meanAbsolutePct}%), min ${result.estimator.minPct}%, max ${result.estimator.maxPct}%`,
       );
     },
+  },
+  limits: {
+    file: 'limits',
+    run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
+    print: printLimits,
   },
 };
 
@@ -197,7 +203,10 @@ if (targets.length > 0) {
 const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
   (row) => row.errors > 0 || row.requests === 0,
 );
-if (errored || outcomes.memory?.errors > 0 || outcomes.gateway?.results.some((row) => row.errors > 0)) {
+const loadErrors = [...(outcomes.gateway?.results ?? []), ...(outcomes.limits?.results ?? [])].some(
+  (row) => row.errors > 0,
+);
+if (errored || outcomes.memory?.errors > 0 || loadErrors) {
   console.error('a benchmark scenario had errors; see the tables above');
   failed = true;
 }

@@ -3,7 +3,7 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda, adaptive, capacity }) {
+export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive, capacity }) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -108,11 +108,19 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
         lambda.initMs <= 150,
       ),
     );
+    rows.push(
+      row(
+        '5. Lambda cold init over the bundled bare SDK client (floor), median of pairs',
+        '<= 25 ms',
+        `${lambda.initOverFloorMs} ms (CPU ${lambda.initCpuOverFloorMs} ms; floor ${lambda.sdkFloorInitMs} ms)`,
+        lambda.initOverFloorMs <= 25,
+      ),
+    );
   }
   if (adaptive) {
     rows.push(
       row(
-        `6. adaptive routing: share to the fast region, one region ${adaptive.slowMs} ms slower`,
+        `7. adaptive routing: share to the fast region, one region ${adaptive.slowMs} ms slower`,
         '>= 80%',
         `${Math.round(adaptive.adaptive.fastShare * 100)}%`,
         adaptive.adaptive.fastShare >= 0.8,
@@ -120,7 +128,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        '6. adaptive routing: p50 / ordered p50 (slow region listed first)',
+        '7. adaptive routing: p50 / ordered p50 (slow region listed first)',
         '< 1x',
         `${adaptive.p50Ratio}x (${adaptive.adaptive.p50Ms} vs ${adaptive.ordered.p50Ms} ms)`,
         adaptive.p50Ratio < 1,
@@ -128,7 +136,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        '6. adaptive routing: rebalance after the slow region recovers (and the other slows)',
+        '7. adaptive routing: rebalance after the slow region recovers (and the other slows)',
         '<= 5 s',
         adaptive.rebalanceMs === undefined ? 'not within 30 s' : `${adaptive.rebalanceMs} ms`,
         adaptive.rebalanceMs !== undefined && adaptive.rebalanceMs <= 5_000,
@@ -139,7 +147,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     const { admission, reactive } = capacity.modes;
     rows.push(
       row(
-        `7. throttled PT attempts with admission / reactive, 3x the PT's capacity, ${capacity.seconds} s`,
+        `8. throttled PT attempts with admission / reactive, 3x the PT's capacity, ${capacity.seconds} s`,
         '<= 10%',
         `${capacity.throttledRatioPct}% (${admission.ptThrottled} vs ${reactive.ptThrottled})`,
         capacity.throttledRatioPct <= 10,
@@ -147,7 +155,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        '7. failed requests with admission',
+        '8. failed requests with admission',
         '0',
         `${admission.failed} of ${admission.requests}`,
         admission.failed === 0,
@@ -155,7 +163,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        "7. PT utilization with admission (tokens used / its rate's worth)",
+        "8. PT utilization with admission (tokens used / its rate's worth)",
         '>= 90%',
         `${admission.ptUtilizationPct}% (reactive ${reactive.ptUtilizationPct}%)`,
         admission.ptUtilizationPct >= 90,
@@ -163,7 +171,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        '7. p99 latency with admission / reactive',
+        '8. p99 latency with admission / reactive',
         '< 1x',
         `${capacity.p99RatioVsReactive}x (${admission.latency.p99Ms} vs ${reactive.latency.p99Ms} ms)`,
         capacity.p99RatioVsReactive < 1,
@@ -171,10 +179,56 @@ export function targetRows({ latency, failover, memory, gateway, lambda, adaptiv
     );
     rows.push(
       row(
-        "7. admission's own cost (estimate + reserve + settle), CPU per request",
+        "8. admission's own cost (estimate + reserve + settle), CPU per request",
         '<= 20 µs',
         `${capacity.admissionCostUs} µs`,
         capacity.admissionCostUs <= 20,
+      ),
+    );
+  }
+  if (limits) rows.push(...limitRows(limits));
+  return rows;
+}
+
+/** Issue 20's limits: our routes against the minimal proxy and Portkey, and the tail. */
+function limitRows({ results }) {
+  const rows = [];
+  const ours = results.filter((result) => result.key.startsWith('ours'));
+  const direct = (concurrency) =>
+    results.find((result) => result.key === 'direct' && result.concurrency === concurrency);
+  for (const result of ours) {
+    const at = `${result.target}, concurrency ${result.concurrency}`;
+    rows.push(
+      row(
+        `6. CPU per request / minimal proxy's, ${at}`,
+        '<= 3x',
+        `${result.cpuVsProxy}x (rounds ${result.cpuVsProxyRange.join('-')}x; ${result.cpuMsPerRequest} ms)`,
+        result.cpuVsProxy <= 3,
+      ),
+    );
+    if (result.concurrency === 64 && result.key === 'oursOpenAI')
+      rows.push(
+        row(
+          `6. req/s / Portkey's, ${at}`,
+          '>= 2x',
+          `${result.throughputVsPortkey}x (rounds ${result.throughputVsPortkeyRange.join('-')}x; ${result.requestsPerSecond} req/s)`,
+          result.throughputVsPortkey >= 2,
+        ),
+      );
+    rows.push(
+      row(
+        `6. client p99 / p50, ${at}`,
+        '<= 3x',
+        `${result.p99OverP50}x (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`,
+        result.p99OverP50 <= 3,
+      ),
+    );
+    rows.push(
+      row(
+        `6. longest wait of a new connection for its first answer, ${at}`,
+        '<= 250 ms',
+        `${result.newConnectionMaxWaitMs} ms (fresh connections while loaded: ${result.probeMaxWaitMs} ms; the simulator direct: ${direct(result.concurrency).newConnectionMaxWaitMs} ms)`,
+        result.newConnectionMaxWaitMs <= 250,
       ),
     );
   }

@@ -44,6 +44,7 @@ export {
 export { type BreakerConfig, MAX_TIMER_MS, type PolicyConfig } from './config/policy-schema.js';
 export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
 export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
+export { loadYamlSupport } from './config/yaml-syntax.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,

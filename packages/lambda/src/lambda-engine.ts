@@ -4,6 +4,7 @@ import {
   type BedrockHAOptions,
   ConfigError,
   createBedrockHA,
+  loadYamlSupport,
   parseConfigText,
   readConfigFile,
 } from '@bedrock-ha/core';
@@ -29,12 +30,29 @@ export interface EngineSource {
  * The configuration comes from, in order: `engine`, `config`, `configPath`, the
  * `BEDROCK_HA_CONFIG_JSON` variable (the configuration as JSON), the `BEDROCK_HA_CONFIG` variable
  * (a file path). It is read synchronously so that a bad configuration fails the function's init
- * with every problem listed, before any request.
+ * with every problem listed, before any request. A bundled handler with a YAML file uses
+ * {@link loadLambdaEngine}, which loads YAML support first.
  * @throws ConfigError when no configuration is given or it is invalid.
  */
 export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
   if (source.engine) return source.engine;
   return createBedrockHA(lambdaConfig(source), source.engineOptions);
+}
+
+/**
+ * {@link createLambdaEngine}, after loading YAML support when the configuration is a `.yaml` or
+ * `.yml` file: await it at module scope (`const engine = await loadLambdaEngine()`). A bundled
+ * handler then loads the `yaml` package only for a YAML configuration, never for JSON.
+ * @throws ConfigError when no configuration is given or it is invalid.
+ */
+export async function loadLambdaEngine(source: EngineSource = {}): Promise<BedrockHA> {
+  const env = source.env ?? process.env;
+  const path =
+    source.engine || source.config
+      ? undefined
+      : (source.configPath ?? (env.BEDROCK_HA_CONFIG_JSON ? undefined : env.BEDROCK_HA_CONFIG));
+  if (path && /\.ya?ml$/i.test(path)) await loadYamlSupport();
+  return createLambdaEngine(source);
 }
 
 /** The configuration `createLambdaEngine` would use (see there for the order). */

@@ -29,6 +29,10 @@ export class DeliveredAnswer<E> {
       this.usage = { ...this.usage, inputTokens: info.usage.inputTokens };
     if (info.usage?.outputTokens !== undefined)
       this.usage = { ...this.usage, outputTokens: info.usage.outputTokens };
+    if (info.usage?.cacheReadInputTokens !== undefined)
+      this.usage = { ...this.usage, cacheReadInputTokens: info.usage.cacheReadInputTokens };
+    if (info.usage?.cacheWriteInputTokens !== undefined)
+      this.usage = { ...this.usage, cacheWriteInputTokens: info.usage.cacheWriteInputTokens };
     if (info.finishReason) this.finishReasons = [info.finishReason];
     return relayed;
   }

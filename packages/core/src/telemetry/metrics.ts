@@ -31,6 +31,13 @@ const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
 
+/**
+ * The values of `gen_ai.token.type`: the semantic conventions' `input` and `output`, and the prompt
+ * cache's reads and writes (`cache_read`, `cache_creation`, as Anthropic names them), which are
+ * billed at other rates than plain input.
+ */
+export type TokenType = 'input' | 'output' | 'cache_read' | 'cache_creation';
+
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
@@ -66,7 +73,7 @@ export interface TelemetryMetrics {
   /** `gen_ai.client.operation.duration`, in seconds, once per request. */
   operationDuration(seconds: number, attributes: Attributes): void;
   /** `gen_ai.client.token.usage`, once per token type of a request. */
-  tokenUsage(tokens: number, type: 'input' | 'output', attributes: Attributes): void;
+  tokenUsage(tokens: number, type: TokenType, attributes: Attributes): void;
   /** `bedrock_ha.attempts`, once per attempt, skipped ones included. */
   attempt(attributes: Attributes): void;
   /** Adds an endpoint to the breaker gauge as closed unless its state is already known. */

@@ -39,7 +39,13 @@ import {
   type RequestScope,
   type RequestStart,
 } from './instrumentation.js';
-import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
+import {
+  createTelemetryMetrics,
+  endpointAttributes,
+  safely,
+  type TelemetryMetrics,
+  type TokenType,
+} from './metrics.js';
 import { errorName, markFailed, requestParameters, usageAttributes } from './span-attributes.js';
 
 /**
@@ -182,10 +188,15 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     }
     recorder().operationDuration(seconds, measured);
     if (result.outcome === 'success') {
-      if (result.usage?.inputTokens !== undefined)
-        recorder().tokenUsage(result.usage.inputTokens, 'input', measured);
-      if (result.usage?.outputTokens !== undefined)
-        recorder().tokenUsage(result.usage.outputTokens, 'output', measured);
+      const usage = result.usage;
+      const counts: [number | undefined, TokenType][] = [
+        [usage?.inputTokens, 'input'],
+        [usage?.outputTokens, 'output'],
+        [usage?.cacheReadInputTokens, 'cache_read'],
+        [usage?.cacheWriteInputTokens, 'cache_creation'],
+      ];
+      for (const [count, type] of counts)
+        if (count !== undefined) recorder().tokenUsage(count, type, measured);
     }
   }
 
