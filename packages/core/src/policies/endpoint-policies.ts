@@ -186,7 +186,7 @@ export class EndpointState implements AttemptPolicies {
     this.shared?.settle(admission, reason && !this.speaksOfHealth(reason) ? 'neutral' : outcome);
     if (dailyQuota) {
       const before = this.parking.parkedUntil();
-      const until = this.parking.park();
+      const until = this.parking.park(admission.parkingProbe === true);
       if (until !== before)
         this.events.endpointParked.emit({ endpoint: this.ref, until: new Date(until).toISOString(), reason });
     } else if (admission.parkingProbe) this.parking.settle('probe', false);
