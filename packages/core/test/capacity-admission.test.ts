@@ -78,6 +78,29 @@ describe('token-aware admission', () => {
     expect(ptThrottles(sim)).toEqual({});
   });
 
+  it('keeps the breaker closed through throttles of a PT with a declared capacity', async () => {
+    // The simulator throttles every PT call (the declared figure is wrong, or the bucket's edge is
+    // seen apart): admission stays on, and a breaker cool-down must not keep the PT idle.
+    const sim = await simulator({
+      quotas: { reservation: 'max-tokens' },
+      provisionedThroughputs: [haikuPt('us-east-1', 'capacitypt01', { tokensPerMinute: 60_000 })],
+    });
+    sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'error', error: 'ThrottlingException' } });
+    const policy = {
+      breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 },
+    };
+    const ha = engine(sim, chain({ tokensPerMinute: 60_000 }, policy));
+    for (let request = 0; request < 4; request++) {
+      const result = await ha.converse('haiku', ask(100));
+      expect(attemptRows(result.attempts)).toEqual([
+        ['pt', 'failure', 'throttled'],
+        ['west', 'success', undefined],
+      ]);
+    }
+    expect(ptHealth(ha).breaker).toBe('closed');
+    expect(ptHealth(ha).capacity?.throttled).toBe(4);
+  });
+
   it('corrects each reservation to the usage the answer reports, for Converse and ConverseStream', async () => {
     // maxTokens 1,000 reserves ~1,010 tokens of 1,500: without correction a second request would spill.
     const sim = await simulator({

@@ -196,12 +196,13 @@ export class EndpointState implements AttemptPolicies {
    * Whether a failure for `reason` counts toward the breaker. A service tier the endpoint refuses
    * counts when the endpoint asked for it (its configuration is wrong, every call will fail), not
    * when the caller did: a caller's choice must not open the breaker for everyone else. Throttles
-   * of an endpoint that learns its capacity from them do not count: admission keeps traffic within
-   * it, and a breaker's cool-down would keep the endpoint away after its window has room again.
+   * of an endpoint with token-aware admission (declared or learned) do not count: admission keeps
+   * traffic within its capacity, the throttles left are its bucket's edge seen a few milliseconds
+   * apart, and a breaker's cool-down would keep the endpoint idle while its window has room.
    */
   private speaksOfHealth(reason: FailureReason): boolean {
     if (reason === 'unsupported-tier') return this.endpoint.serviceTier !== undefined;
-    if (reason === 'throttled' && this.capacity?.learns) return false;
+    if (reason === 'throttled' && this.capacity) return false;
     return reason !== 'local-error' && reason !== 'daily-quota';
   }
 
