@@ -89,13 +89,21 @@ describe('token-aware admission', () => {
     const policy = {
       breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 },
     };
-    const ha = engine(sim, chain({ tokensPerMinute: 60_000 }, policy));
-    for (let request = 0; request < 4; request++) {
-      const result = await ha.converse('haiku', ask(100));
-      expect(attemptRows(result.attempts)).toEqual([
-        ['pt', 'failure', 'throttled'],
-        ['west', 'success', undefined],
-      ]);
+    // 1,000 tokens a second; one request reserves ~120.
+    const ha = engine(sim, chain({ tokensPerMinute: 60_000, windowMs: 1_000 }, policy));
+    const throttled = [
+      ['pt', 'failure', 'throttled'],
+      ['west', 'success', undefined],
+    ];
+    expect(attemptRows((await ha.converse('haiku', ask(100))).attempts)).toEqual(throttled);
+    // A throttle says the PT's bucket is empty now: the next attempt waits for its refill, unsent.
+    expect(attemptRows((await ha.converse('haiku', ask(100))).attempts)).toEqual([
+      ['pt', 'skipped', 'at-capacity'],
+      ['west', 'success', undefined],
+    ]);
+    for (let request = 0; request < 3; request++) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(attemptRows((await ha.converse('haiku', ask(100))).attempts)).toEqual(throttled);
     }
     expect(ptHealth(ha).breaker).toBe('closed');
     expect(ptHealth(ha).capacity?.throttled).toBe(4);

@@ -84,10 +84,8 @@ export class EndpointCapacity {
   admit(demand: Demand): MaybePromise<CapacityHold | undefined> {
     const tokens = this.tokensFor(demand);
     const at = this.now();
-    const declared =
-      this.capacity.tokensPerMinute === undefined ? undefined : this.capacity.tokensPerMinute * this.scale;
     const learned = this.learned?.limit;
-    const limit = learned === undefined ? declared : Math.min(learned, declared ?? learned);
+    const limit = this.tokenLimit();
     // A learned limit below one request must not lock the endpoint out: an empty window admits one.
     const steps: [RefillingWindow, number, number | undefined, boolean][] = [
       [this.tokens, tokens, limit, learned !== undefined && limit === learned],
@@ -114,6 +112,14 @@ export class EndpointCapacity {
     return next(0);
   }
 
+  /** The tokens a window admits: the declared figure, or the learned one when lower. */
+  private tokenLimit(): number | undefined {
+    const declared =
+      this.capacity.tokensPerMinute === undefined ? undefined : this.capacity.tokensPerMinute * this.scale;
+    const learned = this.learned?.limit;
+    return learned === undefined ? declared : Math.min(learned, declared ?? learned);
+  }
+
   /**
    * The attempt was served: correct the tokens reserved to the usage reported (input + output);
    * without usage the reservation stands. Requests count as they were.
@@ -132,6 +138,9 @@ export class EndpointCapacity {
     if (throttled) {
       this.throttles += 1;
       this.learned?.throttled(this.tokens.used(), hold.at, this.now());
+      // The endpoint's bucket is empty now, whatever ours said: refill from there.
+      const limit = this.tokenLimit();
+      if (limit !== undefined) this.tokens.exhaust(limit);
     }
   }
 

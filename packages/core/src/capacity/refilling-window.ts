@@ -79,6 +79,18 @@ export class RefillingWindow {
     return this.store.settle(reservation, actual);
   }
 
+  /**
+   * The endpoint throttled although this bucket had room: its own bucket is empty now (our view ran
+   * a few milliseconds ahead of it). Start refilling from empty, so the attempts that follow wait
+   * for the refill instead of throttling one after another.
+   */
+  exhaust(limit: number): void {
+    if (!this.refilling) return;
+    const now = this.now();
+    this.drained = Math.max(this.drainedAt === 0 ? 0 : this.level(now, limit), limit);
+    this.drainedAt = now;
+  }
+
   /** The bucket's deficit now: what was drawn, less what refilled since (none in a fixed window). */
   private level(now: number, limit: number): number {
     if (!this.refilling) return this.current?.total ?? 0;
