@@ -85,7 +85,10 @@ describe('token-aware admission', () => {
       quotas: { reservation: 'max-tokens' },
       provisionedThroughputs: [haikuPt('us-east-1', 'capacitypt01', { tokensPerMinute: 60_000 })],
     });
-    sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'error', error: 'ThrottlingException' } });
+    sim.faults.add({
+      match: { region: 'us-east-1' },
+      fault: { type: 'error', error: 'ThrottlingException' },
+    });
     const policy = {
       breaker: { mode: 'consecutive', failures: 2, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 },
     };
