@@ -36,6 +36,7 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { DEFAULT_STATE_TIMEOUT_MS, type StateConfig } from './config/state-config-schema.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,
@@ -88,4 +89,6 @@ export type {
   FailoverEvent,
   HedgeEvent,
   RetryEvent,
+  StateStoreFallbackEvent,
+  StateStoreStateChangeEvent,
 } from './telemetry/events.js';

@@ -1,6 +1,7 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { stateSchema } from './state-config-schema.js';
 
 /**
  * The longest delay, in ms, a Node.js timer can wait (2^31 - 1, about 24.8 days). A longer one
@@ -250,6 +251,7 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe('OpenTelemetry options.'),
+  state: stateSchema.optional().describe('Where breakers, retry budgets and usage live; memory by default.'),
 });
 
 /** Configuration as written by users (every default optional). */
