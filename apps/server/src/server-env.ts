@@ -25,6 +25,8 @@ export const SERVER_ENV = {
     'connections open at once; past it new ones are refused and logged (default 1000)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
+  BEDROCK_HA_STATE_URL:
+    'a Redis URL (redis://host:6379, rediss://user:password@host:6379 for TLS) whose server every gateway instance shares breakers, budgets and usage through (default: this process only)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
     'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
 } as const;
@@ -70,6 +72,11 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems.push(
       'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
     );
+  const stateUrl = env.BEDROCK_HA_STATE_URL?.trim();
+  if (stateUrl && !/^rediss?:\/\/[^\s]+$/.test(stateUrl))
+    problems.push(
+      'BEDROCK_HA_STATE_URL is not a Redis URL: use redis://host:6379, or rediss://user:password@host:6379 for TLS',
+    );
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
   const corsOrigins = listFrom(env.BEDROCK_HA_CORS_ORIGINS);
@@ -86,6 +93,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    ...(stateUrl ? { stateUrl } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import {
   loadConfig,
   MAX_TIMER_MS,
 } from '@bedrock-ha/core';
-import { createGateway } from '@bedrock-ha/http';
+import { createGateway, openStateStore, withStateUrl } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 import { AccessLog } from './access-log.js';
 import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
@@ -53,15 +53,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = options.apiKeys ?? [];
   checkAuthPolicy(host, apiKeys, auth);
   resolveLimits(options);
-  const config = await configOf(options);
+  const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
+  const state = options.engineOptions?.stateStore
+    ? undefined
+    : await openStateStore(config, stateLog(logger));
   const telemetry: TelemetryLease =
     options.telemetry === false ? { active: false, release: async () => {} } : await startTelemetry();
   let ha: BedrockHA;
   try {
-    ha = createBedrockHA(config, options.engineOptions);
+    ha = createBedrockHA(config, { ...options.engineOptions, ...(state && { stateStore: state.store }) });
   } catch (error) {
     await telemetry.release();
+    await state?.close();
     throw error;
   }
   const stopEngineLog = logEngineEvents(ha, logger);
@@ -92,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gateway.close();
     stopEngineLog();
     ha.destroy();
+    await state?.close();
     await telemetry.release(flushTimeoutMs);
   };
   let address: AddressInfo;
@@ -156,6 +161,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= shutdown();
       return closing;
     },
+  };
+}
+
+/** Logs the shared state store's connection going down and coming back (its URL redacted). */
+function stateLog(logger: Logger) {
+  return (state: 'up' | 'down', message: string) => {
+    if (state === 'down') logger.warn({ event: 'state-store', state }, message);
+    else logger.info({ event: 'state-store', state }, message);
   };
 }
 

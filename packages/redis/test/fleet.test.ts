@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type StoreFallbackEvent, withLocalFallback } from '@bedrock-ha/core';
-import { eventually, testResources } from '@bedrock-ha/test-kit';
+import { eventually, type RedisServer, startRedisServer, testResources } from '@bedrock-ha/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../src/index.js';
 import { instance, PT_OUTAGE, sentTo } from './fleet.js';
-import { type RedisServer, startRedisServer } from './redis-server.js';
 
 const resources = testResources();
 let redis: RedisServer;

@@ -1,4 +1,4 @@
-import { type BedrockHA, createBedrockHA, type StateStore } from '@bedrock-ha/core';
+import { type BedrockHA, createBedrockHA, type StateConfig, type StateStore } from '@bedrock-ha/core';
 import type { Simulator } from '@bedrock-ha/simulator';
 import { CREDENTIALS, HAIKU, PRIMARY_PT, TOKYO, userMessage } from '@bedrock-ha/test-kit';
 
@@ -24,10 +24,15 @@ export interface Instance {
 }
 
 /** An engine on `stateStore` against the simulator (the PT in us-east-1, Haiku in us-west-2). */
-export function instance(sim: Pick<Simulator, 'url'>, stateStore: StateStore): Instance {
+export function instance(
+  sim: Pick<Simulator, 'url'>,
+  stateStore: StateStore,
+  state: StateConfig = {},
+): Instance {
   const ha = createBedrockHA(
     {
       client: { endpoint: sim.url, credentials: CREDENTIALS },
+      state,
       chains: {
         haiku: {
           endpoints: [

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type RedisServer, startRedisServer } from '@bedrock-ha/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore, type RedisStateStoreOptions } from '../src/index.js';
 import { TAKE_TOKENS } from '../src/lua-scripts.js';
-import { type RedisServer, startRedisServer } from './redis-server.js';
 
 let redis: RedisServer;
 const stores: RedisStateStore[] = [];
