@@ -18,7 +18,13 @@ afterEach(async () => {
 
 /** A connected store on the test's Redis, with a prefix of this test's own unless given. */
 async function connect(options: Partial<RedisStateStoreOptions> = {}): Promise<RedisStateStore> {
-  const store = new RedisStateStore({ url: redis.url, keyPrefix: `t${++prefixes}:`, ...options });
+  // A generous command bound: these tests check semantics, on a machine that may be loaded.
+  const store = new RedisStateStore({
+    url: redis.url,
+    keyPrefix: `t${++prefixes}:`,
+    commandTimeoutMs: 5_000,
+    ...options,
+  });
   stores.push(store);
   expect(await store.ready()).toBe(true);
   return store;

@@ -42,7 +42,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
 }
 
 /**
- * Starts `redis-server --port N --save '' --appendonly no` on 127.0.0.1 and waits until it answers
+ * Starts `redis-server --port N --save '' --appendonly no` (Redis 7 or later) on 127.0.0.1 and waits until it answers
  * PING. `.ci/run` installs redis-server from apt when it is missing.
  */
 export async function startRedisServer(): Promise<RedisServer> {
@@ -51,13 +51,26 @@ export async function startRedisServer(): Promise<RedisServer> {
 
   const cli = async (...args: string[]) => {
     const { code, output } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]);
-    if (code !== 0) throw new Error(`redis-cli ${args.join(' ')} exited ${code}: ${output}`);
+    if (code !== 0 || output.startsWith('ERR'))
+      throw new Error(`redis-cli ${args.join(' ')} failed (${code}): ${output}`);
     return output.trim();
   };
   const start = async () => {
     const started = spawn(
       REDIS_SERVER,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      // DEBUG (SLEEP) is off by default since Redis 7; the tests use it to stall the server.
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--enable-debug-command',
+        'local',
+      ],
       { stdio: 'ignore' },
     );
     started.on('error', () => {});
