@@ -46,7 +46,12 @@ function fleet(sim: { url: string }, url: string): { engines: BedrockHA[]; fallb
             ],
             policy: {
               retry: { maxAttempts: 1 },
-              breaker: { mode: 'consecutive', failures: 3, halfOpenAfterMs: 2_000 },
+              breaker: {
+                mode: 'consecutive',
+                failures: 3,
+                halfOpenAfterMs: 2_000,
+                maxHalfOpenAfterMs: 4_000,
+              },
             },
           },
         },
