@@ -22,6 +22,10 @@ export function registerDemo(program: Command, context: CommandContext): void {
     )
     .option('--scenario <file>', 'simulator scenario (default: the seed walkthrough)')
     .option('--stream', 'stream the answers (ConverseStream): shows streams that break and resume')
+    .option(
+      '--report <file>',
+      'also write a self-contained HTML page of the run: which endpoint served each request over time, breaker states, throttles and spills',
+    )
     .addHelpText(
       'after',
       "\nGlobal options it honours:\n  --json       every request, every event, the summary and the simulator's counters, as JSON on stdout\n  --verbose    also the requests that skip an endpoint whose breaker is open\n  --no-color   plain output (NO_COLOR=1 does the same)",

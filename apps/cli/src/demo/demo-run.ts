@@ -16,6 +16,7 @@ import {
   demoConfig,
   seedScenarioPath,
 } from './demo-setup.js';
+import { type DemoReport, startDemoReport } from './report/demo-report-file.js';
 
 /** The demo's options, as `bedrock-ha demo` parses them. */
 export interface DemoOptions {
@@ -25,6 +26,8 @@ export interface DemoOptions {
   readonly scenario?: string;
   /** Stream the answers (ConverseStream), so that stream faults show. */
   readonly stream?: boolean;
+  /** Write an HTML report of the run to this file. */
+  readonly report?: string;
 }
 
 /**
@@ -46,14 +49,25 @@ export async function runDemo(options: DemoOptions, output: Output, signal: Abor
   // Any free port: the demo must not collide with a simulator the user already runs.
   const simulator = await startSimulator({ ...scenario, port: 0 });
   const ha = createBedrockHA(demoConfig(simulator), { telemetry: false });
+  let report: DemoReport | undefined;
   try {
+    if (options.report !== undefined) report = await startDemoReport(options.report, ha);
     if (!options.stream && streamOnly(scenario)) {
       output.note(
         `Every fault of ${basename(scenarioPath)} hits ConverseStream: add --stream to see them, and the resumed answers.`,
       );
     }
-    return await walkthrough(ha, simulator, options, scenarioPath, output, signal);
+    const code = await walkthrough(ha, simulator, options, scenarioPath, output, signal);
+    if (report) {
+      const file = await report.write({
+        scenario: basename(scenarioPath),
+        mode: options.stream ? 'stream' : 'converse',
+      });
+      output.note(`Report: ${file}`);
+    }
+    return code;
   } finally {
+    report?.stop();
     ha.destroy();
     await simulator.close();
   }
