@@ -19,6 +19,8 @@ const server = await startServer({
   // Per-request logs off and no OpenTelemetry SDK: the peer gateway runs without either too.
   logLevel: 'warn',
   telemetry: false,
+  // The benchmark may set the in-flight bound (limits.mjs's `oursEnv`); otherwise the default.
+  ...(process.env.BEDROCK_HA_MAX_IN_FLIGHT && { maxInFlight: Number(process.env.BEDROCK_HA_MAX_IN_FLIGHT) }),
   config: {
     client: { endpoint: simulatorUrl, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
     policy: POLICIES[policyName],

@@ -7,116 +7,30 @@
 // which is judged against the target, and with our defaults (breaker on), shown beside it. Each
 // gateway, the simulator and the load generator run in their own processes; each round runs every
 // gateway once, in a rotating order, and the ratios are medians of the per-round paired ratios.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import {
+  drive as driveProcess,
+  openAIBody,
+  startOurs as startOursProcess,
+  startPortkey,
+  stopAll,
+} from './gateway-processes.mjs';
 import { median } from './percentiles.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
-const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const CONCURRENCY = 64;
-const messages = [{ role: 'user', content: 'what is the largest city in the world?' }];
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const PORTKEY = here('../node_modules/@portkey-ai/gateway/build/start-server.js');
-
-/** CPU seconds a process has used (utime + stime from /proc, in ticks of 1/100 s). */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
-async function waitUntilUp(url) {
-  for (let tries = 0; tries < 100; tries++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${url} did not come up in 10 s`);
-}
 
 async function startOurs(simulatorUrl, { key, name, policy }) {
-  const child = spawn(process.execPath, [here('./gateway-server.mjs'), simulatorUrl, policy], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  // Its log lines (a warning that no API keys are set) share stdout: take the line with the URL.
-  let url;
-  for await (const line of createInterface({ input: child.stdout })) {
-    url = JSON.parse(line).url;
-    if (url) break;
-  }
-  child.stdout.resume();
-  return {
-    key,
-    name,
-    child,
-    url: `${url}/v1/chat/completions`,
-    headers: {},
-    body: JSON.stringify({ model: 'haiku', messages, max_tokens: 100 }),
-  };
+  const { child, baseUrl } = await startOursProcess(simulatorUrl, policy);
+  return { key, name, child, url: `${baseUrl}/v1/chat/completions`, headers: {}, body: openAIBody('haiku') };
 }
 
-async function startPortkey(simulatorUrl) {
-  const port = await freePort();
-  // --headless: no console UI. NODE_ENV=production: its deployment mode (no log-viewer routes).
-  const child = spawn(process.execPath, [PORTKEY, `--port=${port}`, '--headless'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  await waitUntilUp(`http://127.0.0.1:${port}/`);
-  const target = (region) => ({
-    provider: 'bedrock',
-    aws_access_key_id: 'AKIDTEST',
-    aws_secret_access_key: 'secret',
-    aws_region: region,
-    custom_host: simulatorUrl,
-  });
-  const config = { strategy: { mode: 'fallback' }, targets: [target('us-east-1'), target('us-west-2')] };
-  return {
-    key: 'portkey',
-    name: `@portkey-ai/gateway ${JSON.parse(readFileSync(here('../node_modules/@portkey-ai/gateway/package.json'), 'utf8')).version}`,
-    child,
-    url: `http://127.0.0.1:${port}/v1/chat/completions`,
-    headers: { 'x-portkey-config': JSON.stringify(config) },
-    body: JSON.stringify({ model: HAIKU, messages, max_tokens: 100 }),
-  };
-}
-
-/**
- * One load-generator run against `gateway`. Its CPU is sampled from /proc when the load generator
- * marks the measured window's start and end, so process start, warm-up and drain are left out.
- */
+/** One load-generator run against `gateway`, its CPU sampled over the measured window alone. */
 async function drive(gateway, seconds) {
-  const options = { ...gateway, child: undefined, concurrency: CONCURRENCY, seconds, warmupSeconds: 1 };
-  const loader = spawn(process.execPath, [here('./load-generator.mjs'), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(loader, 'exit');
-  const cpuAt = {};
-  let result;
-  for await (const line of createInterface({ input: loader.stdout })) {
-    const message = JSON.parse(line);
-    if (message.mark) cpuAt[message.mark] = cpuSeconds(gateway.child.pid);
-    else result = message;
-  }
-  const [code] = await exited;
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  if (result === undefined || cpuAt.start === undefined || cpuAt.end === undefined)
-    throw new Error(`the load generator for ${gateway.name} printed no result or no window marks`);
-  return { ...result, gatewayCpuSeconds: cpuAt.end - cpuAt.start };
+  const run = await driveProcess(
+    { url: gateway.url, headers: gateway.headers, body: gateway.body, pid: gateway.child.pid },
+    { concurrency: CONCURRENCY, seconds },
+  );
+  return { ...run, gatewayCpuSeconds: run.cpuSeconds };
 }
 
 /** The median, lowest and highest of per-round ratios, rounded to two decimals. */
@@ -158,7 +72,7 @@ export async function gatewayThroughput({ seconds = 4, rounds = 3 } = {}) {
   const rows = [];
   try {
     for (const ours of OURS) gateways.push(await startOurs(sim.url, ours));
-    gateways.push(await startPortkey(sim.url));
+    gateways.push({ key: 'portkey', ...(await startPortkey(sim.url)) });
     const portkeyIndex = gateways.length - 1;
     for (const scenario of scenarios) {
       const faultId = scenario.fault && (await sim.addFault(scenario.fault));
@@ -209,10 +123,7 @@ export async function gatewayThroughput({ seconds = 4, rounds = 3 } = {}) {
     }
     return { concurrency: CONCURRENCY, seconds, rounds, results: rows };
   } finally {
-    for (const gateway of gateways) {
-      gateway.child.kill('SIGTERM');
-      await once(gateway.child, 'exit');
-    }
+    await stopAll(gateways.map((gateway) => gateway.child));
     await sim.stop();
   }
 }

@@ -15,10 +15,9 @@ import { startSimulatorProcess } from './simulator-process.mjs';
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const round1 = (value) => Number(value.toFixed(1));
 
-function bundle(outDir) {
-  const run = spawnSync('pnpm', ['--silent', '-F', '@bedrock-ha/lambda-stack', 'bundle', outDir], {
-    encoding: 'utf8',
-  });
+function bundle(outDir, entry) {
+  const args = ['--silent', '-F', '@bedrock-ha/lambda-stack', 'bundle', outDir];
+  const run = spawnSync('pnpm', entry ? [...args, entry] : args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`the Lambda bundle failed: ${run.stderr || run.stdout}`);
   return join(outDir, 'handler.mjs');
 }
@@ -42,6 +41,10 @@ export async function lambdaColdStart({ runs = 10 } = {}) {
   const sim = await startSimulatorProcess();
   try {
     const file = bundle(outDir);
+    const floorFile = bundle(
+      join(outDir, 'floor'),
+      fileURLToPath(new URL('./lambda-sdk-floor.mjs', import.meta.url)),
+    );
     const code = readFileSync(file);
     // With code splitting, the deployed code is the entry plus its chunks.
     const chunkDir = join(outDir, 'chunks');
@@ -70,13 +73,20 @@ export async function lambdaColdStart({ runs = 10 } = {}) {
     };
     const self = fileURLToPath(import.meta.url);
     const cold = [];
+    const floor = [];
     const bare = [];
+    const coldRun = async (bundled) => {
+      const { output, wallMs } = await timedProcess([self, bundled], env);
+      // The handler's own request log shares stdout: the figures are the last line.
+      return { ...JSON.parse(output.trim().split('\n').at(-1)), wallMs };
+    };
+    // Interleaved, so a busy moment of the shared machine hits all three alike.
     for (let run = 0; run < runs; run++) {
       bare.push((await timedProcess(['-e', '0'], env)).wallMs);
-      const { output, wallMs } = await timedProcess([self, file], env);
-      // The handler's own request log shares stdout: the figures are the last line.
-      cold.push({ ...JSON.parse(output.trim().split('\n').at(-1)), wallMs });
+      cold.push(await coldRun(file));
+      floor.push(await coldRun(floorFile));
     }
+    const floorBytes = statSync(floorFile).size;
     return {
       bundleBytes: deployedBytes,
       bundleMB: Number((deployedBytes / 1e6).toFixed(3)),
@@ -91,6 +101,14 @@ export async function lambdaColdStart({ runs = 10 } = {}) {
       processWallMs: round1(median(cold.map((sample) => sample.wallMs))),
       bareNodeWallMs: round1(median(bare)),
       processAddedMs: round1(median(cold.map((sample, index) => sample.wallMs - bare[index]))),
+      sdkFloorEntryBytes: floorBytes,
+      sdkFloorInitMs: round1(median(floor.map((sample) => sample.initMs))),
+      sdkFloorInitCpuMs: round1(median(floor.map((sample) => sample.initCpuMs))),
+      // Paired by run: the two ran back to back.
+      initOverFloorMs: round1(median(cold.map((sample, index) => sample.initMs - floor[index].initMs))),
+      initCpuOverFloorMs: round1(
+        median(cold.map((sample, index) => sample.initCpuMs - floor[index].initCpuMs)),
+      ),
     };
   } finally {
     await sim.stop();

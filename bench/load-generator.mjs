@@ -4,20 +4,30 @@
 // { url, headers, body, concurrency, seconds, warmupSeconds }. Prints JSON lines: `{"mark":"start"}`
 // when the measured window opens and `{"mark":"end"}` when it closes (so the parent can sample the
 // gateway's CPU over the window alone, not over warm-up and drain), then one line of results.
+// New connections: every request sent on a connection the agent just opened (the first
+// `concurrency` at the start, and any reopened later) records its wait until the answer's headers;
+// with `probe: true`, a fresh connection also sends one request every 100 ms of the measured
+// window, so a server that serves its old connections first shows it.
 import http from 'node:http';
 import { percentile } from './percentiles.mjs';
 
-const { url, headers, body, concurrency, seconds, warmupSeconds } = JSON.parse(process.argv[2]);
+const { url, headers, body, concurrency, seconds, warmupSeconds, probe } = JSON.parse(process.argv[2]);
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const payload = Buffer.from(body);
 const requestHeaders = { ...headers, 'content-type': 'application/json', 'content-length': payload.length };
 
-function send() {
+/** Waits (ms until the answer's headers) of the requests that opened a connection. */
+const newConnectionWaits = [];
+/** The same, of the probes alone (fresh connections opened while the load runs). */
+const probeWaits = [];
+
+function send(fresh = false) {
   return new Promise((resolve) => {
+    const sent = performance.now();
     const request = http.request(
       {
-        agent,
+        agent: fresh ? false : agent,
         host: target.hostname,
         port: target.port,
         path: target.pathname,
@@ -25,6 +35,8 @@ function send() {
         headers: requestHeaders,
       },
       (response) => {
+        if (!request.reusedSocket) newConnectionWaits.push(performance.now() - sent);
+        if (fresh) probeWaits.push(performance.now() - sent);
         response.on('data', () => {});
         response.on('end', () => resolve(response.statusCode));
         response.on('error', () => resolve(0));
@@ -54,12 +66,19 @@ await sleep(warmupSeconds);
 counting = true;
 mark('start');
 const started = performance.now();
+const probes = [];
+const prober =
+  probe &&
+  setInterval(() => {
+    probes.push(send(true));
+  }, 100);
 await sleep(seconds);
+if (prober) clearInterval(prober);
 counting = false;
 const elapsed = (performance.now() - started) / 1000;
 mark('end');
 stop = true;
-await Promise.all(loops);
+await Promise.all([...loops, ...probes]);
 agent.destroy();
 latencies.sort((a, b) => a - b);
 if (latencies.length === 0) throw new Error(`no request completed in the ${seconds} s window to ${url}`);
@@ -73,5 +92,9 @@ console.log(
     requestsPerSecond: Math.round(ok / elapsed),
     p50Ms: Number(at(0.5).toFixed(2)),
     p99Ms: Number(at(0.99).toFixed(2)),
+    newConnections: newConnectionWaits.length,
+    newConnectionMaxWaitMs: Number(Math.max(0, ...newConnectionWaits).toFixed(2)),
+    probes: probeWaits.length,
+    probeMaxWaitMs: Number(Math.max(0, ...probeWaits).toFixed(2)),
   }),
 );

@@ -5,11 +5,13 @@
 // side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { adaptiveRouting } from './adaptive-routing.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
+import { limits, printLimits } from './limits.mjs';
 import { memoryGrowth } from './memory-growth.mjs';
 import {
   printCoreOverhead,
@@ -139,6 +141,24 @@ const BENCHMARKS = {
       console.table(result);
     },
   },
+  adaptive: {
+    file: 'adaptive-routing',
+    run: () => adaptiveRouting({ seconds }),
+    print: (result) => {
+      console.log(
+        `\n7. Adaptive routing: us-east-1 ${result.slowMs} ms slower and listed first, ${result.concurrency} in flight, ${result.seconds} s each\n`,
+      );
+      console.table({ ordered: result.ordered, adaptive: result.adaptive });
+      console.log(
+        `adaptive p50 / ordered p50 ${result.p50Ratio}x; after us-east-1 recovers and us-west-2 slows, 80% of the last 20 requests go east after ${result.rebalanceMs} ms (${result.rebalanceRequests} requests); with both as fast, us-east-1 gets ${result.equalEastShare} of traffic`,
+      );
+    },
+  },
+  limits: {
+    file: 'limits',
+    run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
+    print: printLimits,
+  },
 };
 
 const outcomes = {};
@@ -166,7 +186,10 @@ if (targets.length > 0) {
 const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
   (row) => row.errors > 0 || row.requests === 0,
 );
-if (errored || outcomes.memory?.errors > 0 || outcomes.gateway?.results.some((row) => row.errors > 0)) {
+const loadErrors = [...(outcomes.gateway?.results ?? []), ...(outcomes.limits?.results ?? [])].some(
+  (row) => row.errors > 0,
+);
+if (errored || outcomes.memory?.errors > 0 || loadErrors) {
   console.error('a benchmark scenario had errors; see the tables above');
   failed = true;
 }

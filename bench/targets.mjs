@@ -3,7 +3,7 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda }) {
+export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive }) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -106,6 +106,86 @@ export function targetRows({ latency, failover, memory, gateway, lambda }) {
         '<= 150 ms',
         `${lambda.initMs} ms (CPU ${lambda.initCpuMs} ms)`,
         lambda.initMs <= 150,
+      ),
+    );
+    rows.push(
+      row(
+        '5. Lambda cold init over the bundled bare SDK client (floor), median of pairs',
+        '<= 25 ms',
+        `${lambda.initOverFloorMs} ms (CPU ${lambda.initCpuOverFloorMs} ms; floor ${lambda.sdkFloorInitMs} ms)`,
+        lambda.initOverFloorMs <= 25,
+      ),
+    );
+  }
+  if (adaptive) {
+    rows.push(
+      row(
+        `7. adaptive routing: share to the fast region, one region ${adaptive.slowMs} ms slower`,
+        '>= 80%',
+        `${Math.round(adaptive.adaptive.fastShare * 100)}%`,
+        adaptive.adaptive.fastShare >= 0.8,
+      ),
+    );
+    rows.push(
+      row(
+        '7. adaptive routing: p50 / ordered p50 (slow region listed first)',
+        '< 1x',
+        `${adaptive.p50Ratio}x (${adaptive.adaptive.p50Ms} vs ${adaptive.ordered.p50Ms} ms)`,
+        adaptive.p50Ratio < 1,
+      ),
+    );
+    rows.push(
+      row(
+        '7. adaptive routing: rebalance after the slow region recovers (and the other slows)',
+        '<= 5 s',
+        adaptive.rebalanceMs === undefined ? 'not within 30 s' : `${adaptive.rebalanceMs} ms`,
+        adaptive.rebalanceMs !== undefined && adaptive.rebalanceMs <= 5_000,
+      ),
+    );
+  }
+  if (limits) rows.push(...limitRows(limits));
+  return rows;
+}
+
+/** Issue 20's limits: our routes against the minimal proxy and Portkey, and the tail. */
+function limitRows({ results }) {
+  const rows = [];
+  const ours = results.filter((result) => result.key.startsWith('ours'));
+  const direct = (concurrency) =>
+    results.find((result) => result.key === 'direct' && result.concurrency === concurrency);
+  for (const result of ours) {
+    const at = `${result.target}, concurrency ${result.concurrency}`;
+    rows.push(
+      row(
+        `6. CPU per request / minimal proxy's, ${at}`,
+        '<= 3x',
+        `${result.cpuVsProxy}x (rounds ${result.cpuVsProxyRange.join('-')}x; ${result.cpuMsPerRequest} ms)`,
+        result.cpuVsProxy <= 3,
+      ),
+    );
+    if (result.concurrency === 64 && result.key === 'oursOpenAI')
+      rows.push(
+        row(
+          `6. req/s / Portkey's, ${at}`,
+          '>= 2x',
+          `${result.throughputVsPortkey}x (rounds ${result.throughputVsPortkeyRange.join('-')}x; ${result.requestsPerSecond} req/s)`,
+          result.throughputVsPortkey >= 2,
+        ),
+      );
+    rows.push(
+      row(
+        `6. client p99 / p50, ${at}`,
+        '<= 3x',
+        `${result.p99OverP50}x (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`,
+        result.p99OverP50 <= 3,
+      ),
+    );
+    rows.push(
+      row(
+        `6. longest wait of a new connection for its first answer, ${at}`,
+        '<= 250 ms',
+        `${result.newConnectionMaxWaitMs} ms (fresh connections while loaded: ${result.probeMaxWaitMs} ms; the simulator direct: ${direct(result.concurrency).newConnectionMaxWaitMs} ms)`,
+        result.newConnectionMaxWaitMs <= 250,
       ),
     );
   }

@@ -66,6 +66,12 @@ export function describeAwsError(error: unknown, target?: string): ErrorDescript
     ThrottlingException: 'slow down, or add capacity: more model units or another endpoint in the chain',
     ValidationException: 'check the request and the model id',
   };
+  if (name === 'ThrottlingException' && /per day/i.test(message))
+    hints[name] =
+      'the daily token quota is spent until its window resets (UTC midnight); bedrock-ha parks the endpoint until then. Ask AWS for a higher tokens-per-day quota, or add another endpoint to the chain';
+  if (name === 'ValidationException' && /\btier\b.*\bnot supported\b|reservation not found/i.test(message))
+    hints[name] =
+      'the model or region does not offer this service tier: change or remove the endpoint’s serviceTier';
   const hint = hints[name];
   return hint === undefined ? { message: `${name}: ${message}` } : { message: `${name}: ${message}`, hint };
 }

@@ -21,7 +21,14 @@ describe('bedrock-ha config', () => {
     ]);
     const valid = await runCli(['config', 'validate'], { env, cwd: home });
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toBe('ok bedrock-ha.yaml: 1 chain (claude-haiku), 2 endpoints\n');
+    expect(valid.stdout.split('\n').map((line) => line.replace(/\s+/g, ' '))).toEqual([
+      'ok bedrock-ha.yaml: 1 chain (claude-haiku), 2 endpoints',
+      'chain endpoints attempts worst case stream first content deadline reachable in deadline',
+      // The defaults: 2 attempts of 60 s (20 s to first content) with a backoff of 100 ms, per endpoint.
+      'claude-haiku 2 4 240.2 s 80.2 s none all',
+      '',
+    ]);
+    expect(valid.stderr).toBe('');
   });
 
   it('init refuses to overwrite without --force (exit 2), and overwrites with it', async () => {
@@ -57,6 +64,69 @@ describe('bedrock-ha config', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       valid: false,
       issues: expect.arrayContaining([expect.objectContaining({ path: 'chains.main.endpoints.0.region' })]),
+    });
+  });
+
+  it('validate warns of fallbacks that cannot help and of a worst case past the deadline; --strict fails on them', async () => {
+    const home = await emptyHome();
+    const file = join(home, 'graph.yaml');
+    const haiku = 'anthropic.claude-3-haiku-20240307-v1:0';
+    await writeFile(
+      file,
+      [
+        'deadlineMs: 30000',
+        'endpoints:',
+        `  shared: { region: us-east-1, modelId: ${haiku} }`,
+        `  forgotten: { region: eu-west-1, modelId: ${haiku} }`,
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        '      - shared',
+        `      - { id: again, region: us-east-1, modelId: ${haiku} }`,
+        `      - { id: west, region: us-west-2, modelId: ${haiku} }`,
+        '  quick:',
+        '    policy: { timeouts: { attemptMs: 5000, firstTokenMs: 3000 } }',
+        '    endpoints:',
+        `      - { id: east2, region: us-east-2, modelId: ${haiku} }`,
+        `      - { id: west2, region: us-west-2, modelId: ${haiku} }`,
+      ].join('\n'),
+    );
+    const text = await runCli(['config', 'validate', file], { env: cleanEnv(home) });
+    expect(text.code).toBe(0);
+    // 3 endpoints x (2 x 60 s + 100 ms); 2 x (2 x 5 s + 100 ms).
+    expect(text.stdout).toMatch(/^main\s+3\s+6\s+360\.3 s\s+120\.3 s\s+30 s\s+1 of 3$/m);
+    expect(text.stdout).toMatch(/^quick\s+2\s+4\s+20\.2 s\s+12\.2 s\s+30 s\s+2 of 2$/m);
+    expect(text.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^warning: chains\.main\.endpoints\.1: "again" serves .* in us-east-1 like "shared"/,
+      ),
+      expect.stringMatching(/^warning: endpoints\.forgotten: is defined but no chain refers to it/),
+      expect.stringMatching(
+        /^warning: deadlineMs: chain "main": the worst case of a request is 360\.3 s .*1 of 3 endpoints/,
+      ),
+      expect.stringMatching(/^warning: deadlineMs: chain "main": .* stream's first content is 120\.3 s/),
+    ]);
+
+    const strict = await runCli(['config', 'validate', file, '--strict'], { env: cleanEnv(home) });
+    expect(strict.code).toBe(1);
+
+    const json = await runCli(['config', 'validate', file, '--json'], { env: cleanEnv(home) });
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    const result = JSON.parse(json.stdout);
+    expect(result).toMatchObject({ valid: true, chains: ['main', 'quick'], cycles: [] });
+    expect(result.warnings.map((warning: { kind: string }) => warning.kind)).toEqual([
+      'duplicate-endpoint',
+      'unreferenced-endpoint',
+      'deadline-exceeded',
+      'deadline-exceeded',
+    ]);
+    expect(result.worstCase[0]).toMatchObject({
+      chain: 'main',
+      attempts: 6,
+      unaryMs: 360_300,
+      deadlineMs: 30_000,
+      reachableEndpoints: 1,
     });
   });
 

@@ -136,6 +136,73 @@ describe('bedrock-ha doctor', () => {
     );
   });
 
+  it('warns of a duplicate fallback and a worst case past the deadline, without failing (exit 0)', async () => {
+    const config = join(home, 'graph.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  main:',
+        '    deadlineMs: 90000',
+        '    endpoints:',
+        '      - { id: haiku-west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+        '      - { id: haiku-west-again, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      ].join('\n'),
+    );
+    const text = await runCli(['doctor', '--endpoint-url', simulator.url, '--config', config], { env });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^ok\s+fallback graph\s+chain main\s+worst case 4 attempts, 240\.2 s \(stream first content 80\.2 s\); deadline 90 s: 1 of 2 endpoints reachable$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^warn\s+fallback graph\s+chains\.main\.endpoints\.1\s+"haiku-west-again" serves .* like "haiku-west" before it/m,
+    );
+    expect(text.stdout).toMatch(
+      /^warn\s+fallback graph\s+chains\.main\.deadlineMs\s+chain "main": the worst case of a request is 240\.2 s/m,
+    );
+    const json = await runCli(['doctor', '--json', '--endpoint-url', simulator.url, '--config', config], {
+      env,
+    });
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((check: { status: string }) => check.status === 'warn')).toHaveLength(2);
+  });
+
+  it('probes with the endpoint’s service tier, and says how to fix a tier it refuses', async () => {
+    const config = join(home, 'doctor-tier.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        '      - { region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0, serviceTier: reserved }',
+        '      - { region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0, serviceTier: flex }',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(
+      ['doctor', '--json', '--probe', '--endpoint-url', simulator.url, '--config', config],
+      { env },
+    );
+    expect(code).toBe(1);
+    const probes = JSON.parse(stdout).checks.filter(
+      (check: { check: string }) => check.check === 'probe request',
+    );
+    expect(probes).toEqual([
+      expect.objectContaining({
+        target: 'us-west-2/anthropic.claude-3-haiku-20240307-v1:0@reserved (us-west-2)',
+        status: 'fail',
+        detail: 'ValidationException: Reservation not found.',
+        fix: expect.stringMatching(/serviceTier/),
+      }),
+      expect.objectContaining({
+        target: 'us-west-2/anthropic.claude-3-haiku-20240307-v1:0@flex (us-west-2)',
+        status: 'ok',
+      }),
+    ]);
+  });
+
   it('fails "region reachable" when the endpoint URL does not answer', async () => {
     const { code, stdout } = await runCli(
       ['doctor', '--endpoint-url', await closedUrl(), '--provisioned-arn', PT_ARN],

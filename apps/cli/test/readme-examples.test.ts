@@ -53,6 +53,14 @@ const BROKEN_YAML = [
   '    endpoints:',
   `      - { region: us-west, modelId: ${HAIKU}, retries: 3 }`,
 ].join('\n');
+const TIGHT_YAML = [
+  'chains:',
+  '  main:',
+  '    deadlineMs: 30000',
+  '    endpoints:',
+  `      - { id: east, region: us-east-1, modelId: ${HAIKU} }`,
+  `      - { id: west, region: us-west-2, modelId: ${HAIKU} }`,
+].join('\n');
 const OWN_PROFILE_YAML = [
   'chains:',
   '  main:',
@@ -116,6 +124,7 @@ const SETUPS: Record<string, Setup> = {
   'bedrock-ha config init': {},
   'bedrock-ha config validate': { prepare: ['bedrock-ha config init'] },
   'bedrock-ha config validate broken.yaml': { files: { 'broken.yaml': BROKEN_YAML } },
+  'bedrock-ha config validate --strict tight.yaml': { files: { 'tight.yaml': TIGHT_YAML } },
 };
 
 // `simulate` and `serve` run until stopped: they have tests of their own (simulate.test.ts,

@@ -1,8 +1,9 @@
 // The deployed function's entry. Everything here runs once per execution environment, at init:
 // the engine (SDK clients, breakers) is shared by both handlers and every invocation.
-import { createHandler, createLambdaEngine, createStreamingHandler } from '@bedrock-ha/lambda';
+import { createHandler, createStreamingHandler, loadLambdaEngine } from '@bedrock-ha/lambda';
 
-const engine = createLambdaEngine();
+// Awaited at init: the `yaml` package loads only for a YAML configuration, never for JSON.
+const engine = await loadLambdaEngine();
 
 /** API Gateway (HTTP API v2, REST v1), Function URLs in BUFFERED mode, and direct invocations. */
 export const handler = createHandler({ engine });

@@ -121,6 +121,29 @@ describe('the bundled handler in a fresh Node process', () => {
     );
   }, 60_000);
 
+  it('loads the yaml package only for a YAML configuration: not in the entry, and served from a bundled .yaml', async () => {
+    // The entry holds no YAML parser: a JSON configuration never loads or compiles it.
+    const entry = readFileSync(bundle.file, 'utf8');
+    expect(entry).not.toContain('Implicit keys need to be on a single line');
+    const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-yaml-')), 'bedrock-ha.yaml');
+    writeFileSync(
+      path,
+      `client:\n  endpoint: \${SIM_URL}\n  credentials: { accessKeyId: AKIDTEST, secretAccessKey: secret }\nchains:\n  claude-haiku:\n    endpoints:\n      - { id: haiku-west, region: us-west-2, modelId: ${HAIKU} }\n`,
+    );
+    const direct = JSON.parse(readFileSync(join(fixtures, 'direct-converse-event.json'), 'utf8'));
+    const functionUrl = JSON.parse(readFileSync(join(fixtures, 'function-url-event.json'), 'utf8'));
+
+    const { code, stdout, stderr } = await runBundle(
+      { BEDROCK_HA_CONFIG: path, SIM_URL: sim.url },
+      { http: functionUrl, direct, stream: functionUrl },
+    );
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
+    expect(JSON.parse(line!.slice('RESULT '.length)).direct.servedBy.endpointId).toBe('haiku-west');
+  }, 60_000);
+
   it('fails its init with the configuration problem when no configuration is set', async () => {
     const { code, stderr } = await runBundle({}, { http: {}, direct: {}, stream: {} });
 

@@ -14,6 +14,7 @@ describe('serverOptionsFromEnv', () => {
       port: 8080,
       apiKeys: ['one', 'two'],
       logLevel: 'debug',
+      metrics: { port: 9464 },
     });
     expect(
       serverOptionsFromEnv({
@@ -23,6 +24,7 @@ describe('serverOptionsFromEnv', () => {
         BEDROCK_HA_SHUTDOWN_TIMEOUT_MS: '2500',
         BEDROCK_HA_MAX_BODY_BYTES: '2048',
         BEDROCK_HA_MAX_CONNECTIONS: '50',
+        BEDROCK_HA_MAX_IN_FLIGHT: '200',
         BEDROCK_HA_HEADERS_TIMEOUT_MS: '5000',
         BEDROCK_HA_IDLE_TIMEOUT_MS: '30000',
       }),
@@ -33,6 +35,7 @@ describe('serverOptionsFromEnv', () => {
       shutdownTimeoutMs: 2500,
       maxBodyBytes: 2048,
       maxConnections: 50,
+      maxInFlight: 200,
       headersTimeoutMs: 5000,
       idleTimeoutMs: 30000,
     });

@@ -7,6 +7,7 @@ import {
   LOG_LEVELS,
   type ServerOptions,
 } from '@bedrock-ha/node';
+import { METRICS_ENV, metricsOptionsFromEnv } from './metrics-env.js';
 
 /** The environment variables the binary reads, with what each one means (printed by `--help`). */
 export const SERVER_ENV = {
@@ -23,12 +24,15 @@ export const SERVER_ENV = {
     'origins whose pages may call from a browser, comma-separated, or * (none: no CORS)',
   BEDROCK_HA_MAX_CONNECTIONS:
     'connections open at once; past it new ones are refused and logged (default 1000)',
+  BEDROCK_HA_MAX_IN_FLIGHT:
+    'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_STATE_URL:
     'a Redis URL (redis://host:6379, rediss://user:password@host:6379 for TLS) whose server every gateway instance shares breakers, budgets and usage through (default: this process only)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
     'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
+  ...METRICS_ENV,
 } as const;
 
 /** The environment cannot start a server; `problems` says what to fix, one line each. */
@@ -56,6 +60,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const shutdownTimeoutMs = integer(env, 'BEDROCK_HA_SHUTDOWN_TIMEOUT_MS', 0, MAX_TIMER_MS, problems);
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
   const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
+  const maxInFlight = integer(env, 'BEDROCK_HA_MAX_IN_FLIGHT', 1, 1_000_000, problems);
   const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
   const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
@@ -77,6 +82,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems.push(
       'BEDROCK_HA_STATE_URL is not a Redis URL: use redis://host:6379, or rediss://user:password@host:6379 for TLS',
     );
+  const metrics = metricsOptionsFromEnv(env, problems);
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
   const corsOrigins = listFrom(env.BEDROCK_HA_CORS_ORIGINS);
@@ -91,9 +97,11 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(corsOrigins.length > 0 && { corsOrigins }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     ...(stateUrl ? { stateUrl } : {}),
+    ...(metrics && { metrics }),
   };
 }
 

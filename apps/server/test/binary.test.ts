@@ -30,6 +30,8 @@ function run(env: Record<string, string>) {
     env: {
       PATH: process.env.PATH ?? '',
       OTEL_SDK_DISABLED: 'true',
+      // Tests run side by side: a free metrics port each, not the default 9464.
+      BEDROCK_HA_METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -42,6 +42,11 @@ export interface BedrockHAOptions {
    * already, so a failing or slow store never fails a request.
    */
   readonly stateStore?: StateStore;
+  /**
+   * The clock of daily-quota parking and of the default state store, epoch ms (default
+   * `Date.now`); inject one in tests.
+   */
+  readonly now?: () => number;
 }
 
 /** Per-request options. */

@@ -9,7 +9,7 @@ import type { Attempt } from './errors/attempt.js';
 import { Engine } from './operations/engine.js';
 import { OPERATIONS, streamSender } from './operations/operations.js';
 import { continuationFilter, continuationInput } from './streaming/converse-resume.js';
-import { type OpenedStream, streamStep } from './streaming/stream-attempt.js';
+import { type StreamLease, streamStep } from './streaming/stream-lease.js';
 import type { Resumption, StreamSession } from './streaming/stream-session.js';
 
 /**
@@ -47,7 +47,6 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
                     request.middleware,
                   ),
                   converseStream.info,
-                  clock(),
                 ),
               filter: continuationFilter,
             })
@@ -81,17 +80,17 @@ export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptio
 
 /** A stream's result: the SDK output's members, its events under `key`, and who serves it now. */
 function streamResult<E, K extends 'stream' | 'body'>(
-  started: { session: StreamSession<E>; opened: OpenedStream<E>; attempts: readonly Attempt[] },
+  started: { session: StreamSession<E>; lease: StreamLease<E>; attempts: readonly Attempt[] },
   key: K,
 ) {
-  const { session, opened } = started;
+  const { session, lease } = started;
   const result = {
-    ...opened.fields,
-    $metadata: opened.metadata,
+    ...lease.fields,
+    $metadata: lease.metadata,
     attempts: started.attempts,
     [key]: session.events(),
   } as {
-    $metadata: OpenedStream<E>['metadata'];
+    $metadata: StreamLease<E>['metadata'];
     attempts: readonly Attempt[];
     servedBy: EndpointRef;
   } & Record<K, AsyncIterable<E>>;

@@ -15,16 +15,16 @@ export type {
   Served,
 } from './bedrock-ha-api.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export {
+  type ChainGraph,
+  type ChainGraphFinding,
+  type ChainGraphReport,
+  checkChainGraph,
+  findCycles,
+  formatMs,
+} from './config/chain-graph.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
-export type {
-  BedrockHAConfig,
-  BreakerConfig,
-  ChainConfig,
-  ClientConfig,
-  EndpointConfig,
-  PolicyConfig,
-} from './config/config-schema.js';
-export { MAX_TIMER_MS } from './config/config-schema.js';
+export type { BedrockHAConfig, ChainConfig, ClientConfig, EndpointConfig } from './config/config-schema.js';
 export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './config/defaults.js';
 export { configJsonSchema } from './config/json-schema.js';
 export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
@@ -36,7 +36,11 @@ export {
   parseConfigText,
   readConfigFile,
 } from './config/load-config.js';
+export { type BreakerConfig, MAX_TIMER_MS, type PolicyConfig } from './config/policy-schema.js';
+export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
 export { DEFAULT_STATE_TIMEOUT_MS, type StateConfig } from './config/state-config-schema.js';
+export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
+export { loadYamlSupport } from './config/yaml-syntax.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {
   AllEndpointsFailedError,
@@ -86,6 +90,7 @@ export type {
   BreakerStateChangeEvent,
   BudgetExhaustedEvent,
   DeadlineExceededEvent,
+  EndpointParkedEvent,
   FailoverEvent,
   HedgeEvent,
   RetryEvent,

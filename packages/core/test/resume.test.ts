@@ -123,6 +123,27 @@ describe('resume mode continues an interrupted ConverseStream (matrix #6)', () =
     expect(await timers.left()).toEqual([]);
   });
 
+  it("leaves no deadline timer once a resumed stream with a deadline ends (the continuation's clock is disposed)", async () => {
+    const timers = watchTimers();
+    const { sim, ha, answer } = await setup({ ...CONFIG, deadlineMs: 600_000 });
+    sim.faults.add(cutAfter(REGIONS.east, 6));
+    const caller = new AbortController();
+
+    const result = await ha.converseStream(
+      'haiku',
+      { messages: userMessage(PROMPT) },
+      { signal: caller.signal },
+    );
+    const { text, error } = await drain(result.stream, converseText);
+
+    expect(error).toBeUndefined();
+    expect(text).toBe(answer);
+    expect(result.servedBy.endpointId).toBe('west');
+    ha.destroy();
+    await sim.close();
+    expect(await timers.left()).toEqual([]);
+  });
+
   it('resumes again on a third endpoint when the continuation breaks too', async () => {
     const { sim, ha, sent, failovers, answer } = await setup();
     sim.faults.add(cutAfter(REGIONS.east, 6));

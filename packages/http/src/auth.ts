@@ -13,7 +13,8 @@ const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest(
 
 /**
  * Builds the API-key check. Keys come as `x-api-key` (what the AWS SDK can add, since it signs
- * `Authorization` itself) or `Authorization: Bearer <key>`. The 401 never echoes a key.
+ * `Authorization` itself) or `Authorization: Bearer <key>`, or from a browser as `Authorization: Basic` with the key as the
+ * password. The 401 never echoes a key.
  */
 export function createAuthenticator(apiKeys: readonly string[] | undefined): Authenticator {
   const keys = (apiKeys ?? []).filter((key) => key !== '').map(digest);
@@ -38,8 +39,27 @@ export function createAuthenticator(apiKeys: readonly string[] | undefined): Aut
 function presentedKey(headers: GatewayRequest['headers']): string | undefined {
   const apiKey = headers['x-api-key']?.trim();
   if (apiKey) return apiKey;
-  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization?.trim() ?? '');
-  return bearer?.[1]?.trim() || undefined;
+  const authorization = headers.authorization?.trim() ?? '';
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization);
+  if (bearer) return bearer[1]?.trim() || undefined;
+  // What a browser sends for a page: any user name, the key as the password.
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : decoded.slice(colon + 1) || undefined;
+}
+
+/**
+ * The same 401 with a Basic challenge, so a browser opening a page asks for credentials: any user
+ * name, the API key as the password.
+ */
+export function withBasicChallenge(denied: RequestFailure): RequestFailure {
+  return new RequestFailure({
+    ...denied.failure,
+    message: `${denied.failure.message} In a browser, give any user name and the API key as the password.`,
+    headers: { 'www-authenticate': 'Basic realm="bedrock-ha", charset="UTF-8"' },
+  });
 }
 
 function unauthorized(message: string): RequestFailure {

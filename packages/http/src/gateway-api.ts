@@ -89,6 +89,16 @@ export interface GatewayOptions {
    * `access-control-allow-origin`. Off by default.
    */
   readonly cors?: CorsOptions;
+  /**
+   * Serves the live dashboard: `GET /dashboard` (a page with every asset inline) and
+   * `GET /dashboard/data` (its JSON), behind the API keys like every route. Default true.
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Serves `GET /metrics` behind the API keys: the Prometheus text format this returns (e.g. the
+   * Node server's Prometheus exposition). Absent: `/metrics` is a 404.
+   */
+  readonly metrics?: () => Promise<string>;
 }
 
 /** A framework-free HTTP front end over a bedrock-ha engine. */
@@ -107,7 +117,7 @@ export interface Gateway {
   readonly maxBodyBytes: number;
   /**
    * An error response in the gateway's format for failures the adapter meets before it can call
-   * `handle` (body too large, body unreadable).
+   * `handle` (body too large, body unreadable, too many requests in flight).
    */
   errorResponse(path: string, error: GatewayError): GatewayResponse;
   /** Unsubscribes from the engine's events. Does not destroy the engine. */
@@ -117,4 +127,9 @@ export interface Gateway {
 /** A failure an adapter can report through {@link Gateway.errorResponse}. */
 export type GatewayError =
   | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
-  | { readonly kind: 'bad-request'; readonly message: string };
+  | { readonly kind: 'bad-request'; readonly message: string }
+  /**
+   * The adapter has `maxInFlight` requests in flight already: a 503 with `retry-after: 1`, which
+   * the OpenAI SDKs and the AWS SDK retry (`ServiceUnavailableException` on the Bedrock routes).
+   */
+  | { readonly kind: 'overloaded'; readonly maxInFlight: number };

@@ -1,9 +1,10 @@
 import type { BedrockHA } from '@bedrock-ha/core';
-import { createAuthenticator } from './auth.js';
+import { createAuthenticator, withBasicChallenge } from './auth.js';
 import { createCors } from './cors.js';
+import { DashboardRecorder } from './dashboard/dashboard-history.js';
 import { EndpointStats } from './endpoint-stats.js';
 import { errorFormatOf, errorResponse } from './error-bodies.js';
-import { describeFailure, invalidRequest } from './failure.js';
+import { describeFailure, invalidRequest, overloaded } from './failure.js';
 import type {
   Gateway,
   GatewayAdmission,
@@ -38,6 +39,8 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
   }
   const authenticate = createAuthenticator(options.apiKeys);
   const stats = new EndpointStats(ha);
+  const dashboard = options.dashboard === false ? undefined : new DashboardRecorder(ha);
+  const services = { stats, dashboard, metrics: options.metrics };
   const onRequestLog = options.onRequestLog ?? (() => {});
   const cors = createCors(options.cors);
 
@@ -51,7 +54,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
     context.route = route.name;
     const denied = authenticate(context.request.headers);
     context.authenticated = denied === undefined;
-    if (denied && !route.public) throw denied;
+    if (denied && !route.public) throw route.browser ? withBasicChallenge(denied) : denied;
     context.params = route.params;
     return route;
   }
@@ -80,7 +83,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
     try {
       const route = admit(context);
       if (bodyByteLength(request.body) > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
-      response = await route.handler(context, { stats });
+      response = await route.handler(context, services);
     } catch (error) {
       response = failureResponse(context, error);
     }
@@ -122,7 +125,9 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
       const failure = describeFailure(
         error.kind === 'payload-too-large'
           ? payloadTooLarge(error.limitBytes)
-          : invalidRequest(error.message),
+          : error.kind === 'overloaded'
+            ? overloaded(error.maxInFlight)
+            : invalidRequest(error.message),
       );
       const context = new RequestContext(
         { method: 'POST', path, headers: {}, body: undefined },
@@ -134,6 +139,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
     },
     close() {
       stats.dispose();
+      dashboard?.dispose();
     },
   };
 }

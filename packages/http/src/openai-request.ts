@@ -48,7 +48,17 @@ export function toConverseInput(request: ChatCompletionRequest): ConverseInput {
     ...(system.length > 0 && { system }),
     ...inferenceConfigOf(request),
     ...toolConfigOf(request, messages),
+    ...serviceTierOf(request),
   };
+}
+
+/**
+ * OpenAI's `service_tier` as Bedrock's: `priority`, `default` and `flex` exist in both; `auto` and
+ * OpenAI's others (`scale`) leave the choice to the chain. An endpoint's own tier overrides it.
+ */
+function serviceTierOf(request: ChatCompletionRequest): Pick<ConverseInput, 'serviceTier'> {
+  const tier = request.service_tier;
+  return tier === 'priority' || tier === 'default' || tier === 'flex' ? { serviceTier: { type: tier } } : {};
 }
 
 function contentOf(message: ConversationMessage, at: string): ContentBlock[] {

@@ -74,6 +74,8 @@ export function toChatCompletion(result: ConverseResult, model: string) {
       },
     ],
     usage: usageOf(result.usage),
+    // The tier Bedrock served at, when one was asked for.
+    ...(result.serviceTier?.type && { service_tier: result.serviceTier.type }),
   };
 }
 

@@ -112,6 +112,7 @@ export const chatCompletionRequest = z.strictObject({
   metadata: z.record(z.string(), z.string()).nullish(),
   store: z.boolean().nullish(),
   seed: z.int().nullish(),
+  // priority, default and flex become Bedrock's service tier; others (auto, scale) are ignored.
   service_tier: z.string().nullish(),
   parallel_tool_calls: z.boolean().nullish(),
 });

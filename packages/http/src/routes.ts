@@ -4,6 +4,8 @@ import {
   bedrockInvoke,
   bedrockInvokeStream,
 } from './bedrock-routes.js';
+import type { DashboardHistory } from './dashboard/dashboard-history.js';
+import { dashboardData, dashboardPage, metricsRoute } from './dashboard/dashboard-routes.js';
 import type { EndpointStats } from './endpoint-stats.js';
 import { invalidRequest, RequestFailure } from './failure.js';
 import type { GatewayResponse } from './gateway-api.js';
@@ -14,6 +16,10 @@ import type { RequestContext } from './request-context.js';
 /** What the gateway shares with its routes. */
 export interface RouteServices {
   readonly stats: EndpointStats;
+  /** The live dashboard's history; absent with `dashboard: false`. */
+  readonly dashboard?: DashboardHistory | undefined;
+  /** Renders the Prometheus text format; absent unless the gateway was given one. */
+  readonly metrics?: (() => Promise<string>) | undefined;
 }
 
 /** Answers one matched request. */
@@ -28,6 +34,8 @@ interface Route {
   readonly template: string;
   /** Health checks answer without an API key, so load balancers need none. */
   readonly public?: boolean;
+  /** A page a browser opens: its 401 asks for Basic credentials (the API key as the password). */
+  readonly browser?: boolean;
   readonly handler: RouteHandler;
 }
 
@@ -35,6 +43,9 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', template: '/healthz', public: true, handler: healthz },
   { method: 'GET', template: '/readyz', public: true, handler: readyz },
   { method: 'GET', template: '/v1/endpoints', handler: endpoints },
+  { method: 'GET', template: '/metrics', handler: metricsRoute },
+  { method: 'GET', template: '/dashboard', browser: true, handler: dashboardPage },
+  { method: 'GET', template: '/dashboard/data', handler: dashboardData },
   { method: 'GET', template: '/v1/models', handler: models },
   { method: 'POST', template: '/v1/chat/completions', handler: chatCompletions },
   { method: 'POST', template: '/model/{chain}/converse', handler: bedrockConverse },
@@ -47,6 +58,7 @@ const ROUTES: readonly Route[] = [
 export interface RouteMatch {
   readonly name: string;
   readonly public: boolean;
+  readonly browser?: boolean;
   readonly handler: RouteHandler;
   readonly params: Record<string, string>;
 }
@@ -70,7 +82,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
       const params = decodeParams(raw);
       return params instanceof RequestFailure
         ? { name, public: isPublic, handler: failWith(params), params: {} }
-        : { name, public: isPublic, handler: route.handler, params };
+        : { name, public: isPublic, browser: route.browser ?? false, handler: route.handler, params };
     }
     allowed.push(route.method);
   }

@@ -36,6 +36,22 @@ describe('POST /v1/chat/completions', () => {
     ]);
   });
 
+  it('maps service_tier to Bedrock’s tier: the PT refuses flex, so us-west-2 serves at flex', async () => {
+    const { gateway, sim } = await start();
+    const response = await gateway.handle(post('/v1/chat/completions', ask({ service_tier: 'flex' })));
+    expect(response.status).toBe(200);
+    expect(response.headers['x-bedrock-ha-endpoint']).toBe('haiku-west');
+    expect(response.headers['x-bedrock-ha-attempts']).toBe('2');
+    expect(json(response).service_tier).toBe('flex');
+    expect(sim.requests().map((request) => [request.outcome, request.serviceTier])).toEqual([
+      ['ValidationException', undefined],
+      ['success', 'flex'],
+    ]);
+    const auto = await gateway.handle(post('/v1/chat/completions', ask({ service_tier: 'auto' })));
+    expect(auto.headers['x-bedrock-ha-endpoint']).toBe('pt-east');
+    expect(json(auto).service_tier).toBeUndefined();
+  });
+
   it('fails over to us-west-2 when the PT throttles', async () => {
     const { gateway, sim } = await start();
     sim.faults.add({ match: { model: PT_ARN }, fault: { type: 'error', error: 'ThrottlingException' } });

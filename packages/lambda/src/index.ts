@@ -7,7 +7,7 @@ export {
 } from './direct-invoke-handler.js';
 export { InvalidEventError } from './invalid-event-error.js';
 export { type BudgetOptions, DEFAULT_SAFETY_MARGIN_MS, InvocationTimeoutError } from './invocation-budget.js';
-export { createLambdaEngine, type EngineSource, lambdaConfig } from './lambda-engine.js';
+export { createLambdaEngine, type EngineSource, lambdaConfig, loadLambdaEngine } from './lambda-engine.js';
 export type { HttpHandlerOptions } from './lambda-gateway.js';
 export type {
   AwsLambdaRuntime,

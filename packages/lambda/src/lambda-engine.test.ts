@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@bedrock-ha/core';
 import { describe, expect, it } from 'vitest';
-import { lambdaConfig } from './lambda-engine.js';
+import { lambdaConfig, loadLambdaEngine } from './lambda-engine.js';
 
 const CONFIG = {
   chains: { fast: { endpoints: [{ region: 'us-east-1', modelId: 'amazon.nova-micro-v1:0' }] } },
@@ -62,5 +62,20 @@ describe('lambdaConfig', () => {
     expect(() => lambdaConfig({ env: { BEDROCK_HA_CONFIG_JSON: '{"chains": {}' } })).toThrow(
       /BEDROCK_HA_CONFIG_JSON/,
     );
+  });
+});
+
+describe('loadLambdaEngine', () => {
+  it('builds the engine from a YAML file after loading YAML support', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-lambda-')), 'bedrock-ha.yml');
+    writeFileSync(
+      path,
+      'chains:\n  fast:\n    endpoints:\n      - region: us-east-1\n        modelId: amazon.nova-micro-v1:0\n',
+    );
+
+    const engine = await loadLambdaEngine({ env: { BEDROCK_HA_CONFIG: path } });
+
+    expect(engine.chains).toEqual(['fast']);
+    engine.destroy();
   });
 });

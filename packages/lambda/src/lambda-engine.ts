@@ -4,6 +4,7 @@ import {
   type BedrockHAOptions,
   ConfigError,
   createBedrockHA,
+  loadYamlSupport,
   parseConfigText,
   readConfigFile,
 } from '@bedrock-ha/core';
@@ -31,7 +32,8 @@ export interface EngineSource {
  * The configuration comes from, in order: `engine`, `config`, `configPath`, the
  * `BEDROCK_HA_CONFIG_JSON` variable (the configuration as JSON), the `BEDROCK_HA_CONFIG` variable
  * (a file path). It is read synchronously so that a bad configuration fails the function's init
- * with every problem listed, before any request.
+ * with every problem listed, before any request. A bundled handler with a YAML file uses
+ * {@link loadLambdaEngine}, which loads YAML support first.
  * @throws ConfigError when no configuration is given or it is invalid.
  */
 export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
@@ -41,11 +43,35 @@ export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
     return createBedrockHA(config, source.engineOptions);
   // Init is synchronous: the Redis store loads in the background, and calls made before it is up
   // are answered from local state (the engine's fallback).
-  const opening = openStateStore(config, (state, message) =>
-    jsonLineLogger(stateLogEntry(state === 'down' ? 'WARN' : 'INFO', message)),
-  );
+  const opening = openStateStore(config, stateLog);
   opening.catch((error: unknown) => jsonLineLogger(stateLogEntry('ERROR', (error as Error).message)));
   return createBedrockHA(config, { ...source.engineOptions, stateStore: pendingStateStore(opening).store });
+}
+
+/**
+ * {@link createLambdaEngine}, after loading YAML support when the configuration is a `.yaml` or
+ * `.yml` file: await it at module scope (`const engine = await loadLambdaEngine()`). A bundled
+ * handler then loads the `yaml` package only for a YAML configuration, never for JSON.
+ * @throws ConfigError when no configuration is given or it is invalid.
+ */
+export async function loadLambdaEngine(source: EngineSource = {}): Promise<BedrockHA> {
+  const env = source.env ?? process.env;
+  const path =
+    source.engine || source.config
+      ? undefined
+      : (source.configPath ?? (env.BEDROCK_HA_CONFIG_JSON ? undefined : env.BEDROCK_HA_CONFIG));
+  if (path && /\.ya?ml$/i.test(path)) await loadYamlSupport();
+  if (source.engine) return source.engine;
+  const config = lambdaConfig(source);
+  if (config.state?.store !== 'redis' || source.engineOptions?.stateStore)
+    return createBedrockHA(config, source.engineOptions);
+  // Asynchronous init can wait for the Redis store (its client connects in the background).
+  const opened = await openStateStore(config, stateLog);
+  return createBedrockHA(config, { ...source.engineOptions, ...(opened && { stateStore: opened.store }) });
+}
+
+function stateLog(state: 'up' | 'down', message: string): void {
+  jsonLineLogger(stateLogEntry(state === 'down' ? 'WARN' : 'INFO', message));
 }
 
 function stateLogEntry(level: 'INFO' | 'WARN' | 'ERROR', message: string) {

@@ -34,6 +34,7 @@ const server = await startServer({
   logLevel: 'silent', // JSON lines on stdout otherwise
   telemetry: false, // true starts the OpenTelemetry SDK from OTEL_* variables
   maxConnections: 1_000,
+  maxInFlight: 1_000,
   headersTimeoutMs: 20_000,
   idleTimeoutMs: 65_000,
 });

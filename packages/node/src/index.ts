@@ -7,7 +7,10 @@ export {
   DEFAULT_MAX_CONNECTIONS,
 } from './connection-limits.js';
 export { type DualProtocolServer, dualProtocolServer } from './dual-protocol-server.js';
+export { DEFAULT_MAX_IN_FLIGHT } from './in-flight-limit.js';
 export { isLogLevel, LOG_LEVELS } from './logger.js';
+export { HEALTH_GAUGES } from './metrics/health-gauges.js';
+export { type MetricsOptions, PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-metrics.js';
 export type { NodeRequest, NodeResponse } from './node-message.js';
 export { type ServeGatewayRequestOptions, serveGatewayRequest } from './serve-gateway-request.js';
 export type { RunningServer, ServerOptions } from './server-options.js';

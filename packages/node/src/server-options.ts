@@ -2,6 +2,7 @@ import type { BedrockHAConfig, BedrockHAOptions } from '@bedrock-ha/core';
 import type { DestinationStream } from 'pino';
 import type { AuthMode } from './auth-policy.js';
 import type { ConnectionLimits } from './connection-limits.js';
+import type { MetricsOptions } from './metrics/prometheus-metrics.js';
 
 /**
  * Options for {@link startServer}. Give `config` or `configPath`. The connection limits
@@ -38,6 +39,13 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * grace period; at most 2147483647.
    */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Model calls (POST requests) answered at once; past it a request is answered at once with a 503
+   * and `retry-after: 1` in its route's error format (OpenAI's JSON error, or Bedrock's
+   * `ServiceUnavailableException`, both retried by the SDKs) instead of queueing. GET routes are
+   * never refused. Default 1 000.
+   */
+  readonly maxInFlight?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**
@@ -52,6 +60,12 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * `OTEL_SDK_DISABLED` is not `true`; `false` never starts it.
    */
   readonly telemetry?: boolean;
+  /**
+   * Exposes the engine's metrics in the Prometheus text format: on a listener of their own
+   * (`{ port: 9464 }`, loopback unless `host` says otherwise), and/or as `GET /metrics` on this
+   * port behind the API keys (`gatewayRoute: true`). Absent: no Prometheus exposition.
+   */
+  readonly metrics?: MetricsOptions;
   /** Passed to `createBedrockHA` (a custom `clientFactory` or `classifyError`). */
   /**
    * A Redis URL whose server holds breakers, budgets and usage for a fleet of gateways (what
@@ -65,6 +79,8 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
 export interface RunningServer {
   /** The address it bound, e.g. `http://127.0.0.1:8080`, `http://0.0.0.0:8080` or `http://[::]:8080`. */
   readonly url: string;
+  /** The metrics listener's URL (`http://127.0.0.1:9464/metrics`), when `metrics.port` was given. */
+  readonly metricsUrl?: string;
   /**
    * Graceful shutdown: stops accepting connections (HTTP/2 sessions get a GOAWAY), lets requests
    * in flight (streams included) finish, cuts the rest, destroys the engine and flushes telemetry,

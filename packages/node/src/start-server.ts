@@ -13,8 +13,10 @@ import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
 import { type ConnectionLimits, DEFAULT_MAX_CONNECTIONS, resolveLimits } from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
+import { answerOverloaded, InFlightLimit } from './in-flight-limit.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
+import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
 import type { NodeResponse } from './node-message.js';
 import { serveGatewayRequest } from './serve-gateway-request.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
@@ -53,6 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = options.apiKeys ?? [];
   checkAuthPolicy(host, apiKeys, auth);
   resolveLimits(options);
+  const inFlightLimit = new InFlightLimit(options.maxInFlight);
   const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
   const state = options.engineOptions?.stateStore
@@ -60,14 +63,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     : await openStateStore(config, stateLog(logger));
   const telemetry: TelemetryLease =
     options.telemetry === false ? { active: false, release: async () => {} } : await startTelemetry();
+  // After the SDK: the engine records into the Prometheus reader and the SDK's global provider.
+  const metrics = options.metrics ? createPrometheusMetrics(options.metrics, telemetry.active) : undefined;
   let ha: BedrockHA;
   try {
-    ha = createBedrockHA(config, { ...options.engineOptions, ...(state && { stateStore: state.store }) });
+    ha = createBedrockHA(config, {
+      ...options.engineOptions,
+      ...(state && { stateStore: state.store }),
+      ...(metrics && { telemetry: { meterProvider: metrics.meterProvider } }),
+    });
   } catch (error) {
+    await metrics?.close();
     await telemetry.release();
     await state?.close();
     throw error;
   }
+  metrics?.watch(ha);
   const stopEngineLog = logEngineEvents(ha, logger);
   const accessLog = new AccessLog(logger);
   const onRequestLog = accessLog.write;
@@ -76,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.corsOrigins?.length ? { cors: { allowedOrigins: options.corsOrigins } } : {}),
     onRequestLog,
+    ...(metrics && options.metrics?.gatewayRoute && { metrics: metrics.scrape }),
   });
   const inFlight = new InFlightRequests();
   // One handler for both protocols: the same auth, body limit, access log and disconnect
@@ -83,9 +95,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const servers = dualProtocolServer(
     (request, response) => {
       inFlight.track(response);
-      serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
-        answerUnhandled(logger, error, response),
-      );
+      const served = inFlightLimit.admit(request, response)
+        ? serveGatewayRequest(gateway, request, response, { onRequestLog })
+        : answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog });
+      served.catch((error: unknown) => answerUnhandled(logger, error, response));
     },
     {
       ...limitsOf(options),
@@ -97,12 +110,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stopEngineLog();
     ha.destroy();
     await state?.close();
-    await telemetry.release(flushTimeoutMs);
+    // The SDK's last export still reads the health() gauges: close the Prometheus side after it.
+    try {
+      await telemetry.release(flushTimeoutMs);
+    } finally {
+      await metrics?.close();
+    }
   };
   let address: AddressInfo;
   try {
     address = await servers.listen(port, host);
   } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+  let metricsUrl: string | undefined;
+  try {
+    metricsUrl = await metrics?.listen();
+  } catch (error) {
+    // The metrics port is taken: stop the gateway too, so the process fails as a whole.
+    const closed = servers.stopAccepting();
+    servers.closeAll();
+    await closed;
     await releaseAll();
     throw error;
   }
@@ -115,6 +144,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       apiKeyCount: apiKeys.length,
       auth,
       telemetry: telemetry.active,
+      ...(metricsUrl && { metrics: metricsUrl }),
     },
     `bedrock-ha-server listening on ${url}`,
   );
@@ -157,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   return {
     url,
+    ...(metricsUrl && { metricsUrl }),
     close() {
       closing ??= shutdown();
       return closing;

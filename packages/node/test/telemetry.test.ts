@@ -89,6 +89,33 @@ describe('OpenTelemetry', () => {
     expect(metrics).toContain('gen_ai.client.operation.duration');
   });
 
+  it('feeds the Prometheus exposition and OTLP from the same instruments when both are on', async () => {
+    const otlp = await collector();
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlp.url;
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
+    process.env.OTEL_LOGS_EXPORTER = 'none';
+    delete process.env.OTEL_SDK_DISABLED;
+    const sim = await test.simulator();
+    const server = await startServer({
+      config: configFor(sim),
+      port: 0,
+      host: '127.0.0.1',
+      logDestination: logCapture(),
+      metrics: { port: 0 },
+    });
+    await openaiClient(server.url, 'any').chat.completions.create({
+      model: 'chat',
+      messages: [{ role: 'user', content: TOKYO }],
+    });
+    const scraped = await (await fetch(server.metricsUrl!)).text();
+    expect(scraped).toMatch(/^bedrock_ha_attempts_total\{.*bedrock_ha_endpoint_id="primary".*\} 1$/m);
+    await server.close();
+    const exported = otlp.exported('/v1/metrics').join('\n');
+    expect(exported).toContain('bedrock_ha.attempts');
+    // The health() gauges go both ways too.
+    expect(exported).toContain('bedrock_ha.endpoint.breaker');
+  });
+
   it('stays off with OTEL_SDK_DISABLED=true', async () => {
     const otlp = await collector();
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlp.url;

@@ -2,6 +2,7 @@ import { access, writeFile } from 'node:fs/promises';
 import type { BedrockHAConfig, ConfigError } from '@bedrock-ha/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { renderWorstCases } from '../chain-graph-report.js';
 import type { CommandContext } from '../command-context.js';
 import { ExitCode, usageError } from '../exit-code.js';
 import { globalOptions } from '../global-options.js';
@@ -40,12 +41,17 @@ export function registerConfig(program: Command, context: CommandContext): void 
     .command('validate')
     .description('check a configuration file; prints every problem with its path and a fix')
     .argument('[file]', `the file (default: --config, BEDROCK_HA_CONFIG or ${DEFAULT_FILE})`)
-    .action(async (file: string | undefined, _options: unknown, command: Command) => {
+    .option(
+      '--strict',
+      'exit 1 when the fallback graph has warnings (duplicates, unreferenced, deadline)',
+      false,
+    )
+    .action(async (file: string | undefined, options: { strict: boolean }, command: Command) => {
       const globals = globalOptions(command);
       const output = new Output(globals);
       const path = file ?? globals.config ?? DEFAULT_FILE;
       // Loaded on use: the engine (zod, the AWS SDK) is not needed for init or --help.
-      const { ConfigError, loadConfig } = await import('@bedrock-ha/core');
+      const { checkChainGraph, ConfigError, loadConfig } = await import('@bedrock-ha/core');
       let loaded: BedrockHAConfig;
       try {
         loaded = await loadConfig(path);
@@ -58,12 +64,26 @@ export function registerConfig(program: Command, context: CommandContext): void 
       }
       const chains = Object.entries(loaded.chains);
       const endpoints = chains.reduce((sum, [, chain]) => sum + chain.endpoints.length, 0);
+      const graph = checkChainGraph(loaded, path);
+      if (options.strict && graph.findings.length > 0) context.setExitCode(ExitCode.failed);
       if (output.json) {
-        output.result({ file: path, valid: true, chains: chains.map(([name]) => name), endpoints });
+        output.result({
+          file: path,
+          valid: true,
+          chains: chains.map(([name]) => name),
+          endpoints,
+          warnings: graph.findings,
+          cycles: graph.cycles,
+          worstCase: graph.chains,
+        });
+        return;
       }
       output.line(
         `${pc.green('ok')} ${path}: ${chains.length} chain${chains.length === 1 ? '' : 's'} (${chains.map(([name]) => name).join(', ')}), ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
       );
+      output.line(renderWorstCases(graph));
+      for (const finding of graph.findings)
+        output.warn(`${finding.path}: ${finding.message} (${finding.fix})`);
     });
 
   config

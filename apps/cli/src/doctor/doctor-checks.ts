@@ -12,7 +12,7 @@ import { describeAwsError, networkCode } from '../describe-error.js';
 export interface CheckResult {
   readonly check: string;
   readonly target: string;
-  readonly status: 'ok' | 'fail' | 'skipped';
+  readonly status: 'ok' | 'warn' | 'fail' | 'skipped';
   readonly detail: string;
   readonly fix?: string;
 }
@@ -155,6 +155,8 @@ export async function probeEndpoint(
         modelId: endpoint.modelId,
         messages: [{ role: 'user', content: [{ text: 'Reply with one word.' }] }],
         inferenceConfig: { maxTokens: 1 },
+        // The endpoint's tier, so that a tier the model or region refuses shows here.
+        ...(endpoint.serviceTier && { serviceTier: { type: endpoint.serviceTier } }),
       }),
       { abortSignal: signal },
     );

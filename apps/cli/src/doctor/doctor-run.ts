@@ -1,6 +1,7 @@
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import { type BedrockHAConfig, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
+import { type BedrockHAConfig, checkChainGraph, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
 import pc from 'picocolors';
+import { graphChecks } from '../chain-graph-report.js';
 import { controlPlaneClient } from '../control-plane-client.js';
 import { resolveEngineConfig } from '../engine-config.js';
 import { CliError, ExitCode } from '../exit-code.js';
@@ -26,7 +27,7 @@ export interface DoctorOptions extends SeedFlags {
 
 /**
  * Runs every check and prints the table; resolves with the exit code: 2 when the configuration
- * cannot be used, 1 when any other check failed.
+ * cannot be used, 1 when any other check failed. Warnings (the fallback graph's) do not fail.
  */
 export async function runDoctor(
   options: DoctorOptions,
@@ -52,9 +53,13 @@ export async function runDoctor(
     return ExitCode.usage;
   }
   const ha = createBedrockHA(config, { telemetry: false });
-  const endpoints: EndpointRef[] = ha
-    .health()
-    .map(({ endpointId, region, kind, modelId }) => ({ endpointId, region, kind, modelId }));
+  const endpoints: EndpointRef[] = ha.health().map(({ endpointId, region, kind, modelId, serviceTier }) => ({
+    endpointId,
+    region,
+    kind,
+    modelId,
+    ...(serviceTier && { serviceTier }),
+  }));
   ha.destroy();
   results.push({
     check: 'config',
@@ -62,6 +67,8 @@ export async function runDoctor(
     status: 'ok',
     detail: `${Object.keys(config.chains).length} chain(s), ${endpoints.length} endpoint(s)`,
   });
+  // Warnings only: a chain whose fallbacks cannot help still serves.
+  results.push(...graphChecks(checkChainGraph(config, source)));
   const connections = endpointConnections(config);
   // One credential check per distinct profile or static credentials, in the endpoints' order.
   const credentialChecks = new Map<string, CheckResult>();
@@ -130,7 +137,7 @@ function print(results: readonly CheckResult[], output: Output): void {
     output.result({ ok: !results.some((result) => result.status === 'fail'), checks: results });
     return;
   }
-  const mark = { ok: pc.green('ok'), fail: pc.red('FAIL'), skipped: pc.dim('skip') };
+  const mark = { ok: pc.green('ok'), warn: pc.yellow('warn'), fail: pc.red('FAIL'), skipped: pc.dim('skip') };
   output.line(
     renderTable(
       ['', 'check', 'target', 'detail', 'fix'],

@@ -5,7 +5,8 @@ import type { Random } from '../policies/backoff.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
 import type { Classification } from '../policies/error-classification.js';
 import type { EventHub } from '../telemetry/events.js';
-import type { AttemptScope, RequestScope, Usage } from '../telemetry/instrumentation.js';
+import type { AttemptEnd, RequestScope, Usage } from '../telemetry/instrumentation.js';
+import type { AttemptTimeout } from './attempt-policies.js';
 import type { Endpoint } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -20,10 +21,10 @@ export interface RunnerContext {
 
 /** One operation, as the runner drives it: how to make an attempt and what to report of it. */
 export interface Step<T> {
-  /** Makes one attempt on `endpoint`; `signal` aborts on cancellation, deadline or attempt timeout. */
-  call(endpoint: Endpoint, signal: AbortSignal): Promise<T>;
-  /** The attempt timeout the runner enforces, or `undefined` when the step times itself (streams). */
-  timeoutMs(endpoint: Endpoint): number | undefined;
+  /** Makes one attempt on `endpoint`; `attempt.signal` aborts on cancellation, deadline or timeout. */
+  call(endpoint: Endpoint, attempt: AttemptHandle): Promise<T>;
+  /** The endpoint timeout that bounds the call: the whole call, or a stream up to its first content. */
+  readonly timeout: AttemptTimeout;
   /** Usage and finish reasons of a successful attempt, for telemetry. */
   describe(value: T): {
     usage?: Usage | undefined;
@@ -31,13 +32,39 @@ export interface Step<T> {
     /** The answer's text, which telemetry records only when content capture is on. */
     outputText?: string | undefined;
   };
-  /** Keeps the endpoint's bulkhead slot taken after success until this settles (a stream's end). */
-  holdUntil?(value: T): Promise<void>;
-  /** Lets go of a value nobody will read: the answer of a hedged request's losing lane. */
-  discard?(value: T): void;
-  /** Leaves the successful attempt open; its owner ends it (a stream, when it ends). */
-  readonly keepAttemptOpen?: boolean;
 }
+
+/** What a step's call gets of the attempt it makes. */
+export interface AttemptHandle {
+  /** Aborts on cancellation, the deadline or the endpoint's timeout. */
+  readonly signal: AbortSignal;
+  /**
+   * Keeps the attempt open after the call returns (a stream's, at its first content): the
+   * endpoint's breaker and bulkhead hold it, and it is reported, when the returned lease ends.
+   * `onEnd` lets go of what the call started (the stream's SDK call).
+   */
+  hold(onEnd: () => void): HeldAttempt;
+}
+
+/** An attempt kept open after its call returned; whoever holds it ends it, once. */
+export interface HeldAttempt {
+  /**
+   * Records how the attempt ended and lets the endpoint's policies go: the breaker counts
+   * `brokenBy` as a failure (a stream broken after content), the bulkhead frees its slot. Only
+   * the first call counts.
+   */
+  end(fields: AttemptFields, report?: AttemptReport, brokenBy?: unknown): void;
+  /** Settles (never rejects) once the endpoint's breaker and bulkhead have let go of the attempt. */
+  readonly released: Promise<void>;
+}
+
+/** How an attempt ended, as its entry in the request's attempts says it. */
+export type AttemptFields = Omit<Attempt, 'endpoint' | 'attempt' | 'durationMs'>;
+
+/** What telemetry learns of an attempt beyond its entry. */
+export type AttemptReport = Omit<Partial<AttemptEnd>, 'attempt' | 'breakerState'> & {
+  outputText?: string | undefined;
+};
 
 /** The request in flight: its clock, telemetry scope and the attempts made so far. */
 export interface RunnerRequest {
@@ -48,19 +75,14 @@ export interface RunnerRequest {
   readonly errors: unknown[];
 }
 
-/** The attempt that answered: an endpoint's value, with what it takes to end its attempt later. */
+/** The attempt that answered: an endpoint's value, and the attempt still open, if the call held it. */
 export interface EndpointAnswer<T> {
   readonly value: T;
   readonly endpoint: Endpoint;
   /** Index of `endpoint` in the order the run was given. */
   readonly index: number;
-  /** Index of its success in the request's attempts. */
-  readonly attemptIndex: number;
-  /** The attempt's telemetry scope, still open when the step keeps it open. */
-  readonly attemptScope: AttemptScope;
-  readonly startedAt: number;
-  /** Settles (never rejects) once the endpoint's breaker and bulkhead have let go of the attempt. */
-  readonly released: Promise<void>;
+  /** The attempt, when the step's call kept it open (a stream's). */
+  readonly held: HeldAttempt | undefined;
 }
 
 /** How a lane ended: an endpoint answered, or the queue ran dry (with the last error seen). */

@@ -1,4 +1,6 @@
-import type { BreakerConfig, ClientConfig } from '../config/config-schema.js';
+import type { ClientConfig } from '../config/config-schema.js';
+import type { BreakerConfig } from '../config/policy-schema.js';
+import type { ServiceTier } from '../config/service-tier-schema.js';
 
 /** How an endpoint is billed and served. */
 export type EndpointKind = 'provisioned' | 'on-demand' | 'inference-profile';
@@ -14,6 +16,8 @@ export interface Policy {
   breaker: BreakerConfig;
   timeouts: { attemptMs: number; firstTokenMs: number; idleMs: number };
   bulkhead: { maxConcurrent: number; maxQueued: number } | false;
+  /** When the daily quota window resets: a UTC `HH:MM` within windows of `windowMs`. */
+  dailyQuota: { resetsAt: string; windowMs: number };
 }
 
 /** An endpoint after validation: kind and region known, policy merged from every level. */
@@ -22,6 +26,8 @@ export interface Endpoint {
   readonly kind: EndpointKind;
   readonly region: string;
   readonly modelId: string;
+  /** Bedrock's service tier sent with every request, if set. */
+  readonly serviceTier?: ServiceTier;
   readonly weight: number;
   readonly policy: Policy;
   readonly client: ClientConfig;
@@ -33,13 +39,15 @@ export interface EndpointRef {
   readonly region: string;
   readonly kind: EndpointKind;
   readonly modelId: string;
+  /** The service tier the endpoint asks for, when it sets one. */
+  readonly serviceTier?: ServiceTier;
 }
 
 /** A chain after validation. */
 export interface Chain {
   readonly name: string;
   readonly endpoints: readonly Endpoint[];
-  readonly routing: 'ordered' | 'weighted';
+  readonly routing: 'ordered' | 'weighted' | 'adaptive';
   readonly deadlineMs: number | undefined;
   readonly resume: boolean;
   /** Start a second lane after this long without an answer; `undefined`: no hedging. */
@@ -48,7 +56,10 @@ export interface Chain {
 
 /** The plain reference to an endpoint that results and events carry. */
 export function endpointRef(endpoint: Endpoint): EndpointRef {
-  return { endpointId: endpoint.id, region: endpoint.region, kind: endpoint.kind, modelId: endpoint.modelId };
+  const { id, region, kind, modelId, serviceTier } = endpoint;
+  return serviceTier === undefined
+    ? { endpointId: id, region, kind, modelId }
+    : { endpointId: id, region, kind, modelId, serviceTier };
 }
 
 const ARN = /^arn:aws[\w-]*:bedrock:([a-z0-9-]*):\d*:([\w-]+)\/(.+)$/;

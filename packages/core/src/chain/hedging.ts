@@ -1,4 +1,3 @@
-import { endOpenAttempt } from './attempt.js';
 import {
   allFailed,
   type EndpointAnswer,
@@ -45,7 +44,7 @@ export function runHedged<T>(
           (result) => {
             running--;
             if ('answer' in result) {
-              if (settled) discard(context, request, step, result.answer);
+              if (settled) discard(result.answer);
               else settle(() => resolve(result.answer), clock);
               return;
             }
@@ -70,14 +69,7 @@ export function runHedged<T>(
   });
 }
 
-/** Lets go of an answer that came second: its call is aborted and its attempt reported as outrun. */
-function discard<T>(
-  context: RunnerContext,
-  request: RunnerRequest,
-  step: Step<T>,
-  answer: EndpointAnswer<T>,
-): void {
-  step.discard?.(answer.value);
-  if (step.keepAttemptOpen)
-    endOpenAttempt(context, request, answer, { outcome: 'failure', reason: 'outrun' });
+/** Lets go of an answer that came second: an attempt still open is ended as outrun (its call aborted). */
+function discard<T>(answer: EndpointAnswer<T>): void {
+  answer.held?.end({ outcome: 'failure', reason: 'outrun' });
 }

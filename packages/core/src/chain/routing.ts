@@ -1,29 +1,66 @@
 import type { Random } from '../policies/backoff.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
 import type { Chain, Endpoint } from './endpoint.js';
+import type { LatencyStats } from './latency-stats.js';
+
+/**
+ * Share of adaptive picks that go to the endpoint measured longest ago instead of the best one,
+ * so that the estimates of the others stay fresh and a recovered endpoint is noticed.
+ */
+export const ADAPTIVE_EXPLORATION_RATE = 0.05;
 
 /**
  * The order a request tries a chain's endpoints in. `ordered`: as configured, so traffic returns
  * to the first endpoint as soon as it answers. `weighted`: the first pick is random by weight among
- * the endpoints whose breaker is closed, and the others follow in configured order as failover.
+ * the endpoints whose breaker is closed. `adaptive`: the first pick is the better of two random
+ * healthy endpoints by {@link LatencyStats.score} (power of two choices), or, for
+ * {@link ADAPTIVE_EXPLORATION_RATE} of requests, the healthy endpoint measured longest ago. Either
+ * way the others follow in configured order as failover.
  */
 export function endpointOrder(
   chain: Chain,
   states: ReadonlyMap<string, EndpointState>,
   random: Random,
+  stats?: LatencyStats,
 ): readonly Endpoint[] {
   if (chain.routing === 'ordered' || chain.endpoints.length < 2) return chain.endpoints;
   const healthy = chain.endpoints.filter((endpoint) => states.get(endpoint.id)?.breakerState === 'closed');
   const pool = healthy.length > 0 ? healthy : chain.endpoints;
+  const first =
+    chain.routing === 'adaptive' && stats ? adaptivePick(pool, stats, random) : weightedPick(pool, random);
+  return [first, ...chain.endpoints.filter((endpoint) => endpoint !== first)];
+}
+
+function weightedPick(pool: readonly Endpoint[], random: Random): Endpoint {
   const total = pool.reduce((sum, endpoint) => sum + endpoint.weight, 0);
   let point = random() * total;
-  let first = pool.at(-1)!;
   for (const endpoint of pool) {
     point -= endpoint.weight;
-    if (point < 0) {
-      first = endpoint;
-      break;
+    if (point < 0) return endpoint;
+  }
+  return pool.at(-1)!;
+}
+
+function adaptivePick(pool: readonly Endpoint[], stats: LatencyStats, random: Random): Endpoint {
+  if (pool.length === 1) return pool[0]!;
+  if (random() < ADAPTIVE_EXPLORATION_RATE) return stalest(pool, stats);
+  const one = Math.floor(random() * pool.length);
+  // A second index, never the first: uniform over the others.
+  const other = (one + 1 + Math.floor(random() * (pool.length - 1))) % pool.length;
+  const [earlier, later] = one < other ? [pool[one]!, pool[other]!] : [pool[other]!, pool[one]!];
+  // A tie goes to the endpoint configured first.
+  return stats.score(later.id) < stats.score(earlier.id) ? later : earlier;
+}
+
+function stalest(pool: readonly Endpoint[], stats: LatencyStats): Endpoint {
+  let pick = pool[0]!;
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const endpoint of pool) {
+    const sampledAt = stats.estimate(endpoint.id).sampledAt ?? Number.NEGATIVE_INFINITY;
+    if (sampledAt < oldest) {
+      pick = endpoint;
+      oldest = sampledAt;
     }
   }
-  return [first, ...chain.endpoints.filter((endpoint) => endpoint !== first)];
+  return pick;
 }

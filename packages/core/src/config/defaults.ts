@@ -1,16 +1,19 @@
 import type { Policy } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import { DAY_MS } from './daily-quota-schema.js';
 
 /**
  * Defaults of every endpoint. Two attempts per endpoint keeps a chain's worst case short (the
  * SDK's own default is three attempts on one endpoint); a breaker opens after five failures in a
- * row and probes again after 5 s, doubling up to a minute, like Envoy's outlier ejection.
+ * row and probes again after 5 s, doubling up to a minute, like Envoy's outlier ejection. Bedrock's
+ * daily quotas reset at midnight UTC.
  */
 export const DEFAULT_POLICY: Policy = {
   retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 2_000, provisionedThrottling: 'failover' },
   breaker: { mode: 'consecutive', failures: 5, halfOpenAfterMs: 5_000, maxHalfOpenAfterMs: 60_000 },
   timeouts: { attemptMs: 60_000, firstTokenMs: 20_000, idleMs: 30_000 },
   bulkhead: false,
+  dailyQuota: { resetsAt: '00:00', windowMs: DAY_MS },
 };
 
 /**

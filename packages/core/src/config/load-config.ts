@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema } from './config-schema.js';
 import { hideInterpolatedValues, type Interpolation } from './interpolated-values.js';
 import { describeJsonSyntaxError } from './json-syntax-error.js';
 import { resolveConfig } from './resolve-config.js';
+import { loadYamlSupport, yamlModule } from './yaml-syntax.js';
 import { zodIssues } from './zod-issues.js';
 
 /** Options of {@link loadConfig}. */
@@ -35,6 +35,7 @@ const FORMATS: Readonly<Record<string, ConfigFormat>> = { '.json': 'json', '.yam
  */
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<BedrockHAConfig> {
   const { text, format } = readConfigFile(path);
+  if (format === 'yaml') await loadYamlSupport();
   return parseConfigText(text, format, { ...options, source: path });
 }
 
@@ -77,8 +78,9 @@ export function readConfigFile(path: string): { readonly text: string; readonly 
  *
  * Errors never show a value that came from a variable (it may be a secret): they name the
  * reference as written instead (`got a string from "${REGION}" (value not shown)`).
- * @throws ConfigError on a syntax error (with its line and column), a missing variable or an
- *   invalid configuration.
+ * YAML support loads on first need; in a bundle, `await loadYamlSupport()` first (JSON never loads it).
+ * @throws ConfigError on a syntax error (with its line and column), a missing variable, an
+ *   invalid configuration, or YAML in a bundle that has not loaded YAML support.
  */
 export function parseConfigText(
   text: string,
@@ -134,6 +136,7 @@ function parseJson(text: string, source: string | undefined): unknown {
 }
 
 function parseYaml(text: string, source: string | undefined): unknown {
+  const { LineCounter, parseDocument } = yamlModule(source);
   const lineCounter = new LineCounter();
   // prettyErrors off: its messages quote the offending lines, which may hold secrets.
   const document = parseDocument(text, { lineCounter, prettyErrors: false });

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { BedrockHAConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
+import { parseConfigText } from './load-config.js';
 import { mergePolicies, resolveConfig } from './resolve-config.js';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const WEST = { region: 'us-west-2', modelId: HAIKU };
 const PT_ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123def456';
 
 const seed: BedrockHAConfig = {
@@ -247,9 +250,56 @@ describe('resolveConfig', () => {
       breaker: { mode: 'off' },
       timeouts: { attemptMs: 30_000, firstTokenMs: DEFAULT_POLICY.timeouts.firstTokenMs, idleMs: 5_000 },
       bulkhead: false,
+      dailyQuota: DEFAULT_POLICY.dailyQuota,
     });
     expect(east?.policy.retry.maxAttempts).toBe(4);
     expect(east?.policy.bulkhead).toEqual({ maxConcurrent: 8, maxQueued: 16 });
+  });
+
+  it('merges the daily quota window setting by setting', () => {
+    const config = {
+      policy: { dailyQuota: { resetsAt: '07:30' } },
+      chains: {
+        haiku: { endpoints: [{ ...WEST, policy: { dailyQuota: { windowMs: 3_000 } } }] },
+      },
+    };
+    const [west] = chainOf(config, 'haiku').endpoints;
+    expect(west?.policy.dailyQuota).toEqual({ resetsAt: '07:30', windowMs: 3_000 });
+  });
+
+  it('gives an endpoint with a service tier a default id ending in @tier, so one model fits a chain at several tiers', () => {
+    const config = {
+      chains: {
+        haiku: {
+          endpoints: [
+            { ...WEST, serviceTier: 'flex' as const },
+            { ...WEST, serviceTier: 'default' as const },
+            WEST,
+          ],
+        },
+      },
+    };
+    const ids = chainOf(config, 'haiku').endpoints.map((endpoint) => [endpoint.id, endpoint.serviceTier]);
+    expect(ids).toEqual([
+      [`us-west-2/${WEST.modelId}@flex`, 'flex'],
+      [`us-west-2/${WEST.modelId}@default`, 'default'],
+      [`us-west-2/${WEST.modelId}`, undefined],
+    ]);
+  });
+
+  it('rejects a service tier Bedrock does not have, naming the tiers it does', () => {
+    const [issue] = issuesOf({ chains: { haiku: { endpoints: [{ ...WEST, serviceTier: 'fast' }] } } });
+    expect(issue?.path).toBe('chains.haiku.endpoints.0.serviceTier');
+    expect(issue?.message).toBe(`expected one of "priority", "default", "flex", "reserved", got "fast"`);
+  });
+
+  it('rejects a daily reset that is not a UTC HH:MM time', () => {
+    const [issue] = issuesOf({
+      chains: { haiku: { endpoints: [WEST] } },
+      policy: { dailyQuota: { resetsAt: '24:00' } },
+    });
+    expect(issue?.path).toBe('policy.dailyQuota.resetsAt');
+    expect(issue?.message).toContain('a UTC time of day as HH:MM');
   });
 
   it('replaces a breaker whole rather than mixing the settings of two modes', () => {
@@ -289,5 +339,20 @@ describe('resolveConfig', () => {
     expect(message).toContain('client.credentials.secretAccessKey: expected string, got a number');
     expect(message).not.toContain('CANARY');
     expect(message).not.toContain('42');
+  });
+});
+
+describe('docs/config.md', () => {
+  it('shows a daily-quota and service-tier example that resolves, three tiers of one model in a chain', () => {
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Daily quotas and service tiers'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const chain = resolveConfig(parseConfigText(yaml, 'yaml')).chains.get('haiku');
+    expect(chain?.endpoints.map((endpoint) => endpoint.id)).toEqual([
+      `us-east-1/${HAIKU}@flex`,
+      `us-east-1/${HAIKU}@default`,
+      `us-west-2/${HAIKU}@priority`,
+    ]);
+    expect(chain?.endpoints[0]?.policy.dailyQuota).toEqual({ resetsAt: '00:00', windowMs: 86_400_000 });
   });
 });

@@ -1,13 +1,9 @@
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import {
-  type BedrockHAConfig,
-  configSchema,
-  type EndpointConfig,
-  type PolicyConfig,
-} from './config-schema.js';
+import { type BedrockHAConfig, configSchema, type EndpointConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
+import type { PolicyConfig } from './policy-schema.js';
 import type { StateConfig } from './state-config-schema.js';
 import { zodIssues } from './zod-issues.js';
 
@@ -159,11 +155,15 @@ function resolveEndpoint(
     });
     return undefined;
   }
+  const { serviceTier } = definition;
+  const defaultId = `${region}/${modelId.split(':').slice(5).join(':') || modelId}`;
   return {
-    id: definition.id ?? `${region}/${modelId.split(':').slice(5).join(':') || modelId}`,
+    // The tier in the default id lets one model sit in a chain at several tiers.
+    id: definition.id ?? (serviceTier ? `${defaultId}@${serviceTier}` : defaultId),
     kind,
     region,
     modelId,
+    ...(serviceTier && { serviceTier }),
     weight: definition.weight ?? 1,
     policy: mergePolicies(policies),
     client,
@@ -185,6 +185,7 @@ export function mergePolicies(policies: readonly (PolicyConfig | undefined)[]): 
       breaker: layer.breaker ?? policy.breaker,
       timeouts: { ...policy.timeouts, ...layer.timeouts },
       bulkhead: layer.bulkhead === undefined ? policy.bulkhead : layer.bulkhead,
+      dailyQuota: { ...policy.dailyQuota, ...layer.dailyQuota },
     };
   }
   return policy;

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { isRecord } from '../is-record.js';
+import { closest } from './closest-word.js';
 import type { ConfigIssue } from './config-error.js';
-import { MAX_TIMER_MS } from './config-schema.js';
+import { MAX_TIMER_MS } from './policy-schema.js';
+import { type Found, got, quote, type Secret, valueAt } from './quoted-value.js';
 import { definition, schemaAt } from './zod-schema-path.js';
 
 type Issue = z.core.$ZodIssue;
@@ -19,9 +21,6 @@ export interface ZodIssueContext {
    */
   readonly interpolated?: ReadonlyMap<string, string>;
 }
-
-/** A secret value: `true` (only its type is named), or the reference it came from, as written. */
-type Secret = boolean | string;
 
 interface Located extends ConfigIssue {
   /** Set on "is required" issues, so a misspelt key can replace them. */
@@ -229,78 +228,6 @@ function suggest(value: unknown, options: readonly unknown[], secret: Secret): {
     options.filter((option): option is string => typeof option === 'string'),
   );
   return close === undefined ? {} : { fix: `did you mean "${close}"?` };
-}
-
-/** The known word nearest to `word` when it is near enough to be a typo, ignoring case. */
-function closest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, counting a swap of two neighbours as one edit. */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = rows[i]!;
-      const previous = rows[i - 1]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
-      }
-    }
-  }
-  return rows[a.length]![b.length]!;
-}
-
-interface Found {
-  readonly found: boolean;
-  readonly value: unknown;
-}
-
-function valueAt(input: unknown, path: readonly Key[], fallback: unknown): Found {
-  if (input === undefined) return { found: fallback !== undefined, value: fallback };
-  let value: unknown = input;
-  for (const key of path) {
-    if (!isRecord(value) && !Array.isArray(value)) return { found: false, value: undefined };
-    const container: object = value;
-    value = Object.hasOwn(container, key) ? (container as Record<Key, unknown>)[key] : undefined;
-  }
-  return { found: true, value };
-}
-
-/**
- * `, got string "5000"`; only the type of a secret, or the reference it came from; nothing when
- * the value is unknown.
- */
-function got({ found, value }: Found, secret: Secret, bare = false): string {
-  if (!found) return '';
-  if (typeof secret === 'string') return `, got a ${typeof value} from ${quote(secret)} (value not shown)`;
-  if (value === null) return ', got null';
-  if (Array.isArray(value)) return ', got a list';
-  if (typeof value === 'object') return ', got an object';
-  if (secret) return `, got a ${typeof value}`;
-  const shown = typeof value === 'string' ? quote(truncate(value)) : String(value);
-  return bare ? `, got ${shown}` : `, got ${typeof value} ${shown}`;
-}
-
-function quote(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function truncate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function join(path: readonly (Key | undefined)[]): string {

@@ -2,6 +2,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { LatencyStats } from '../chain/latency-stats.js';
 import { RequestClock } from '../chain/request-clock.js';
 import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
@@ -15,7 +16,7 @@ import { ClientPool, defaultClientFactory } from '../sdk/client-pool.js';
 import { withLocalFallback } from '../state/local-fallback-store.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../state/state-store.js';
-import { type OpenedStream, streamStep } from '../streaming/stream-attempt.js';
+import { type StreamLease, streamStep } from '../streaming/stream-lease.js';
 import { type Resumption, StreamSession } from '../streaming/stream-session.js';
 import { EventHub } from '../telemetry/events.js';
 import { type Instrumentation, NO_INSTRUMENTATION, type Operation } from '../telemetry/instrumentation.js';
@@ -34,6 +35,8 @@ export class Engine {
   readonly states = new Map<string, EndpointState>();
   /** The chains that route to each endpoint, for health(); an id appears once per chain. */
   readonly chainsOf = new Map<string, string[]>();
+  /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
+  readonly latency = new LatencyStats();
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
@@ -47,13 +50,14 @@ export class Engine {
     this.random = options.random ?? Math.random;
     const custom = options.classifyError;
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
-    const store = this.stateStore(options);
+    const now = options.now ?? Date.now;
+    const store = this.stateStore(options, now);
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
           this.states.set(
             endpoint.id,
-            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store),
+            new EndpointState(endpoint, this.classify, config.retryBudget, this.events, store, now),
           );
         this.chainsOf.set(endpoint.id, [...(this.chainsOf.get(endpoint.id) ?? []), chain.name]);
       }
@@ -73,14 +77,15 @@ export class Engine {
    * fleet) is wrapped so that its failures and slowness fall back to local state, each fallback an
    * event (the telemetry counts it, the server logs the store's breaker).
    */
-  private stateStore(options: BedrockHAOptions): StateStore {
+  private stateStore(options: BedrockHAOptions, now: () => number): StateStore {
     const { state } = this.config;
     if (!options.stateStore) {
       if (state.store === 'redis') throw missingStore();
-      return new MemoryStateStore();
+      return new MemoryStateStore({ now });
     }
     const { events } = this;
     return withLocalFallback(options.stateStore, {
+      now,
       timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
       onFallback: ({ operation, reason, error }) =>
         events.stateStoreFallback.emit({
@@ -114,17 +119,17 @@ export class Engine {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random),
+        endpointOrder(chain, this.states, this.random, this.latency),
         {
-          call: (endpoint, signal) =>
+          call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId),
+              operation.command(input, endpoint.modelId, endpoint.serviceTier),
               request.middleware,
               signal,
             ),
+          timeout: 'attemptMs',
           describe: operation.describe,
-          timeoutMs: (endpoint) => endpoint.policy.timeouts.attemptMs,
         },
         chain.hedgeAfterMs,
       );
@@ -137,6 +142,7 @@ export class Engine {
       throw error;
     } finally {
       run.clock.dispose();
+      this.latency.observe(run.attempts);
     }
   }
 
@@ -147,35 +153,37 @@ export class Engine {
     input: I,
     request: RequestOptions,
     resume?: (clock: () => RequestClock) => Resumption<E>,
-  ): Promise<{ session: StreamSession<E>; opened: OpenedStream<E>; attempts: RunnerRequest['attempts'] }> {
+  ): Promise<{ session: StreamSession<E>; lease: StreamLease<E>; attempts: RunnerRequest['attempts'] }> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random);
+    const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
     try {
       const send = streamSender(operation, input, this.clientOf, request.middleware);
-      const answer: EndpointAnswer<OpenedStream<E>> = await runChain(
+      const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
         endpoints,
-        streamStep(send, operation.info, run.clock),
+        streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
       const session = new StreamSession<E>({
         context,
         request: run,
-        served: answer,
+        first: answer,
         order: endpoints,
         info: operation.info,
         caller: request.signal,
         resume: resume?.(() => new RequestClock(request.signal, request.deadlineMs ?? chain.deadlineMs)),
       });
-      return { session, opened: answer.value, attempts: run.attempts };
+      return { session, lease: answer.value, attempts: run.attempts };
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
       throw error;
     } finally {
       run.clock.dispose();
+      // Up to the first content: a stream's success counts its time to first token.
+      this.latency.observe(run.attempts);
     }
   }
 

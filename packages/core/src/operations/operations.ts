@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Step } from '../chain/chain-request.js';
 import type { Endpoint } from '../chain/endpoint.js';
+import type { ServiceTier } from '../config/service-tier-schema.js';
 import { type AttemptMiddleware, withMiddleware } from '../sdk/attempt-middleware.js';
 import { recordResponseHeaders } from '../sdk/response-headers.js';
 import { trackSend } from '../sdk/send-stage.js';
@@ -22,7 +23,7 @@ import {
   invokeChunkInfo,
   type StreamEventInfo,
 } from '../streaming/model-output.js';
-import type { SendStream } from '../streaming/stream-attempt.js';
+import type { SendStream } from '../streaming/stream-lease.js';
 
 /** A command the engine can send: any of the four operations' SDK commands (each typed for its own input). */
 type AnyCommand = { readonly middlewareStack: object };
@@ -30,14 +31,14 @@ type AnyCommand = { readonly middlewareStack: object };
 /** A one-shot operation: its command, and what telemetry records of its answer. */
 export interface UnaryOperation<I, O> {
   readonly name: 'Converse' | 'InvokeModel';
-  command(input: I, modelId: string): AnyCommand;
+  command(input: I, modelId: string, serviceTier?: ServiceTier): AnyCommand;
   describe: Step<O>['describe'];
 }
 
 /** A streaming operation: its command, where its events are, and what each event says. */
 export interface StreamOperation<I, O, E> {
   readonly name: 'ConverseStream' | 'InvokeModelWithResponseStream';
-  command(input: I, modelId: string): AnyCommand;
+  command(input: I, modelId: string, serviceTier?: ServiceTier): AnyCommand;
   /** The output's event stream, and its other members (passed on as they are). */
   events(output: O): { stream?: AsyncIterable<E> | undefined; fields: Readonly<Record<string, unknown>> };
   readonly info: (event: E) => StreamEventInfo;
@@ -51,7 +52,7 @@ type Input<C> = C extends new (input: infer I) => unknown ? Omit<I, 'modelId'> :
 export const OPERATIONS = {
   converse: {
     name: 'Converse',
-    command: (input, modelId) => new ConverseCommand({ ...input, modelId }),
+    command: (input, modelId, tier) => new ConverseCommand({ ...input, modelId, ...converseTier(tier) }),
     describe: (output) => ({
       usage: output.usage,
       finishReasons: output.stopReason ? [output.stopReason] : [],
@@ -60,7 +61,10 @@ export const OPERATIONS = {
   } satisfies UnaryOperation<Input<typeof ConverseCommand>, ConverseCommandOutput>,
   invokeModel: {
     name: 'InvokeModel',
-    command: (input, modelId) => recordResponseHeaders(new InvokeModelCommand({ ...input, modelId })),
+    command: (input, modelId, tier) =>
+      recordResponseHeaders(
+        new InvokeModelCommand({ ...input, modelId, ...(tier && { serviceTier: tier }) }),
+      ),
     describe: (output) => {
       const { usage, finishReasons, text } = invokeBodyInfo(output.body);
       return { usage, finishReasons, outputText: text };
@@ -68,7 +72,8 @@ export const OPERATIONS = {
   } satisfies UnaryOperation<Input<typeof InvokeModelCommand>, InvokeModelCommandOutput>,
   converseStream: {
     name: 'ConverseStream',
-    command: (input, modelId) => new ConverseStreamCommand({ ...input, modelId }),
+    command: (input, modelId, tier) =>
+      new ConverseStreamCommand({ ...input, modelId, ...converseTier(tier) }),
     events: (output) => ({ stream: output.stream, fields: {} }),
     info: converseEventInfo,
     resultKey: 'stream',
@@ -79,8 +84,10 @@ export const OPERATIONS = {
   >,
   invokeModelWithResponseStream: {
     name: 'InvokeModelWithResponseStream',
-    command: (input, modelId) =>
-      recordResponseHeaders(new InvokeModelWithResponseStreamCommand({ ...input, modelId })),
+    command: (input, modelId, tier) =>
+      recordResponseHeaders(
+        new InvokeModelWithResponseStreamCommand({ ...input, modelId, ...(tier && { serviceTier: tier }) }),
+      ),
     // contentType, performanceConfigLatency, serviceTier, responseHeaders: the first answer's.
     events: ({ body, $metadata: _, ...fields }) => ({ stream: body, fields }),
     info: invokeChunkInfo,
@@ -91,6 +98,11 @@ export const OPERATIONS = {
     ResponseStream
   >,
 };
+
+/** Converse's `serviceTier` member for an endpoint's tier (an endpoint's tier overrides the caller's). */
+function converseTier(tier: ServiceTier | undefined) {
+  return tier && { serviceTier: { type: tier } };
+}
 
 /** Sends one operation's command on an endpoint's client, with the caller's middleware. */
 export function sendCommand<O>(
@@ -114,7 +126,7 @@ export function streamSender<I, O, E>(
   return async (endpoint, signal) => {
     const output = await sendCommand<O>(
       clientOf(endpoint),
-      operation.command(input, endpoint.modelId),
+      operation.command(input, endpoint.modelId, endpoint.serviceTier),
       middleware,
       signal,
     );

@@ -82,7 +82,7 @@ describe('an endpoint breaker, on a fake clock', () => {
   it("times an attempt out at the endpoint's attemptMs", async () => {
     const { state } = endpointState();
     let attemptSignal: AbortSignal | undefined;
-    const attempt = state.attemptTimeout
+    const attempt = state.timeouts.attemptMs
       .execute(({ signal }) => {
         attemptSignal = signal;
         return new Promise(() => undefined);

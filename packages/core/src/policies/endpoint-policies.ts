@@ -13,23 +13,16 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
-import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policies.js';
+import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
+import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
 import type { MaybePromise, StateStore } from '../state/state-store.js';
 import { type EndpointUsage, UsageCounters } from '../state/usage-counters.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
 import type { Usage } from '../telemetry/instrumentation.js';
-import type { Classification } from './error-classification.js';
+import type { Classification, FailureReason } from './error-classification.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
-
-/** Thrown through the breaker when the caller or the deadline, not the endpoint, ended an attempt. */
-export class RequestCancelled extends Error {
-  override readonly name = 'RequestCancelled';
-
-  constructor(readonly original: unknown) {
-    super('The request was cancelled');
-  }
-}
 
 /** What the engine shows of one endpoint's health. */
 export interface EndpointHealth {
@@ -37,6 +30,8 @@ export interface EndpointHealth {
   readonly region: string;
   readonly kind: Endpoint['kind'];
   readonly modelId: string;
+  /** The service tier the endpoint asks for, when it sets one. */
+  readonly serviceTier?: EndpointRef['serviceTier'];
   /** The chains that route to this endpoint. */
   readonly chains: readonly string[];
   readonly breaker: BreakerState;
@@ -47,7 +42,15 @@ export interface EndpointHealth {
   readonly retryBudget: number | undefined;
   /** Requests served and tokens used in the current minute (fleet-wide with a shared store). */
   readonly usage: EndpointUsage;
+  /** When its daily quota was spent: the time (ISO 8601) until which the endpoint is parked. */
+  readonly parkedUntil?: string;
 }
+
+/** Why an endpoint turned an attempt away without calling it. */
+export type Refusal = Extract<FailureReason, 'circuit-open' | 'parked'>;
+
+const timeoutAfter = (ms: number): TimeoutPolicy =>
+  timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
 
 const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
@@ -60,32 +63,36 @@ const STATES: Record<CircuitState, BreakerState> = {
  * The state one endpoint keeps across requests: its circuit breaker, bulkhead and retry budget,
  * built from cockatiel's policies.
  */
-export class EndpointState {
+export class EndpointState implements AttemptPolicies {
   /**
-   * The attempt timeout (`timeouts.attemptMs`), built once: Aggressive settles at the timeout even
-   * if the SDK is slow to honour the abort; abortOnReturn off, as aborting a finished call's signal
-   * costs a DOMException per request.
+   * The attempt timeout (`timeouts.attemptMs`) and a stream's first-token timeout
+   * (`timeouts.firstTokenMs`), built once: Aggressive settles at the timeout even if the SDK is
+   * slow to honour the abort; abortOnReturn off, as aborting a finished call's signal costs a
+   * DOMException per request (and would end a stream that has begun).
    */
-  readonly attemptTimeout: TimeoutPolicy;
+  readonly timeouts: AttemptPolicies['timeouts'];
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
   readonly usage: UsageCounters;
   private readonly shared: SharedBreaker | undefined;
+  private readonly parking: DailyParking;
+  private readonly ref: EndpointRef;
 
   constructor(
     readonly endpoint: Endpoint,
     classify: (error: unknown, endpoint: Endpoint) => Classification,
     budget: RetryBudgetOptions | false,
-    events: EventHub,
+    private readonly events: EventHub,
     store: StateStore,
+    now: () => number = Date.now,
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
+    this.ref = endpointRef(endpoint);
+    this.parking = new DailyParking(store, endpoint.id, endpoint.policy.dailyQuota, now);
     this.usage = new UsageCounters(store, endpoint.id);
-    this.attemptTimeout = timeout(endpoint.policy.timeouts.attemptMs, {
-      strategy: TimeoutStrategy.Aggressive,
-      abortOnReturn: false,
-    });
+    const { attemptMs, firstTokenMs } = endpoint.policy.timeouts;
+    this.timeouts = { attemptMs: timeoutAfter(attemptMs), firstTokenMs: timeoutAfter(firstTokenMs) };
     if (settings.mode !== 'off') {
       const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
       this.shared = shared;
@@ -94,8 +101,9 @@ export class EndpointState {
           // A cancelled probe re-opens the breaker rather than closing it without evidence.
           if (error instanceof RequestCancelled) return breaker.state === CircuitState.HalfOpen;
           const verdict = classify(error, endpoint);
-          // Nothing was sent: like a cancelled probe, no evidence to close a half-open breaker on.
-          if (verdict.reason === 'local-error') return breaker.state === CircuitState.HalfOpen;
+          // Nothing was sent, a spent daily quota (parked instead), or a tier the caller chose:
+          // like a cancelled probe, no evidence to close a half-open breaker on.
+          if (!this.speaksOfHealth(verdict.reason)) return breaker.state === CircuitState.HalfOpen;
           // Request errors say nothing about the endpoint's health.
           return verdict.errorClass !== 'request';
         }),
@@ -119,9 +127,8 @@ export class EndpointState {
       );
       breaker.onBreak(() => shared.opened());
       breaker.onReset(() => shared.closed());
-      const ref = endpointRef(endpoint);
       breaker.onStateChange((state) =>
-        events.breakerStateChange.emit({ endpoint: ref, state: STATES[state] }),
+        events.breakerStateChange.emit({ endpoint: this.ref, state: STATES[state] }),
       );
       this.breaker = breaker;
     }
@@ -144,40 +151,81 @@ export class EndpointState {
   }
 
   /**
-   * Leave to attempt this endpoint now, or `undefined` when its breaker (here or in the state
-   * store) turns the attempt away. Synchronous with the in-memory store.
+   * Leave to attempt this endpoint now, or why not: `parked` while its daily quota is spent,
+   * `circuit-open` when its breaker (here or in the state store) turns the attempt away.
+   * Synchronous with the in-memory store.
    */
-  admit(): MaybePromise<Admission | undefined> {
-    if (!this.shared) return this.rejectsCalls ? undefined : ADMITTED;
-    return this.shared.admit(this.rejectsCalls);
+  admit(): MaybePromise<Admission | Refusal> {
+    const parking = this.parking.admit();
+    return parking instanceof Promise
+      ? parking.then((value) => this.admitBreaker(value))
+      : this.admitBreaker(parking);
   }
 
-  /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe. */
+  /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe, unpark. */
   succeeded(admission: Admission, usage: Usage | undefined): void {
     this.budget?.refill();
     this.usage.record(usage);
     this.shared?.settle(admission, 'success');
+    if (admission.parkingProbe) this.parking.settle('probe', true);
   }
 
-  /** An admitted attempt ended without an answer: `failure` when it speaks of the endpoint's health. */
-  ended(admission: Admission, outcome: Exclude<ProbeOutcome, 'success'>): void {
-    this.shared?.settle(admission, outcome);
+  /**
+   * An admitted attempt ended without an answer: `failure` when it speaks of the endpoint's health.
+   * A spent daily quota (`reason` `daily-quota`) parks the endpoint instead of counting.
+   */
+  ended(admission: Admission, outcome: Exclude<ProbeOutcome, 'success'>, reason?: FailureReason): void {
+    const dailyQuota = reason === 'daily-quota';
+    this.shared?.settle(admission, reason && !this.speaksOfHealth(reason) ? 'neutral' : outcome);
+    if (dailyQuota) {
+      const before = this.parking.parkedUntil();
+      const until = this.parking.park();
+      if (until !== before)
+        this.events.endpointParked.emit({ endpoint: this.ref, until: new Date(until).toISOString(), reason });
+    } else if (admission.parkingProbe) this.parking.settle('probe', false);
+  }
+
+  /**
+   * Whether a failure for `reason` counts toward the breaker. A service tier the endpoint refuses
+   * counts when the endpoint asked for it (its configuration is wrong, every call will fail), not
+   * when the caller did: a caller's choice must not open the breaker for everyone else.
+   */
+  private speaksOfHealth(reason: FailureReason): boolean {
+    if (reason === 'unsupported-tier') return this.endpoint.serviceTier !== undefined;
+    return reason !== 'local-error' && reason !== 'daily-quota';
+  }
+
+  private admitBreaker(parking: ParkingAdmission): MaybePromise<Admission | Refusal> {
+    if (parking === 'parked') return 'parked';
+    const decided = (admission: Admission | undefined): Admission | Refusal => {
+      if (admission === undefined) {
+        this.parking.settle(parking, false);
+        return 'circuit-open';
+      }
+      return parking === 'probe' ? { ...admission, parkingProbe: true } : admission;
+    };
+    if (!this.shared) return decided(this.rejectsCalls ? undefined : ADMITTED);
+    const admission = this.shared.admit(this.rejectsCalls);
+    return admission instanceof Promise ? admission.then(decided) : decided(admission);
   }
 
   /** A snapshot for `health()`. */
   health(chains: readonly string[]): EndpointHealth {
     const { bulkhead: limits } = this.endpoint.policy;
+    const parkedUntil = this.parking.parkedUntil();
     return {
       endpointId: this.endpoint.id,
       region: this.endpoint.region,
       kind: this.endpoint.kind,
       modelId: this.endpoint.modelId,
+      ...(this.endpoint.serviceTier && { serviceTier: this.endpoint.serviceTier }),
       chains,
       breaker: this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,
       usage: this.usage.snapshot(),
+      ...(parkedUntil !== undefined && { parkedUntil: new Date(parkedUntil).toISOString() }),
     };
   }
 }

@@ -52,6 +52,35 @@ describe('classifyError', () => {
     });
   });
 
+  it('treats "Too many tokens per day" as a spent daily quota: an endpoint error, never retried', () => {
+    const message = 'Too many tokens per day, please wait before trying again.';
+    expect(classifyError(new ThrottlingException({ ...sdk, message }))).toEqual({
+      errorClass: 'endpoint',
+      reason: 'daily-quota',
+    });
+    expect(classifyError(Object.assign(new Error(message), { $metadata: { httpStatusCode: 429 } }))).toEqual({
+      errorClass: 'endpoint',
+      reason: 'daily-quota',
+    });
+    const perMinute = 'Too many tokens, please wait before trying again.';
+    expect(classifyError(new ThrottlingException({ ...sdk, message: perMinute })).reason).toBe('throttled');
+  });
+
+  it.each([
+    'The service tier flex is not supported for amazon.nova-micro-v1:0 in us-east-1. Retry without serviceTier or with a supported tier.',
+    'Reservation not found.',
+  ])('treats a service tier the endpoint cannot serve as the endpoint’s problem: %s', (message) => {
+    expect(classifyError(new ValidationException({ ...sdk, message }))).toEqual({
+      errorClass: 'endpoint',
+      reason: 'unsupported-tier',
+    });
+  });
+
+  it('keeps a service tier value Bedrock does not know (only a caller can send one) a request error', () => {
+    const message = 'service tier provided is invalid';
+    expect(classifyError(new ValidationException({ ...sdk, message })).errorClass).toBe('request');
+  });
+
   it('keeps a ValidationException about the request a request error', () => {
     const message = 'The model returned the following errors: messages: at least one message is required';
     expect(classifyError(new ValidationException({ ...sdk, message }))).toEqual({

@@ -26,10 +26,13 @@ export type FailureReason =
   | 'model-not-ready'
   | 'invalid-model'
   | 'quota-exceeded'
+  | 'daily-quota'
+  | 'unsupported-tier'
   | 'invalid-request'
   | 'local-error'
   | 'circuit-open'
   | 'bulkhead-full'
+  | 'parked'
   | 'cancelled'
   | 'outrun'
   | 'deadline'
@@ -75,6 +78,21 @@ const ENDPOINT_VALIDATION = [
   /inference profile/i,
 ];
 
+// "Too many tokens per day": the account's daily quota, spent until its window resets; no retry
+// or probe before then can pass, so the endpoint is parked instead of retried or counted.
+const DAILY_QUOTA = /per day/i;
+const DAILY_QUOTA_ERROR: Classification = { errorClass: 'endpoint', reason: 'daily-quota' };
+
+// A service tier this model or region does not offer (or `reserved` without a reservation): the
+// endpoint's setting is refused, not the request; another endpoint, at another tier, may serve it.
+// "service tier provided is invalid" (a value outside the enum) stays a request error: only a
+// caller's own serviceTier can be such a value, as the config refuses it.
+const UNSUPPORTED_TIER = [
+  /\btier\b.*\b(not supported|unsupported|not available)\b/i,
+  /reservation not found/i,
+];
+const UNSUPPORTED_TIER_ERROR: Classification = { errorClass: 'endpoint', reason: 'unsupported-tier' };
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -114,6 +132,11 @@ export function errorCodeOf(error: unknown): string | undefined {
  * Bedrock's error taxonomy: sorts an error from the AWS SDK (or the network under it) into
  * request, endpoint or transient, with a reason.
  *
+ * A throttle whose message says "per day" (Bedrock's tokens-per-day quota) is an endpoint error,
+ * reason `daily-quota`: no retry, no breaker count; the engine parks the endpoint until the daily
+ * window resets. A service tier the model or region refuses is an endpoint error too, reason
+ * `unsupported-tier`: the chain fails over, as the request itself is fine.
+ *
  * An error raised locally before the request left the process (the SDK's serializer overflowing
  * its stack on deeply nested JSON, Node refusing a header value) is a request error, reason
  * `local-error`: it fails at once, without failover, breaker count or retry budget. Only evidence
@@ -137,6 +160,9 @@ export function classifyError(error: unknown): Classification {
   if (name === 'TimeoutError' && networkCode && code !== 'ETIMEDOUT')
     return { errorClass: 'transient', reason: 'network' };
   const known = BY_NAME[name];
+  if (known?.reason === 'throttled' && DAILY_QUOTA.test(message)) return DAILY_QUOTA_ERROR;
+  if (known?.reason === 'invalid-request' && UNSUPPORTED_TIER.some((pattern) => pattern.test(message)))
+    return UNSUPPORTED_TIER_ERROR;
   if (known?.reason === 'invalid-request' && ENDPOINT_VALIDATION.some((pattern) => pattern.test(message)))
     return { errorClass: 'endpoint', reason: 'invalid-model' };
   if (known) return known;
@@ -149,7 +175,8 @@ export function classifyError(error: unknown): Classification {
 
   const status = details?.$metadata?.httpStatusCode;
   if (status !== undefined) {
-    if (status === 429) return { errorClass: 'transient', reason: 'throttled' };
+    if (status === 429)
+      return DAILY_QUOTA.test(message) ? DAILY_QUOTA_ERROR : { errorClass: 'transient', reason: 'throttled' };
     if (status >= 500 || status === 408) return { errorClass: 'transient', reason: 'server-error' };
     // A body the SDK could not parse on a 2xx is a broken response, not a bad request.
     if (status < 300) return { errorClass: 'transient', reason: 'server-error' };

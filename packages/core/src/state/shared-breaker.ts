@@ -8,6 +8,8 @@ export interface Admission {
   readonly coolDownMs?: number;
   /** For a probe: how many breaker transitions were published when it was admitted. */
   readonly published?: number;
+  /** Whether the attempt is also the one probe of an endpoint parked by its daily quota. */
+  readonly parkingProbe?: boolean;
 }
 
 /** An ordinary attempt (no allocation on the hot path). */

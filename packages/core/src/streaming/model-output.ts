@@ -23,8 +23,12 @@ export function converseEventInfo(event: ConverseStreamOutput): StreamEventInfo 
     return { content: event.contentBlockStart.start?.toolUse !== undefined, stop: false };
   if (event.messageStop) return { content: false, stop: true, finishReason: event.messageStop.stopReason };
   if (event.metadata?.usage) {
-    const { inputTokens, outputTokens } = event.metadata.usage;
-    return { content: false, stop: false, usage: { inputTokens, outputTokens } };
+    const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens } = event.metadata.usage;
+    return {
+      content: false,
+      stop: false,
+      usage: { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens },
+    };
   }
   return { content: false, stop: false };
 }
@@ -106,7 +110,12 @@ export function invokeBodyInfo(body: Uint8Array): { usage?: Usage; finishReasons
     const json = JSON.parse(decoder.decode(body)) as Json;
     if (json.usage?.input_tokens !== undefined)
       return {
-        usage: { inputTokens: json.usage.input_tokens, outputTokens: json.usage.output_tokens },
+        usage: {
+          inputTokens: json.usage.input_tokens,
+          outputTokens: json.usage.output_tokens,
+          cacheReadInputTokens: json.usage.cache_read_input_tokens,
+          cacheWriteInputTokens: json.usage.cache_creation_input_tokens,
+        },
         finishReasons: json.stop_reason ? [json.stop_reason] : [],
         text: (json.content ?? []).map((block: Json) => block.text ?? '').join(''),
       };

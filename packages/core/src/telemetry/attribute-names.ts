@@ -23,6 +23,8 @@ export const ATTR_BEDROCK_HA_FAILURE_REASON = 'bedrock_ha.failure.reason';
 export const ATTR_BEDROCK_HA_OPERATION = 'bedrock_ha.operation';
 export const ATTR_BEDROCK_HA_STATE_STORE_OPERATION = 'bedrock_ha.state_store.operation';
 export const ATTR_BEDROCK_HA_STATE_STORE_REASON = 'bedrock_ha.state_store.reason';
+/** The Bedrock service tier an endpoint asks for (priority, default, flex, reserved), when it sets one. */
+export const ATTR_BEDROCK_HA_SERVICE_TIER = 'bedrock_ha.service_tier';
 export const ATTR_CLOUD_REGION = 'cloud.region';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';

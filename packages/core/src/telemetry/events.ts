@@ -53,6 +53,14 @@ export interface BudgetExhaustedEvent {
   readonly reason: FailureReason;
 }
 
+/** An endpoint's daily quota is spent: it gets no attempts until `until`, then one probe. */
+export interface EndpointParkedEvent {
+  readonly endpoint: EndpointRef;
+  /** When the daily window resets (ISO 8601). */
+  readonly until: string;
+  readonly reason: Extract<FailureReason, 'daily-quota'>;
+}
+
 /** A request's deadline passed. */
 export interface DeadlineExceededEvent {
   readonly chain: string;
@@ -91,6 +99,7 @@ export interface BedrockHAEvents {
   readonly onDeadlineExceeded: Subscribe<DeadlineExceededEvent>;
   readonly onStateStoreFallback: Subscribe<StateStoreFallbackEvent>;
   readonly onStateStoreStateChange: Subscribe<StateStoreStateChangeEvent>;
+  readonly onEndpointParked: Subscribe<EndpointParkedEvent>;
 }
 
 /** One event stream whose listeners cannot break the request that emits it. */
@@ -125,6 +134,7 @@ export class EventHub {
   readonly deadlineExceeded = new Channel<DeadlineExceededEvent>();
   readonly stateStoreFallback = new Channel<StateStoreFallbackEvent>();
   readonly stateStoreStateChange = new Channel<StateStoreStateChangeEvent>();
+  readonly endpointParked = new Channel<EndpointParkedEvent>();
 
   /** The public, subscribe-only view. */
   readonly api: BedrockHAEvents = {
@@ -137,5 +147,6 @@ export class EventHub {
     onDeadlineExceeded: this.deadlineExceeded.subscribe,
     onStateStoreFallback: this.stateStoreFallback.subscribe,
     onStateStoreStateChange: this.stateStoreStateChange.subscribe,
+    onEndpointParked: this.endpointParked.subscribe,
   };
 }

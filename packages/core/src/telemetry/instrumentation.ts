@@ -8,6 +8,10 @@ export type Operation = 'Converse' | 'ConverseStream' | 'InvokeModel' | 'InvokeM
 export interface Usage {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
+  /** Input tokens read from the prompt cache (Converse's `cacheReadInputTokens`). */
+  readonly cacheReadInputTokens?: number;
+  /** Input tokens written to the prompt cache (Converse's `cacheWriteInputTokens`). */
+  readonly cacheWriteInputTokens?: number;
 }
 
 /** What the engine tells instrumentation when a request starts. */

@@ -10,6 +10,7 @@ import {
   ATTR_BEDROCK_HA_FAILOVER_RESUMED,
   ATTR_BEDROCK_HA_FAILOVER_TO,
   ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_BEDROCK_HA_SERVICE_TIER,
   ATTR_BEDROCK_HA_STATE_STORE_OPERATION,
   ATTR_BEDROCK_HA_STATE_STORE_REASON,
   ATTR_CLOUD_REGION,
@@ -33,6 +34,13 @@ const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
 
+/**
+ * The values of `gen_ai.token.type`: the semantic conventions' `input` and `output`, and the prompt
+ * cache's reads and writes (`cache_read`, `cache_creation`, as Anthropic names them), which are
+ * billed at other rates than plain input.
+ */
+export type TokenType = 'input' | 'output' | 'cache_read' | 'cache_creation';
+
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /**
@@ -52,13 +60,15 @@ export function safely<T>(action: () => T): T | undefined {
   }
 }
 
-/** The attributes that name an endpoint on metrics. */
+/** The attributes that name an endpoint on metrics and spans (its service tier, when it sets one). */
 export function endpointAttributes(endpoint: EndpointRef): Attributes {
-  return {
+  const attributes: Attributes = {
     [ATTR_BEDROCK_HA_ENDPOINT_ID]: endpoint.endpointId,
     [ATTR_BEDROCK_HA_ENDPOINT_KIND]: endpoint.kind,
     [ATTR_CLOUD_REGION]: endpoint.region,
   };
+  if (endpoint.serviceTier) attributes[ATTR_BEDROCK_HA_SERVICE_TIER] = endpoint.serviceTier;
+  return attributes;
 }
 
 /** The instruments of bedrock-ha, each record already guarded. */
@@ -66,7 +76,7 @@ export interface TelemetryMetrics {
   /** `gen_ai.client.operation.duration`, in seconds, once per request. */
   operationDuration(seconds: number, attributes: Attributes): void;
   /** `gen_ai.client.token.usage`, once per token type of a request. */
-  tokenUsage(tokens: number, type: 'input' | 'output', attributes: Attributes): void;
+  tokenUsage(tokens: number, type: TokenType, attributes: Attributes): void;
   /** `bedrock_ha.attempts`, once per attempt, skipped ones included. */
   attempt(attributes: Attributes): void;
   /** Adds an endpoint to the breaker gauge as closed unless its state is already known. */

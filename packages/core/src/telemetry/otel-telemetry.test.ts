@@ -388,6 +388,28 @@ describe('createTelemetry metrics', () => {
     ]);
   });
 
+  it('records prompt-cache reads and writes as the cache_read and cache_creation token types', async () => {
+    const { telemetry, collect } = setup();
+    const scope = telemetry.request(start);
+    scope.attempt(onDemand, 1).end({ attempt: served, breakerState: 'closed' });
+    scope.end({
+      outcome: 'success',
+      servedBy: endpointRef(onDemand),
+      attempts: [served],
+      usage: { inputTokens: 5, outputTokens: 7, cacheReadInputTokens: 1200, cacheWriteInputTokens: 300 },
+    });
+    const tokens = (await collect())('gen_ai.client.token.usage') as {
+      attributes: Record<string, unknown>;
+      value: { sum: number };
+    }[];
+    expect(tokens.map((point) => [point.attributes['gen_ai.token.type'], point.value.sum])).toEqual([
+      ['input', 5],
+      ['output', 7],
+      ['cache_read', 1200],
+      ['cache_creation', 300],
+    ]);
+  });
+
   it('counts failovers and breaker transitions from the engine events, and gauges breaker state', async () => {
     const { telemetry, hub, collect } = setup();
     failOver(telemetry);

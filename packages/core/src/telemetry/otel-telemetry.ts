@@ -1,6 +1,5 @@
 import {
   type Attributes,
-  type Context,
   context,
   createNoopMeter,
   type MeterProvider,
@@ -13,14 +12,11 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import { type Endpoint, endpointRef } from '../chain/endpoint.js';
+import { type AttemptParent, startAttemptSpan } from './attempt-span.js';
 import {
-  ATTR_BEDROCK_HA_ATTEMPT,
-  ATTR_BEDROCK_HA_ATTEMPT_OUTCOME,
   ATTR_BEDROCK_HA_ATTEMPTS,
   ATTR_BEDROCK_HA_CHAIN,
   ATTR_BEDROCK_HA_FAILOVERS,
-  ATTR_BEDROCK_HA_FAILURE_REASON,
   ATTR_BEDROCK_HA_OPERATION,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -36,7 +32,6 @@ import {
 import { inputMessages, outputMessages } from './content-capture.js';
 import type { BedrockHAEvents } from './events.js';
 import {
-  type AttemptScope,
   type Instrumentation,
   NO_ATTEMPT_SCOPE,
   NO_REQUEST_SCOPE,
@@ -44,15 +39,14 @@ import {
   type RequestScope,
   type RequestStart,
 } from './instrumentation.js';
-import { createTelemetryMetrics, endpointAttributes, safely, type TelemetryMetrics } from './metrics.js';
 import {
-  endAttempt,
-  errorName,
-  markFailed,
-  requestParameters,
-  serverAttributes,
-  usageAttributes,
-} from './span-attributes.js';
+  createTelemetryMetrics,
+  endpointAttributes,
+  safely,
+  type TelemetryMetrics,
+  type TokenType,
+} from './metrics.js';
+import { errorName, markFailed, requestParameters, usageAttributes } from './span-attributes.js';
 
 /**
  * The version bedrock-ha reports as its instrumentation scope's: the package's own. A constant
@@ -85,12 +79,8 @@ export interface Telemetry extends Instrumentation {
   dispose(): void;
 }
 
-interface RequestState {
+interface RequestState extends AttemptParent {
   readonly start: RequestStart;
-  /** Attributes both the request span and its attempt spans carry. */
-  readonly common: Attributes;
-  /** The context attempts start in: the request span's, when there is one. */
-  readonly context: Context;
 }
 
 /**
@@ -142,13 +132,14 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       });
     const state: RequestState = {
       start,
+      chain: start.chain,
       common,
       context: (span && safely(() => trace.setSpan(parent, span))) ?? parent,
     };
     let ended = false;
     return {
       attempt: (endpoint, attempt) =>
-        safely(() => startAttempt(state, endpoint, attempt)) ?? NO_ATTEMPT_SCOPE,
+        safely(() => startAttemptSpan(tracer, recorder(), state, endpoint, attempt)) ?? NO_ATTEMPT_SCOPE,
       end: (result) => {
         if (ended) return;
         ended = true;
@@ -197,51 +188,16 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     }
     recorder().operationDuration(seconds, measured);
     if (result.outcome === 'success') {
-      if (result.usage?.inputTokens !== undefined)
-        recorder().tokenUsage(result.usage.inputTokens, 'input', measured);
-      if (result.usage?.outputTokens !== undefined)
-        recorder().tokenUsage(result.usage.outputTokens, 'output', measured);
+      const usage = result.usage;
+      const counts: [number | undefined, TokenType][] = [
+        [usage?.inputTokens, 'input'],
+        [usage?.outputTokens, 'output'],
+        [usage?.cacheReadInputTokens, 'cache_read'],
+        [usage?.cacheWriteInputTokens, 'cache_creation'],
+      ];
+      for (const [count, type] of counts)
+        if (count !== undefined) recorder().tokenUsage(count, type, measured);
     }
-  }
-
-  function startAttempt(state: RequestState, endpoint: Endpoint, attempt: number): AttemptScope {
-    const ref = endpointRef(endpoint);
-    recorder().endpointSeen(ref);
-    const span = safely(() =>
-      tracer.startSpan(
-        `chat ${endpoint.modelId}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            ...state.common,
-            [ATTR_GEN_AI_REQUEST_MODEL]: endpoint.modelId,
-            ...endpointAttributes(ref),
-            ...serverAttributes(endpoint),
-            [ATTR_BEDROCK_HA_ATTEMPT]: attempt,
-          },
-        },
-        state.context,
-      ),
-    );
-    const active = span && safely(() => trace.setSpan(state.context, span));
-    let ended = false;
-    return {
-      run: (fn) => runIn(active, fn),
-      end: (result) => {
-        if (ended) return;
-        ended = true;
-        safely(() => {
-          if (span) endAttempt(span, endpoint, result);
-          const { outcome, reason } = result.attempt;
-          recorder().attempt({
-            [ATTR_BEDROCK_HA_CHAIN]: state.start.chain,
-            ...endpointAttributes(ref),
-            [ATTR_BEDROCK_HA_ATTEMPT_OUTCOME]: outcome,
-            ...(reason ? { [ATTR_BEDROCK_HA_FAILURE_REASON]: reason } : {}),
-          });
-        });
-      },
-    };
   }
 
   return {
@@ -251,25 +207,4 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     },
     dispose: () => metricsRecorder?.dispose(),
   };
-}
-
-/** Runs `fn` exactly once, inside `active` when the context manager cooperates. */
-function runIn<T>(active: Context | undefined, fn: () => T): T {
-  if (!active) return fn();
-  let called = false;
-  let returned = false;
-  let value: T | undefined;
-  try {
-    return context.with(active, () => {
-      called = true;
-      value = fn();
-      returned = true;
-      return value;
-    });
-  } catch (error) {
-    // Only the caller's own error may escape; a context manager that failed around it is ignored.
-    if (returned) return value as T;
-    if (called) throw error;
-    return fn();
-  }
 }

@@ -1,0 +1,132 @@
+// Benchmark 6: how far the gateway is from what Node can do (issue 20). In one run, in front of one
+// simulator, at concurrency 64 and 256: the simulator hit directly, a minimal pass-through proxy
+// (minimal-proxy.mjs: node:http and an undici Pool, no signing), our server's OpenAI-compatible
+// and Bedrock-native routes (like-for-like policy: one attempt, breaker off) and Portkey's gateway.
+// Per target: the serving process's CPU per request over the measured window, throughput, the
+// client's p50/p99, and the longest wait of a new connection for its first answer (the first
+// requests of every connection, plus a fresh connection every 100 ms of the window). Each round runs
+// every target once in a rotating order; ratios are medians of per-round pairs.
+import {
+  converseBody,
+  drive,
+  HAIKU,
+  openAIBody,
+  startMinimalProxy,
+  startOurs,
+  startPortkey,
+  stopAll,
+} from './gateway-processes.mjs';
+import { median } from './percentiles.mjs';
+import { startSimulatorProcess } from './simulator-process.mjs';
+
+export const LIMIT_CONCURRENCIES = [64, 256];
+const round2 = (value) => Number(value.toFixed(2));
+const round3 = (value) => Number(value.toFixed(3));
+
+/** Starts every target; returns them with the processes to stop. */
+async function startTargets(sim, oursEnv) {
+  const proxy = await startMinimalProxy(sim.url);
+  const ours = await startOurs(sim.url, 'like-for-like', oursEnv);
+  const portkey = await startPortkey(sim.url);
+  const native = (base, model) => ({ url: `${base}/model/${model}/converse`, body: converseBody() });
+  const targets = [
+    { key: 'direct', name: 'simulator, direct (Converse)', pid: sim.pid, ...native(sim.url, HAIKU) },
+    { key: 'proxy', name: 'minimal proxy (Converse)', pid: proxy.child.pid, ...native(proxy.baseUrl, HAIKU) },
+    {
+      key: 'oursOpenAI',
+      name: '@bedrock-ha/server, OpenAI route',
+      pid: ours.child.pid,
+      url: `${ours.baseUrl}/v1/chat/completions`,
+      body: openAIBody('haiku'),
+    },
+    {
+      key: 'oursNative',
+      name: '@bedrock-ha/server, Converse route',
+      pid: ours.child.pid,
+      ...native(ours.baseUrl, 'haiku'),
+    },
+    { key: 'portkey', pid: portkey.child.pid, ...portkey },
+  ];
+  return { targets, children: [proxy.child, ours.child, portkey.child] };
+}
+
+/** Per-round ratios of `runs` to `peers` as `value(run)`, summarised as median and range. */
+function pairedRatio(runs, peers, value) {
+  const ratios = runs.map((run, round) => value(run) / value(peers[round]));
+  return {
+    median: round2(median(ratios)),
+    range: [round2(Math.min(...ratios)), round2(Math.max(...ratios))],
+  };
+}
+
+/** Runs every target at each concurrency in rotating rounds; one row per target and concurrency. */
+export async function limits({ seconds = 4, rounds = 2, oursEnv } = {}) {
+  const sim = await startSimulatorProcess();
+  let children = [];
+  try {
+    const started = await startTargets(sim, oursEnv);
+    children = started.children;
+    const { targets } = started;
+    const rows = [];
+    for (const concurrency of LIMIT_CONCURRENCIES) {
+      const samples = targets.map(() => []);
+      for (let round = 0; round < rounds; round++)
+        for (let offset = 0; offset < targets.length; offset++) {
+          const index = (round + offset) % targets.length;
+          samples[index].push(await drive(targets[index], { concurrency, seconds, probe: true }));
+        }
+      const byKey = Object.fromEntries(targets.map((target, index) => [target.key, samples[index]]));
+      const cpuPerRequest = (run) => (run.cpuSeconds * 1000) / run.requests;
+      targets.forEach((target, index) => {
+        const runs = samples[index];
+        const row = {
+          concurrency,
+          key: target.key,
+          target: target.name,
+          requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+          p50Ms: median(runs.map((run) => run.p50Ms)),
+          p99Ms: median(runs.map((run) => run.p99Ms)),
+          p99OverP50: round2(median(runs.map((run) => run.p99Ms / run.p50Ms))),
+          cpuMsPerRequest: round3(median(runs.map(cpuPerRequest))),
+          newConnectionMaxWaitMs: Math.max(...runs.map((run) => run.newConnectionMaxWaitMs)),
+          probeMaxWaitMs: Math.max(...runs.map((run) => run.probeMaxWaitMs)),
+          errors: runs.reduce((sum, run) => sum + run.errors, 0),
+          statuses: runs.map((run) => run.statuses),
+        };
+        if (target.key !== 'proxy' && target.key !== 'direct') {
+          const cpu = pairedRatio(runs, byKey.proxy, cpuPerRequest);
+          row.cpuVsProxy = cpu.median;
+          row.cpuVsProxyRange = cpu.range;
+        }
+        if (target.key.startsWith('ours')) {
+          const throughput = pairedRatio(runs, byKey.portkey, (run) => run.requestsPerSecond);
+          row.throughputVsPortkey = throughput.median;
+          row.throughputVsPortkeyRange = throughput.range;
+        }
+        rows.push(row);
+      });
+    }
+    return { seconds, rounds, results: rows };
+  } finally {
+    await stopAll(children);
+    await sim.stop();
+  }
+}
+
+/** Prints the benchmark's table. */
+export function printLimits(result) {
+  console.log(
+    `\n6. Limits: direct, minimal proxy, our routes and Portkey, ${result.rounds} rotating rounds per concurrency\n`,
+  );
+  const range = (values) => (values ? `${values[0]}-${values[1]}` : '');
+  console.table(
+    result.results.map(({ statuses, key, cpuVsProxyRange, throughputVsPortkeyRange, ...row }) => ({
+      ...row,
+      cpuVsProxy: row.cpuVsProxy === undefined ? '' : `${row.cpuVsProxy} (${range(cpuVsProxyRange)})`,
+      throughputVsPortkey:
+        row.throughputVsPortkey === undefined
+          ? ''
+          : `${row.throughputVsPortkey} (${range(throughputVsPortkeyRange)})`,
+    })),
+  );
+}

@@ -1,0 +1,105 @@
+import type { BulkheadPolicy, CircuitBreakerPolicy, TimeoutPolicy } from 'cockatiel';
+import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
+import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
+import { sendRetryingStaleConnection } from '../sdk/stale-connection.js';
+import type { Endpoint } from './endpoint.js';
+import type { RequestClock } from './request-clock.js';
+
+/**
+ * What the breaker sees of an attempt the caller or the deadline, not the endpoint, ended. Its
+ * filter counts it only against a half-open breaker: a cancelled probe re-opens the breaker rather
+ * than closing it without evidence. The attempt's own caller gets the original error.
+ */
+export class RequestCancelled extends Error {
+  override readonly name = 'RequestCancelled';
+
+  constructor() {
+    super('The request was cancelled');
+  }
+}
+
+/** Which endpoint timeout bounds an attempt's call: the whole call, or a stream up to its first content. */
+export type AttemptTimeout = 'attemptMs' | 'firstTokenMs';
+
+/** An endpoint's policies that an attempt runs through, built once per endpoint (`EndpointState`). */
+export interface AttemptPolicies {
+  readonly timeouts: Readonly<Record<AttemptTimeout, TimeoutPolicy>>;
+  readonly breaker: CircuitBreakerPolicy | undefined;
+  readonly bulkhead: BulkheadPolicy | undefined;
+}
+
+/** How the policies keep an attempt a call held open (an `AttemptLease`). */
+export interface PolicyHold {
+  /** Settles when a held attempt ends, rejecting with the error that broke it; at once if not held. */
+  whenEnded(): Promise<void>;
+  /** Takes the promise that settles once the breaker and bulkhead have let go. */
+  releasedWhen(promise: Promise<void>): void;
+}
+
+const TIMEOUT_ERRORS = { attemptMs: AttemptTimeoutError, firstTokenMs: FirstTokenTimeoutError };
+
+/**
+ * One attempt through the endpoint's bulkhead, then its breaker, then its timeout. The value comes
+ * back as soon as the call returns it; when the call held the attempt open, the breaker and
+ * bulkhead keep it until its lease ends (a stream keeps its slot, and the breaker learns whether
+ * it broke after content), and the lease's `released` settles once both have let go.
+ */
+export function callThroughPolicies<T>(
+  policies: AttemptPolicies,
+  endpoint: Endpoint,
+  timeout: AttemptTimeout,
+  clock: RequestClock,
+  hold: PolicyHold,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const configured = endpoint.policy.timeouts[timeout];
+  // When the deadline comes first, its own timer ends the attempt (min(timeout, remaining)). A
+  // second timer due at the same moment would often fire first and turn the caller's
+  // DeadlineExceededError into an attempt timeout, a failover and a breaker failure.
+  const timeoutMs = configured >= clock.remainingMs() ? undefined : configured;
+  // A request sent on a keep-alive connection the server had just closed never reached it: it is
+  // sent again at once, inside this attempt, so the breaker, the retry budget and the attempt
+  // records never see it (the timeout still covers both tries).
+  const send = (signal: AbortSignal) => sendRetryingStaleConnection(() => attempt(signal), signal);
+  const call = async (): Promise<T> => {
+    // The signal the endpoint's timeout policy gave this attempt: aborted while the request's is
+    // not, it means the timeout fired. (The SDK's own AbortError may win the race against
+    // cockatiel's TaskCancelledError, so isTaskCancelledError cannot tell: cockatiel-gaps.test.ts.)
+    let attemptSignal: AbortSignal | undefined;
+    try {
+      if (timeoutMs === undefined) return await send(clock.signal);
+      return await policies.timeouts[timeout].execute(({ signal }) => {
+        attemptSignal = signal;
+        return send(signal);
+      }, clock.signal);
+    } catch (error) {
+      if (!clock.signal.aborted && attemptSignal?.aborted && timeoutMs !== undefined)
+        throw new TIMEOUT_ERRORS[timeout](timeoutMs);
+      throw error;
+    }
+  };
+  const { breaker, bulkhead } = policies;
+  if (!breaker && !bulkhead) return call();
+  return new Promise((resolve, reject) => {
+    const held = async () => {
+      let value: T;
+      try {
+        value = await call();
+      } catch (error) {
+        // The caller gets the error itself; the breaker, whether the endpoint or the caller ended it.
+        reject(error);
+        throw clock.signal.aborted ? new RequestCancelled() : error;
+      }
+      resolve(value);
+      await hold.whenEnded();
+    };
+    const guarded = breaker ? () => breaker.execute(held) : held;
+    hold.releasedWhen(
+      (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).then(
+        () => undefined,
+        // A policy's own rejection (breaker open, bulkhead full); after the call's, a no-op.
+        (error: unknown) => reject(error),
+      ),
+    );
+  });
+}

@@ -1,0 +1,130 @@
+import { parsePrometheusText, total } from '@bedrock-ha/test-kit';
+import { describe, expect, it } from 'vitest';
+import { API_KEY, configFor, harness, openaiClient, PRIMARY_PT, TOKYO } from './harness.js';
+
+const test = harness();
+const REQUESTS = 6;
+
+async function scrape(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return parsePrometheusText(await response.text());
+}
+
+describe('Prometheus metrics', () => {
+  it('exports requests, attempts by outcome and reason, failovers, breaker state, latency, tokens and capacity use', async () => {
+    const sim = await test.simulator();
+    // The PT throttles every call: its breaker opens after two, and the rest skip it.
+    sim.faults.add({ match: { model: PRIMARY_PT }, fault: { type: 'error', error: 'ThrottlingException' } });
+    const config = configFor(sim);
+    const { server } = await test.server(sim, {
+      config: {
+        ...config,
+        policy: {
+          retry: { maxAttempts: 1 },
+          breaker: {
+            mode: 'consecutive',
+            failures: 2,
+            halfOpenAfterMs: 600_000,
+            maxHalfOpenAfterMs: 600_000,
+          },
+        },
+      },
+      metrics: { port: 0, gatewayRoute: true },
+    });
+    expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const openai = openaiClient(server.url);
+    for (let index = 0; index < REQUESTS; index++) {
+      const answer = await openai.chat.completions.create({
+        model: 'chat',
+        messages: [{ role: 'user', content: TOKYO }],
+      });
+      expect(answer.choices[0]?.message.content).toBe('Tokyo');
+    }
+
+    const { samples, types } = await scrape(server.metricsUrl!);
+    const chat = { bedrock_ha_chain: 'chat' };
+    // Requests and their latency: one histogram observation per request.
+    expect(types.get('gen_ai_client_operation_duration')).toBe('histogram');
+    expect(total(samples, 'gen_ai_client_operation_duration_count', chat)).toBe(REQUESTS);
+    expect(total(samples, 'gen_ai_client_operation_duration_bucket', { ...chat, le: '+Inf' })).toBe(REQUESTS);
+    // Attempts by outcome and reason.
+    const attempts = (labels: Record<string, string>) => total(samples, 'bedrock_ha_attempts_total', labels);
+    const primary = { bedrock_ha_endpoint_id: 'primary' };
+    expect(
+      attempts({ ...primary, bedrock_ha_attempt_outcome: 'failure', bedrock_ha_failure_reason: 'throttled' }),
+    ).toBe(2);
+    expect(
+      attempts({
+        ...primary,
+        bedrock_ha_attempt_outcome: 'skipped',
+        bedrock_ha_failure_reason: 'circuit-open',
+      }),
+    ).toBe(REQUESTS - 2);
+    expect(attempts({ bedrock_ha_endpoint_id: 'backup', bedrock_ha_attempt_outcome: 'success' })).toBe(
+      REQUESTS,
+    );
+    // Failovers, by reason.
+    const failovers = (reason: string) =>
+      total(samples, 'bedrock_ha_failovers_total', {
+        bedrock_ha_failover_from: 'primary',
+        bedrock_ha_failure_reason: reason,
+      });
+    expect([failovers('throttled'), failovers('circuit-open')]).toEqual([2, REQUESTS - 2]);
+    // Breaker state per endpoint, from health(): every endpoint, one series per state.
+    const breaker = (endpoint: string, state: string) =>
+      total(samples, 'bedrock_ha_endpoint_breaker', {
+        bedrock_ha_endpoint_id: endpoint,
+        bedrock_ha_breaker_state: state,
+      });
+    expect([breaker('primary', 'open'), breaker('primary', 'closed'), breaker('backup', 'closed')]).toEqual([
+      1, 0, 1,
+    ]);
+    expect(
+      total(samples, 'bedrock_ha_breaker_transitions_total', {
+        ...primary,
+        bedrock_ha_breaker_state: 'open',
+      }),
+    ).toBe(1);
+    // Tokens, by type.
+    const tokens = (type: string) =>
+      total(samples, 'gen_ai_client_token_usage_sum', { ...chat, gen_ai_token_type: type });
+    expect(tokens('input')).toBeGreaterThan(0);
+    expect(tokens('output')).toBeGreaterThan(0);
+    // Capacity use this minute, and nothing in flight once every answer is in.
+    const backup = { bedrock_ha_endpoint_id: 'backup' };
+    expect(total(samples, 'bedrock_ha_endpoint_minute_requests', backup)).toBe(REQUESTS);
+    expect(total(samples, 'bedrock_ha_endpoint_minute_tokens', backup)).toBe(
+      tokens('input') + tokens('output'),
+    );
+    expect(total(samples, 'bedrock_ha_endpoint_active')).toBe(0);
+
+    // The same exposition on the gateway's port, behind its API key.
+    const mainPort = `${server.url}/metrics`;
+    expect((await fetch(mainPort)).status).toBe(401);
+    const behindAuth = await scrape(mainPort, { authorization: `Bearer ${API_KEY}` });
+    expect(total(behindAuth.samples, 'bedrock_ha_attempts_total')).toBe(
+      total(samples, 'bedrock_ha_attempts_total'),
+    );
+  });
+
+  it('serves only GET /metrics on its own port, and no /metrics on the gateway unless asked', async () => {
+    const sim = await test.simulator();
+    const { server } = await test.server(sim, { metrics: { port: 0 } });
+    expect((await fetch(server.metricsUrl!.replace('/metrics', '/'))).status).toBe(404);
+    const text = await (await fetch(server.metricsUrl!)).text();
+    // Before any request: the health gauges already list every configured endpoint.
+    const { samples } = parsePrometheusText(text);
+    expect(total(samples, 'bedrock_ha_endpoint_breaker', { bedrock_ha_breaker_state: 'closed' })).toBe(2);
+    const gateway = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(gateway.status).toBe(404);
+  });
+
+  it('fails to start, releasing the gateway port, when the metrics port is taken', async () => {
+    const sim = await test.simulator();
+    const { server: first } = await test.server(sim, { metrics: { port: 0 } });
+    const port = Number(new URL(first.metricsUrl!).port);
+    await expect(test.server(sim, { metrics: { port } })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
