@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type StoreFallbackEvent, withLocalFallback } from '@bedrock-ha/core';
 import { eventually, type RedisServer, startRedisServer, testResources } from '@bedrock-ha/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../src/index.js';
-import { instance, PT_OUTAGE, sentTo } from './fleet.js';
+import { instance, LONG_BREAKER, PT_OUTAGE, sentTo } from './fleet.js';
 
 const resources = testResources();
 let redis: RedisServer;
@@ -32,15 +31,15 @@ async function sharedStores(count: number) {
       wrapped: withLocalFallback(store, { timeoutMs: 1_000, onFallback: (event) => fallbacks.push(event) }),
     });
   }
-  return { stores, fallbacks };
+  return { stores, fallbacks, keyPrefix };
 }
 
 describe('a fleet sharing one Redis', () => {
   it('skips the PT on engine B once engine A opened its breaker, without sending it anything', async () => {
     const sim = await resources.simulator();
     const { stores, fallbacks } = await sharedStores(2);
-    const a = instance(sim, stores[0]!.wrapped);
-    const b = instance(sim, stores[1]!.wrapped);
+    const a = instance(sim, stores[0]!.wrapped, {}, LONG_BREAKER);
+    const b = instance(sim, stores[1]!.wrapped, {}, LONG_BREAKER);
     resources.defer(() => a.ha.destroy());
     resources.defer(() => b.ha.destroy());
     const outage = sim.faults.add(PT_OUTAGE);
@@ -65,18 +64,26 @@ describe('a fleet sharing one Redis', () => {
 
   it('sends one half-open probe for the whole fleet, and every engine uses the PT once it closes', async () => {
     const sim = await resources.simulator();
-    const { stores, fallbacks } = await sharedStores(3);
+    const { stores, fallbacks, keyPrefix } = await sharedStores(3);
     const fleet = stores.map((store) => instance(sim, store.wrapped));
     for (const member of fleet) resources.defer(() => member.ha.destroy());
     const outage = sim.faults.add(PT_OUTAGE);
     for (let request = 0; request < 3; request++) await fleet[0]!.ask();
     await eventually(async () => (await stores[0]!.redis.readBreaker('pt:breaker'))?.state === 'open');
     sim.faults.remove(outage);
+    const openUntil = (await stores[0]!.redis.readBreaker('pt:breaker'))?.openUntil ?? 0;
+    await eventually(() => Date.now() >= openUntil, 5_000, 'the cool-down over');
 
-    await sleep(350);
-    // The simulator holds the probe for a while, so that every engine asks while it is in flight.
-    const slow = sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 150 } });
-    const answers = await Promise.all(fleet.flatMap((member) => [member.ask(), member.ask()]));
+    // The simulator holds the probe while every other request is asked (once the probe is taken).
+    const slow = sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 2_000 } });
+    const probe = fleet[0]!.ask();
+    await eventually(
+      async () => (await redis.cli('EXISTS', `${keyPrefix}{pt}:breaker:probe`)).trim() === '1',
+    );
+    const others = fleet.flatMap((member, index) =>
+      index === 0 ? [member.ask()] : [member.ask(), member.ask()],
+    );
+    const answers = await Promise.all([probe, ...others]);
     sim.faults.remove(slow);
     const servedBy = answers.map((answer) => answer.servedBy.endpointId);
     expect(servedBy.filter((id) => id === 'pt')).toHaveLength(1);

@@ -9,6 +9,11 @@ export const BREAKER = {
   halfOpenAfterMs: 300,
   maxHalfOpenAfterMs: 2_000,
 } as const;
+/**
+ * The same breaker held open for a minute: tests that check that other engines skip the PT do not
+ * then depend on asking within the cool-down on a loaded machine.
+ */
+export const LONG_BREAKER = { ...BREAKER, halfOpenAfterMs: 60_000, maxHalfOpenAfterMs: 60_000 } as const;
 /** The PT's region fails every request. */
 export const PT_OUTAGE = {
   match: { region: 'us-east-1' },
@@ -28,6 +33,7 @@ export function instance(
   sim: Pick<Simulator, 'url'>,
   stateStore: StateStore,
   state: StateConfig = {},
+  breaker: typeof BREAKER | typeof LONG_BREAKER = BREAKER,
 ): Instance {
   const ha = createBedrockHA(
     {
@@ -39,7 +45,7 @@ export function instance(
             { id: 'pt', region: 'us-east-1', modelId: PRIMARY_PT, kind: 'provisioned' },
             { id: 'fallback', region: 'us-west-2', modelId: HAIKU },
           ],
-          policy: { retry: { maxAttempts: 1 }, breaker: BREAKER },
+          policy: { retry: { maxAttempts: 1 }, breaker },
         },
       },
     },

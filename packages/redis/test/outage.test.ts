@@ -3,13 +3,16 @@ import type { StateStoreFallbackEvent } from '@bedrock-ha/core';
 import { eventually, type RedisServer, startRedisServer, testResources } from '@bedrock-ha/test-kit';
 import { describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../src/index.js';
-import { type Instance, instance, PT_OUTAGE, sentTo } from './fleet.js';
+import { type Instance, instance, LONG_BREAKER, PT_OUTAGE, sentTo } from './fleet.js';
 
 const resources = testResources();
 
 /**
  * Two engines on one real Redis, each on its own connection as two processes would be, with the
- * engine's own local fallback (bound 100 ms: loose enough for a loaded test machine).
+ * engine's own local fallback. Both bounds (the store's command timeout, the engine's) are 1 s:
+ * what these tests inject (a kill, a 2 s stall) is far beyond them, and a loaded test machine
+ * must not turn a shared decision into a local one. The breaker stays open for a minute, so that
+ * whether another engine skips the PT does not depend on how soon it asks.
  */
 async function fleetOnRedis() {
   const redis: RedisServer = await startRedisServer();
@@ -20,10 +23,10 @@ async function fleetOnRedis() {
   const members: Instance[] = [];
   const stores: RedisStateStore[] = [];
   for (let index = 0; index < 2; index++) {
-    const store = new RedisStateStore({ url: redis.url, keyPrefix: 'outage:' });
+    const store = new RedisStateStore({ url: redis.url, keyPrefix: 'outage:', commandTimeoutMs: 1_000 });
     resources.defer(() => store.close());
     await store.ready();
-    const member = instance(sim, store, { store: 'redis', url: redis.url, timeoutMs: 100 });
+    const member = instance(sim, store, { store: 'redis', url: redis.url, timeoutMs: 1_000 }, LONG_BREAKER);
     resources.defer(() => member.ha.destroy());
     member.ha.onStateStoreFallback((event) => fallbacks.push(event));
     member.ha.onStateStoreStateChange(({ state }) => storeStates.push(state));
@@ -98,19 +101,42 @@ describe('Redis trouble never fails a request', () => {
     const fleet = await fleetOnRedis();
     const { redis, members, fallbacks } = fleet;
     let stalled = false;
-    const stall = redis.cli('DEBUG', 'SLEEP', '0.3').then(() => (stalled = true));
+    const stall = redis.cli('DEBUG', 'SLEEP', '2').then(() => (stalled = true));
     // Requests keep coming until the stall is over, so that some meet it whenever it starts.
     let failed = 0;
     while (!stalled) failed += await traffic(members, 4);
     await stall;
     expect(failed).toBe(0);
-    // Either bound may fire first: the store's command timeout (50 ms) or the engine's (100 ms).
+    // Either bound may fire first: the store's command timeout or the engine's (both 1 s).
     const timedOut = (event: StateStoreFallbackEvent) =>
       event.reason === 'timeout' || /timed out|timeout/i.test(event.message ?? '');
     expect(fallbacks.filter(timedOut), JSON.stringify(fallbacks.slice(0, 3))).not.toEqual([]);
     await backOnRedis(fleet);
     await expectShared(fleet);
   });
+
+  it('writes a breaker opened while Redis was away to Redis once it is back, so the fleet skips the PT', async () => {
+    const fleet = await fleetOnRedis();
+    const { redis, sim, members, stores } = fleet;
+    const [a, b] = members as [Instance, Instance];
+    await redis.kill();
+    const outage = sim.faults.add(PT_OUTAGE);
+    for (let request = 0; request < 3; request++) await a.ask();
+    sim.faults.remove(outage);
+    expect(a.ha.health().find((endpoint) => endpoint.endpointId === 'pt')?.breaker).toBe('open');
+
+    await redis.restart();
+    await backOnRedis(fleet);
+    await eventually(
+      async () => (await stores[1]!.readBreaker('pt:breaker').catch(() => undefined))?.state === 'open',
+    );
+    const before = sentTo(sim, 'us-east-1');
+    expect(b.rows(await b.ask())).toEqual([
+      ['pt', 'skipped'],
+      ['fallback', 'success'],
+    ]);
+    expect(sentTo(sim, 'us-east-1')).toBe(before);
+  }, 40_000);
 
   it('keeps serving when Redis is down from the start, and shares state once it comes up', async () => {
     const redis = await startRedisServer();
