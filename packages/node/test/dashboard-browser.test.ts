@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '@bedrock-ha/simulator';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, CREDENTIALS, HAIKU, harness, openaiClient, TOKYO } from './harness.js';
 
@@ -21,9 +21,8 @@ const RESULTS = fileURLToPath(new URL('../../../test-results/', import.meta.url)
 const test = harness();
 
 async function launch(): Promise<Browser> {
-  const browser = await puppeteer.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM!,
-    headless: true,
     // Chromium refuses to start as root with its sandbox on (CI containers run as root).
     args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
   });
@@ -56,7 +55,13 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
         },
       },
     });
-    const page = await (await launch()).newPage();
+    // The page answers 401 with a Basic challenge; the browser answers it with the API key.
+    const browser = await launch();
+    const context = await browser.newContext({
+      viewport: { width: 1200, height: 1000 },
+      httpCredentials: { username: 'operator', password: API_KEY },
+    });
+    const page = await context.newPage();
     const problems: string[] = [];
     const requested: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
@@ -64,12 +69,9 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('request', (request) => requested.push(request.url()));
-    await page.setViewport({ width: 1200, height: 1000 });
-    // The page answers 401 with a Basic challenge; the browser answers it with the API key.
-    await page.authenticate({ username: 'operator', password: API_KEY });
     const response = await page.goto(`${server.url}/dashboard`);
     expect(response?.status()).toBe(200);
-    await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="closed"]');
+    await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="closed"]', { state: 'attached' });
 
     const openai = openaiClient(server.url);
     for (let index = 0; index < 8; index++) {
@@ -81,16 +83,21 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
     }
 
     // The page polls: within a few seconds it shows the breaker open, in the table and over time.
-    await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="open"]', { timeout: 15_000 });
-    await page.waitForSelector('#timeline rect[data-endpoint="pt"][data-state="open"]');
+    await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="open"]', {
+      state: 'attached',
+      timeout: 15_000,
+    });
+    await page.waitForSelector('#timeline rect[data-endpoint="pt"][data-state="open"]', {
+      state: 'attached',
+    });
     const transitions = await page.$$eval('#transitions li[data-state="open"]', (items) =>
       items.map((item) => item.textContent ?? ''),
     );
     expect(transitions.some((line) => line.endsWith('pt -> open'))).toBe(true);
     // Every request served by the fallback, once a poll after the last one has come in.
-    await page.waitForFunction(
-      `document.querySelector('#split li[data-endpoint="fallback"]')?.textContent === 'fallback 100.0% (8)'`,
-    );
+    await expect
+      .poll(() => page.locator('#split li[data-endpoint="fallback"]').textContent(), { timeout: 10_000 })
+      .toBe('fallback 100.0% (8)');
     const reasons = await page.$$eval('#failovers .bar', (bars) =>
       bars.map((bar) => bar.getAttribute('data-key')),
     );
