@@ -125,6 +125,18 @@ describe('withLocalFallback', () => {
     expect(inner.readBreaker('closed')).toBeUndefined();
   });
 
+  it('re-sends a breaker written locally a second later, even with no other store call', async () => {
+    vi.useFakeTimers();
+    const { inner, fault, store } = flakyStore();
+    const wrapped = withLocalFallback(store);
+    const record = { state: 'open', openUntil: Date.now() + 60_000, coolDownMs: 60_000 } as const;
+    fault.mode = 'throw';
+    wrapped.writeBreaker('pt', record);
+    fault.mode = 'ok';
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(inner.readBreaker('pt')).toEqual(record);
+  });
+
   it('wraps a store once', () => {
     const wrapped = withLocalFallback(new MemoryStateStore());
     expect(withLocalFallback(wrapped)).toBe(wrapped);

@@ -56,6 +56,7 @@ class LocalFallbackStore implements StateStore {
   /** Breaker records written locally only (the store failed or was left alone): re-sent once it answers. */
   private readonly unsynced = new Map<string, BreakerRecord>();
   private resyncing = false;
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -73,7 +74,7 @@ class LocalFallbackStore implements StateStore {
     // Kept until the store takes it (or a newer record replaces it), so that a breaker that
     // changed while the store was away reaches the fleet once it is back.
     this.unsynced.set(key, record);
-    return this.call(
+    const written = this.call(
       'writeBreaker',
       this.local.writeBreaker(key, record),
       () => this.store.writeBreaker(key, record),
@@ -81,6 +82,13 @@ class LocalFallbackStore implements StateStore {
         if (this.unsynced.get(key) === record) this.unsynced.delete(key);
       },
     );
+    // Answered locally: retried later even if this instance makes no other store call meanwhile.
+    const retry = () => {
+      if (this.unsynced.get(key) === record) this.resyncLater();
+    };
+    if (written instanceof Promise) return written.then(retry);
+    retry();
+    return written;
   }
 
   acquireProbe(key: string, ttlMs: number) {
@@ -184,15 +192,28 @@ class LocalFallbackStore implements StateStore {
           if (current?.state === 'open' && current.openUntil >= record.openUntil) continue;
           await this.store.writeBreaker(key, record);
         } catch (error) {
-          // Still away: keep what is left for the next answer.
+          // Still away: keep it for the next answer, and try again later.
           if (!this.unsynced.has(key)) this.unsynced.set(key, record);
+          this.resyncLater();
           this.notify(() => this.options.onFallback?.({ operation: 'writeBreaker', reason: 'error', error }));
         }
       }
     };
     sendAll().finally(() => {
       this.resyncing = false;
+      if (this.unsynced.size > 0) this.resyncLater();
     });
+  }
+
+  /** Re-sync once the store's cool-down is over (at least 1 s from now); the timer holds no process open. */
+  private resyncLater(): void {
+    if (this.resyncTimer) return;
+    const delayMs = Math.max(this.openUntil - this.now(), 0) + 1_000;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (this.unsynced.size > 0) this.resync();
+    }, delayMs);
+    this.resyncTimer.unref?.();
   }
 
   private failed<T>(operation: keyof StateStore, reason: 'error' | 'timeout', local: T, error?: unknown): T {
