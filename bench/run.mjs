@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { adaptiveRouting } from './adaptive-routing.mjs';
+import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
@@ -151,6 +152,22 @@ const BENCHMARKS = {
       console.table({ ordered: result.ordered, adaptive: result.adaptive });
       console.log(
         `adaptive p50 / ordered p50 ${result.p50Ratio}x; after us-east-1 recovers and us-west-2 slows, 80% of the last 20 requests go east after ${result.rebalanceMs} ms (${result.rebalanceRequests} requests); with both as fast, us-east-1 gets ${result.equalEastShare} of traffic`,
+      );
+    },
+  },
+  capacity: {
+    file: 'capacity-admission',
+    run: () => capacityAdmission(),
+    print: (result) => {
+      console.log(
+        `\n8. Token-aware admission: the seed's chain at 3x the PT's capacity (${result.requestsPerSecond} req/s of ~${result.tokensPerRequest} tokens, PT ${result.tokensPerMinute} tokens/min) for ${result.seconds} s\n`,
+      );
+      console.table(
+        Object.entries(result.modes).map(([mode, { latency, ...row }]) => ({ mode, ...row, ...latency })),
+      );
+      console.log(
+        `admission's own cost ${result.admissionCostUs} µs/request; input estimator vs the simulator's counts: ` +
+          `mean ${result.estimator.meanPct}% (|mean| ${result.estimator.meanAbsolutePct}%), min ${result.estimator.minPct}%, max ${result.estimator.maxPct}%`,
       );
     },
   },

@@ -3,7 +3,7 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive }) {
+export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive, capacity }) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -140,6 +140,49 @@ export function targetRows({ latency, failover, memory, gateway, lambda, limits,
         '<= 5 s',
         adaptive.rebalanceMs === undefined ? 'not within 30 s' : `${adaptive.rebalanceMs} ms`,
         adaptive.rebalanceMs !== undefined && adaptive.rebalanceMs <= 5_000,
+      ),
+    );
+  }
+  if (capacity) {
+    const { admission, reactive } = capacity.modes;
+    rows.push(
+      row(
+        `8. throttled PT attempts with admission / reactive, 3x the PT's capacity, ${capacity.seconds} s`,
+        '<= 10%',
+        `${capacity.throttledRatioPct}% (${admission.ptThrottled} vs ${reactive.ptThrottled})`,
+        capacity.throttledRatioPct <= 10,
+      ),
+    );
+    rows.push(
+      row(
+        '8. failed requests with admission',
+        '0',
+        `${admission.failed} of ${admission.requests}`,
+        admission.failed === 0,
+      ),
+    );
+    rows.push(
+      row(
+        "8. PT utilization with admission (tokens used / its rate's worth)",
+        '>= 90%',
+        `${admission.ptUtilizationPct}% (reactive ${reactive.ptUtilizationPct}%)`,
+        admission.ptUtilizationPct >= 90,
+      ),
+    );
+    rows.push(
+      row(
+        '8. p99 latency with admission / reactive',
+        '< 1x',
+        `${capacity.p99RatioVsReactive}x (${admission.latency.p99Ms} vs ${reactive.latency.p99Ms} ms)`,
+        capacity.p99RatioVsReactive < 1,
+      ),
+    );
+    rows.push(
+      row(
+        "8. admission's own cost (estimate + reserve + settle), CPU per request",
+        '<= 20 µs',
+        `${capacity.admissionCostUs} µs`,
+        capacity.admissionCostUs <= 20,
       ),
     );
   }

@@ -24,6 +24,9 @@ interface DemoJson {
     endpoints: { endpointId: string; served: number; p50Ms?: number; p99Ms?: number }[];
     failovers: { total: number; byReason: Record<string, number> };
     breakerTransitions: number;
+    throttled: Record<string, number>;
+    spilled: Record<string, number>;
+    primary?: { tokensPerMinute: number; usedTokens: number; utilizationPercent: number };
     returnedToPrimary?: { index: number; atMs: number };
     latency: { p50Ms?: number; p99Ms?: number };
   };
@@ -68,8 +71,8 @@ function numbers(value: unknown): number[] {
 }
 
 describe('bedrock-ha demo', () => {
-  it("prints the sample's walkthrough: failover to us-west-2 when the PT throttles, then back to the PT", async () => {
-    const { code, stdout, stderr } = await runCli(['demo'], {
+  it("prints the sample's walkthrough with --reactive: failover to us-west-2 when the PT throttles, then back to the PT", async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--reactive'], {
       env: cleanEnv(await emptyHome()),
       timeoutMs: 60_000,
     });
@@ -89,10 +92,13 @@ describe('bedrock-ha demo', () => {
   }, 60_000);
 
   it('reports in --json a summary whose numbers add up, and agree with the simulator', async () => {
-    const { code, stdout } = await runCli(['demo', '--json', '--requests', '30', '--concurrency', '2'], {
-      env: cleanEnv(await emptyHome()),
-      timeoutMs: 60_000,
-    });
+    const { code, stdout } = await runCli(
+      ['demo', '--reactive', '--json', '--requests', '30', '--concurrency', '2'],
+      {
+        env: cleanEnv(await emptyHome()),
+        timeoutMs: 60_000,
+      },
+    );
     expect(code).toBe(0);
     const demo = JSON.parse(stdout) as DemoJson;
     const { summary } = demo;
@@ -132,11 +138,58 @@ describe('bedrock-ha demo', () => {
     expect(ptThrottles).toBe(summary.failovers.byReason.throttled);
   }, 60_000);
 
-  it('under concurrency, reports when traffic really came back to the PT after its last opening', async () => {
-    const { code, stdout } = await runCli(['demo', '--json', '--requests', '100', '--concurrency', '8'], {
+  it('declares the PT capacity and spills to us-west-2 before the PT throttles, with no breaker involved', async () => {
+    const { code, stdout, stderr } = await runCli(['demo'], {
       env: cleanEnv(await emptyHome()),
       timeoutMs: 60_000,
     });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Admission: pt-east declares 3000 tokens a minute/m);
+    expect(stdout).toMatch(/^\[\d+\.\d\d s\] spilled to haiku-west: pt-east at capacity$/m);
+    expect(stdout).toMatch(/^\d+: From provisioned throughput in us-east-1: Tokyo$/m);
+    expect(stdout).not.toMatch(/Throttling detected/);
+    expect(stdout).not.toMatch(/Breaker of pt-east/);
+    expect(stdout).toMatch(/^pt-east\s+us-east-1\s+provisioned\s+\d+\s+0\s+[1-9]\d*\s/m);
+    expect(stdout).toMatch(/^PT utilization\s+\d+% \(\d+ tokens used of 3000 a minute\)$/m);
+  }, 60_000);
+
+  it('--json reports throttled attempts per endpoint and the PT utilization, with and without admission', async () => {
+    const run = async (flags: string[]) => {
+      const { code, stdout } = await runCli(['demo', '--json', '--requests', '30', ...flags], {
+        env: cleanEnv(await emptyHome()),
+        timeoutMs: 60_000,
+      });
+      expect(code).toBe(0);
+      return JSON.parse(stdout) as DemoJson;
+    };
+    const admitted = await run([]);
+    const reactive = await run(['--reactive']);
+    expect(admitted.summary.throttled).toEqual({ 'pt-east': 0, 'haiku-west': 0 });
+    expect(admitted.summary.spilled['pt-east']).toBeGreaterThan(0);
+    expect(admitted.summary.spilled['pt-east']).toBe(admitted.summary.failovers.byReason['at-capacity']);
+    expect(reactive.summary.throttled['pt-east']).toBeGreaterThan(0);
+    expect(reactive.summary.spilled['pt-east']).toBe(0);
+    for (const demo of [admitted, reactive]) {
+      // The PT's use agrees with the simulator's own count of what it served.
+      expect(demo.summary.primary?.tokensPerMinute).toBe(3000);
+      expect(demo.summary.primary?.usedTokens).toBeGreaterThan(0);
+      expect(demo.summary.primary?.utilizationPercent).toBeGreaterThan(0);
+      const ptThrottles = demo.simulatorCounters
+        .filter((counter) => counter.region === 'us-east-1' && counter.model.includes('provisioned-model'))
+        .reduce((sum, counter) => sum + (counter.outcomes.ThrottlingException ?? 0), 0);
+      expect(ptThrottles).toBe(demo.summary.throttled['pt-east']);
+    }
+  }, 120_000);
+
+  it('under concurrency, reports when traffic really came back to the PT after its last opening', async () => {
+    const { code, stdout } = await runCli(
+      ['demo', '--reactive', '--json', '--requests', '100', '--concurrency', '8'],
+      {
+        env: cleanEnv(await emptyHome()),
+        timeoutMs: 60_000,
+      },
+    );
     expect(code).toBe(0);
     const demo = JSON.parse(stdout) as DemoJson;
     expect(demo.events).toContainEqual(

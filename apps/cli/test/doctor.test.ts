@@ -235,4 +235,31 @@ describe('bedrock-ha doctor', () => {
     expect(stdout).toMatch(/^FAIL\s+config\s+.*invalid\.yaml/m);
     expect(stdout).toMatch(/chains\.main\.endpoints\.0\.region/);
   });
+
+  it("shows each endpoint's declared or learned capacity", async () => {
+    const config = join(home, 'capacity.yaml');
+    await writeFile(
+      config,
+      [
+        'chains:',
+        '  main:',
+        '    endpoints:',
+        `      - { id: pt-east, modelId: "${PT_ARN}", capacity: { modelUnits: 2, model: anthropic.claude-3-haiku-20240307-v1:0 } }`,
+        '      - { id: haiku-west, region: us-west-2, modelId: anthropic.claude-3-haiku-20240307-v1:0, capacity: { tokensPerMinute: 200000, requestsPerMinute: 1000 } }',
+        '      - { id: haiku-profile, region: us-east-2, modelId: us.anthropic.claude-3-haiku-20240307-v1:0, capacity: {} }',
+        '      - { id: haiku-eu, region: eu-central-1, modelId: anthropic.claude-3-haiku-20240307-v1:0 }',
+      ].join('\n'),
+    );
+    const { stdout } = await runCli(['doctor', '--endpoint-url', simulator.url, '--config', config], { env });
+    expect(stdout).toMatch(
+      /^ok\s+capacity\s+pt-east \(us-east-1\)\s+declared 40000 tokens\/min \(2 model units\)\s*$/m,
+    );
+    expect(stdout).toMatch(
+      /^ok\s+capacity\s+haiku-west \(us-west-2\)\s+declared 200000 tokens\/min, 1000 requests\/min\s*$/m,
+    );
+    expect(stdout).toMatch(
+      /^ok\s+capacity\s+haiku-profile \(us-east-2\)\s+learned from throttles \(nothing learned yet\)\s*$/m,
+    );
+    expect(stdout).not.toMatch(/capacity\s+haiku-eu/);
+  });
 });

@@ -78,6 +78,7 @@ const SETUPS: Record<string, Setup> = {
   'bedrock-ha converse --endpoint-url $SIM --region eu-west-1 --config bedrock-ha.yaml "what is the largest city in the world? only give the answer with no details"':
     { prepare: ['bedrock-ha config init'] },
   'bedrock-ha demo': { compare: 'every-line' },
+  'bedrock-ha demo --reactive': { compare: 'every-line' },
   'bedrock-ha demo --scenario packages/simulator/scenarios/mid-stream-cut.yaml --stream --requests 4': {
     compare: 'every-line',
     fromRepo: true,

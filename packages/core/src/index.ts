@@ -14,7 +14,12 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+export type { Capacity } from './capacity/declared-capacity.js';
+export type { CapacityHealth } from './capacity/endpoint-capacity.js';
+export { MODEL_CAPACITY, type ModelCapacity } from './capacity/model-table.js';
+export { type Demand, estimateDemand } from './capacity/token-estimate.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export type { CapacityConfig } from './config/capacity-schema.js';
 export {
   type ChainGraph,
   type ChainGraphFinding,

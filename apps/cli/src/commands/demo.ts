@@ -23,6 +23,10 @@ export function registerDemo(program: Command, context: CommandContext): void {
     .option('--scenario <file>', 'simulator scenario (default: the seed walkthrough)')
     .option('--stream', 'stream the answers (ConverseStream): shows streams that break and resume')
     .option(
+      '--reactive',
+      "don't declare the PT's capacity: learn it is full by being throttled (the behaviour without token-aware admission)",
+    )
+    .option(
       '--report <file>',
       'also write a self-contained HTML page of the run: which endpoint served each request over time, breaker states, throttles and spills',
     )

@@ -61,6 +61,10 @@ export interface DemoSummary {
   }[];
   readonly failovers: { readonly total: number; readonly byReason: Record<string, number> };
   readonly breakerTransitions: number;
+  /** Attempts each endpoint answered with a throttle (ThrottlingException), by endpoint id. */
+  readonly throttled: Record<string, number>;
+  /** Attempts sent elsewhere without calling the endpoint because it was at capacity, by endpoint id. */
+  readonly spilled: Record<string, number>;
   /** When the primary's breaker last opened (all traffic left it); undefined if it never opened. */
   readonly primaryLastOpenedAtMs: number | undefined;
   /**
@@ -79,13 +83,22 @@ export class DemoRecorder {
   private readonly disposables: { dispose(): void }[];
   private lastOpenedAtMs: number | undefined;
   private returned: { index: number; atMs: number } | undefined;
+  private readonly throttled: Record<string, number>;
+  private readonly spilled: Record<string, number>;
 
   constructor(
     ha: BedrockHA,
     private readonly endpoints: readonly EndpointRef[],
     onEvent: (event: DemoEvent) => void,
   ) {
+    this.throttled = Object.fromEntries(endpoints.map((endpoint) => [endpoint.endpointId, 0]));
+    this.spilled = { ...this.throttled };
     this.disposables = [
+      ha.onAttempt(({ endpoint, reason }) => {
+        const counts =
+          reason === 'throttled' ? this.throttled : reason === 'at-capacity' ? this.spilled : undefined;
+        if (counts) counts[endpoint.endpointId] = (counts[endpoint.endpointId] ?? 0) + 1;
+      }),
       ha.onFailover(({ from, to, reason, resumed }) => {
         const event: DemoEvent = { type: 'failover', atMs: this.elapsed(), from, to, reason, resumed };
         this.events.push(event);
@@ -166,6 +179,8 @@ export class DemoRecorder {
       }),
       failovers: { total: failovers, byReason },
       breakerTransitions: this.events.filter((event) => event.type === 'breaker').length,
+      throttled: { ...this.throttled },
+      spilled: { ...this.spilled },
       primaryLastOpenedAtMs: this.lastOpenedAtMs,
       returnedToPrimary: this.returned,
     };

@@ -66,6 +66,10 @@ export function eventLine(event: DemoEvent, verbose: boolean): string | undefine
     );
   }
   if (event.reason === 'circuit-open' && !verbose) return undefined;
+  if (event.reason === 'at-capacity')
+    return pc.cyan(
+      `${at} spilled to ${event.to?.endpointId ?? 'no endpoint left'}: ${event.from.endpointId} at capacity`,
+    );
   const to = event.to === undefined ? 'no endpoint left' : `${event.to.endpointId} in ${event.to.region}`;
   if (event.resumed) {
     return pc.yellow(
@@ -108,16 +112,26 @@ export function backOnPrimary(summary: DemoSummary): string {
   return `from request ${returned.index}, at ${seconds(returned.atMs)}`;
 }
 
+/** The PT's use over the demo, from the simulator's counts. */
+export interface PrimaryUse {
+  readonly tokensPerMinute: number;
+  readonly usedTokens: number;
+  /** usedTokens over what tokensPerMinute allows in the demo's duration, in percent (may pass 100: the PT starts full). */
+  readonly utilizationPercent: number;
+}
+
 /** The closing summary: requests per endpoint with latency, then failovers and breaker transitions. */
-export function summaryText(summary: DemoSummary, concurrency: number): string {
+export function summaryText(summary: DemoSummary, concurrency: number, primary?: PrimaryUse): string {
   const table = renderTable(
-    ['endpoint', 'region', 'kind', 'served', 'p50 ms', 'p99 ms'],
+    ['endpoint', 'region', 'kind', 'served', 'throttled', 'spilled', 'p50 ms', 'p99 ms'],
     [
       ...summary.endpoints.map((endpoint) => [
         endpoint.endpointId,
         endpoint.region,
         endpoint.kind,
         String(endpoint.served),
+        String(summary.throttled[endpoint.endpointId] ?? 0),
+        String(summary.spilled[endpoint.endpointId] ?? 0),
         milliseconds(endpoint.p50Ms),
         milliseconds(endpoint.p99Ms),
       ]),
@@ -126,6 +140,8 @@ export function summaryText(summary: DemoSummary, concurrency: number): string {
         '',
         '',
         String(summary.succeeded),
+        String(Object.values(summary.throttled).reduce((sum, count) => sum + count, 0)),
+        String(Object.values(summary.spilled).reduce((sum, count) => sum + count, 0)),
         milliseconds(summary.latency.p50Ms),
         milliseconds(summary.latency.p99Ms),
       ],
@@ -141,6 +157,14 @@ export function summaryText(summary: DemoSummary, concurrency: number): string {
       ['breaker transitions', String(summary.breakerTransitions)],
       ['back on the primary', backOnPrimary(summary)],
       ['failed requests', String(summary.failed)],
+      ...(primary
+        ? [
+            [
+              'PT utilization',
+              `${primary.utilizationPercent}% (${primary.usedTokens} tokens used of ${primary.tokensPerMinute} a minute)`,
+            ],
+          ]
+        : []),
     ],
   )
     .split('\n')

@@ -1,6 +1,6 @@
 import type { BedrockHA, EndpointRef } from '@bedrock-ha/core';
 import type { DemoCut } from './demo-recorder.js';
-import { DEMO_CHAIN } from './demo-setup.js';
+import { DEMO_CHAIN, DEMO_MAX_TOKENS } from './demo-setup.js';
 
 /** What one demo request got back. */
 export interface DemoAnswer {
@@ -19,11 +19,13 @@ export async function ask(
 ): Promise<DemoAnswer> {
   const messages = [{ role: 'user' as const, content: [{ text: prompt }] }];
   if (!stream) {
-    const result = await ha.converse(DEMO_CHAIN, { messages }, { signal });
+    const inferenceConfig = { maxTokens: DEMO_MAX_TOKENS.converse };
+    const result = await ha.converse(DEMO_CHAIN, { messages, inferenceConfig }, { signal });
     const text = result.output?.message?.content?.[0]?.text ?? '';
     return { servedBy: result.servedBy, text, attempts: result.attempts.length, cuts: [] };
   }
-  const result = await ha.converseStream(DEMO_CHAIN, { messages }, { signal });
+  const inferenceConfig = { maxTokens: DEMO_MAX_TOKENS.stream };
+  const result = await ha.converseStream(DEMO_CHAIN, { messages, inferenceConfig }, { signal });
   let text = '';
   const cuts: DemoCut[] = [];
   let serving = result.servedBy;

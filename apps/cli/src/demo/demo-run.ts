@@ -7,7 +7,7 @@ import pc from 'picocolors';
 import { CliError, ExitCode } from '../exit-code.js';
 import type { Output } from '../output.js';
 import { DemoRecorder } from './demo-recorder.js';
-import { eventLine, requestLine, summaryText } from './demo-report.js';
+import { eventLine, type PrimaryUse, requestLine, summaryText } from './demo-report.js';
 import { ask } from './demo-request.js';
 import {
   DEMO_POLICY_TEXT,
@@ -26,6 +26,8 @@ export interface DemoOptions {
   readonly scenario?: string;
   /** Stream the answers (ConverseStream), so that stream faults show. */
   readonly stream?: boolean;
+  /** Leave the PT's capacity undeclared: it is found full by being throttled. */
+  readonly reactive?: boolean;
   /** Write an HTML report of the run to this file. */
   readonly report?: string;
 }
@@ -48,7 +50,7 @@ export async function runDemo(options: DemoOptions, output: Output, signal: Abor
   }
   // Any free port: the demo must not collide with a simulator the user already runs.
   const simulator = await startSimulator({ ...scenario, port: 0 });
-  const ha = createBedrockHA(demoConfig(simulator), { telemetry: false });
+  const ha = createBedrockHA(demoConfig(simulator, options.reactive === true), { telemetry: false });
   let report: DemoReport | undefined;
   try {
     if (options.report !== undefined) report = await startDemoReport(options.report, ha);
@@ -107,6 +109,14 @@ async function walkthrough(
   );
   output.line(`Using Regions: ${endpoints.map((endpoint) => endpoint.region).join(' and ')}`);
   output.line(`Policy: ${DEMO_POLICY_TEXT}`);
+  const declared = ha.health()[0]?.capacity?.declared.tokensPerMinute;
+  // A scenario without a PT has no capacity to show.
+  if (endpoints[0]?.kind === 'provisioned')
+    output.line(
+      declared === undefined
+        ? 'Admission: reactive (the PT is found full when it throttles)'
+        : `Admission: ${endpoints[0]?.endpointId} declares ${declared} tokens a minute; requests reserve input + maxTokens and spill to the next endpoint when it is full`,
+    );
   const stream = options.stream === true;
   if (stream) {
     output.line(
@@ -154,7 +164,7 @@ async function walkthrough(
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   recorder.dispose();
-  const summary = recorder.summary();
+  const summary = { ...recorder.summary(), primary: primaryUse(simulator, recorder.elapsed()) };
 
   if (output.json) {
     output.result({
@@ -179,8 +189,24 @@ async function walkthrough(
     });
   } else {
     output.line();
-    output.line(summaryText(summary, options.concurrency));
+    output.line(summaryText(summary, options.concurrency, summary.primary));
   }
   if (signal.aborted) return ExitCode.failed;
   return summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+}
+
+/**
+ * The PT's use over the demo: the tokens the simulator counted as used on it, against what its
+ * tokens per minute allow in that time. `undefined` when the scenario has no PT.
+ */
+function primaryUse(simulator: Simulator, durationMs: number): PrimaryUse | undefined {
+  const pt = simulator.provisionedThroughputs().find((each) => each.status === 'InService');
+  if (pt?.tokensPerMinute === undefined) return undefined;
+  const usedTokens = simulator.capacity()[`provisioned:${pt.arn}`]?.usedTokens ?? 0;
+  const allowed = (pt.tokensPerMinute * durationMs) / 60_000;
+  return {
+    tokensPerMinute: pt.tokensPerMinute,
+    usedTokens,
+    utilizationPercent: allowed > 0 ? Math.round((usedTokens / allowed) * 100) : 0,
+  };
 }

@@ -32,6 +32,20 @@ export const DEMO_HALF_OPEN_AFTER_MS = 1_000;
  */
 export const DEMO_ATTEMPT_TIMEOUT_MS = 1_500;
 
+/**
+ * The output cap of the demo's requests: a request reserves its input + maxTokens of the PT's
+ * capacity, so a small cap lets the seed's small PT (50 tokens at once) take several a second.
+ * The streamed prompt's answer is longer: its reservation is more than the seed's PT holds, so
+ * `--stream` with a declared capacity sends every stream to haiku-west.
+ */
+export const DEMO_MAX_TOKENS = { converse: 12, stream: 200 } as const;
+
+/**
+ * The window the PT's declared capacity is spread over: one second, so that the demo shows the
+ * PT filling up and taking traffic back within seconds (production keeps the default minute).
+ */
+export const DEMO_CAPACITY_WINDOW_MS = 1_000;
+
 /** The demo's policy in words, for its header. */
 export const DEMO_POLICY_TEXT = `no retry on the same endpoint; an attempt gives up after ${DEMO_ATTEMPT_TIMEOUT_MS / 1000} s; the breaker opens after 2 failures in a row and probes again after ${DEMO_HALF_OPEN_AFTER_MS / 1000} s`;
 
@@ -45,14 +59,26 @@ export function seedScenarioPath(): string {
   );
 }
 
-/** The demo's chain: the scenario's first Provisioned Throughput, then Claude 3 Haiku on demand in us-west-2. */
-export function demoConfig(simulator: Simulator): BedrockHAConfig {
+/**
+ * The demo's chain: the scenario's first Provisioned Throughput, then Claude 3 Haiku on demand in
+ * us-west-2. The PT declares its capacity (its tokens per minute) unless `reactive`, so the chain
+ * spills to us-west-2 before the PT would throttle.
+ */
+export function demoConfig(simulator: Simulator, reactive = false): BedrockHAConfig {
   const provisioned = simulator.provisionedThroughputs().find((pt) => pt.status === 'InService');
+  const tokensPerMinute = provisioned?.tokensPerMinute;
   // A scenario without a PT still demonstrates failover, from on-demand us-east-1.
   const primary =
     provisioned === undefined
       ? { id: 'haiku-east', region: 'us-east-1', modelId: HAIKU }
-      : { id: 'pt-east', modelId: provisioned.arn };
+      : {
+          id: 'pt-east',
+          modelId: provisioned.arn,
+          ...(!reactive &&
+            tokensPerMinute !== undefined && {
+              capacity: { tokensPerMinute, windowMs: DEMO_CAPACITY_WINDOW_MS },
+            }),
+        };
   return {
     client: { endpoint: simulator.url, credentials: SIMULATOR_CREDENTIALS },
     // No retry on the same endpoint: the demo shows failover, as the sample does.

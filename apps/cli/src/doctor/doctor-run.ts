@@ -1,5 +1,11 @@
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
-import { type BedrockHAConfig, checkChainGraph, createBedrockHA, type EndpointRef } from '@bedrock-ha/core';
+import {
+  type BedrockHAConfig,
+  type CapacityHealth,
+  checkChainGraph,
+  createBedrockHA,
+  type EndpointRef,
+} from '@bedrock-ha/core';
 import pc from 'picocolors';
 import { graphChecks } from '../chain-graph-report.js';
 import { controlPlaneClient } from '../control-plane-client.js';
@@ -53,7 +59,8 @@ export async function runDoctor(
     return ExitCode.usage;
   }
   const ha = createBedrockHA(config, { telemetry: false });
-  const endpoints: EndpointRef[] = ha.health().map(({ endpointId, region, kind, modelId, serviceTier }) => ({
+  const health = ha.health();
+  const endpoints: EndpointRef[] = health.map(({ endpointId, region, kind, modelId, serviceTier }) => ({
     endpointId,
     region,
     kind,
@@ -69,6 +76,14 @@ export async function runDoctor(
   });
   // Warnings only: a chain whose fallbacks cannot help still serves.
   results.push(...graphChecks(checkChainGraph(config, source)));
+  for (const endpoint of health)
+    if (endpoint.capacity)
+      results.push({
+        check: 'capacity',
+        target: `${endpoint.endpointId} (${endpoint.region})`,
+        status: 'ok',
+        detail: describeCapacity(endpoint.capacity),
+      });
   const connections = endpointConnections(config);
   // One credential check per distinct profile or static credentials, in the endpoints' order.
   const credentialChecks = new Map<string, CheckResult>();
@@ -150,4 +165,23 @@ function print(results: readonly CheckResult[], output: Output): void {
       ]),
     ),
   );
+}
+
+/** An endpoint's declared or learned capacity in words: `declared 40000 tokens/min (2 model units)`. */
+export function describeCapacity(capacity: CapacityHealth): string {
+  const { declared, learned } = capacity;
+  const figures = [
+    declared.tokensPerMinute !== undefined &&
+      `${declared.tokensPerMinute} tokens/min${declared.modelUnits === undefined ? '' : ` (${declared.modelUnits} model units)`}`,
+    declared.requestsPerMinute !== undefined && `${declared.requestsPerMinute} requests/min`,
+    declared.tokensPerDay !== undefined && `${declared.tokensPerDay} tokens/day`,
+  ].filter((figure): figure is string => typeof figure === 'string');
+  const parts = figures.length > 0 ? [`declared ${figures.join(', ')}`] : [];
+  if (learned)
+    parts.push(
+      learned.tokensPerMinute === undefined
+        ? 'learned from throttles (nothing learned yet)'
+        : `learned ${learned.tokensPerMinute} tokens/min`,
+    );
+  return parts.join('; ');
 }

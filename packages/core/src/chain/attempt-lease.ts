@@ -16,6 +16,7 @@ export class AttemptLease implements HeldAttempt, PolicyHold {
   private brokenBy: unknown;
   private endHold: ((brokenBy: unknown) => void) | undefined;
   private policiesReleased: Promise<void> = LET_GO;
+  private settle: ((fields: AttemptFields, report: AttemptReport | undefined) => void) | undefined;
 
   constructor(readonly record: AttemptRecord) {}
 
@@ -41,6 +42,11 @@ export class AttemptLease implements HeldAttempt, PolicyHold {
     });
   }
 
+  /** Runs once, as the attempt ends, with how it ended (admission settles its capacity hold). */
+  settles(settle: (fields: AttemptFields, report: AttemptReport | undefined) => void): void {
+    this.settle = settle;
+  }
+
   /** The promise that settles once the endpoint's breaker and bulkhead let go (see attempt-policies). */
   releasedWhen(promise: Promise<void>): void {
     this.policiesReleased = promise;
@@ -54,6 +60,7 @@ export class AttemptLease implements HeldAttempt, PolicyHold {
     if (this.ended) return;
     this.ended = true;
     this.brokenBy = brokenBy;
+    this.settle?.(fields, report);
     this.record.end(fields, report);
     this.onEnd?.();
     this.endHold?.(brokenBy);

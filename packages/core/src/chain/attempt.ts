@@ -39,6 +39,19 @@ export async function attemptOnce<T>(
     return { skipped: admission };
   }
   const lease = new AttemptLease(record);
+  // Token-aware admission: an endpoint at capacity is skipped without sending (and without a
+  // throttle). The hold is corrected to the usage reported when the attempt (or its stream) ends.
+  const capacity = request.demand && state.capacity;
+  if (capacity && request.demand) {
+    const reserved = capacity.admit(request.demand);
+    const hold = reserved instanceof Promise ? await reserved : reserved;
+    if (hold === undefined) {
+      state.ended(admission, 'neutral');
+      record.end({ outcome: 'skipped', reason: 'at-capacity' });
+      return { skipped: 'at-capacity' };
+    }
+    lease.settles((fields, report) => capacity.end(hold, fields, report?.usage));
+  }
   try {
     const value = await raceAbort(
       record.scope.run(() =>
@@ -52,7 +65,7 @@ export async function attemptOnce<T>(
     state.succeeded(admission, described.usage);
     // A held attempt (a stream's, at its first content) is still running: its holder ends it.
     if (lease.held) record.open({ outcome: 'success' });
-    else record.end({ outcome: 'success' }, { ...described, requestId: awsRequestId(value) });
+    else lease.end({ outcome: 'success' }, { ...described, requestId: awsRequestId(value) });
     return { answer: { value, endpoint, held: lease.held ? lease : undefined } };
   } catch (error) {
     if (request.clock.signal.aborted) {

@@ -1,3 +1,4 @@
+import type { Demand } from '../capacity/token-estimate.js';
 import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
 import type { Attempt } from '../errors/attempt.js';
 import { DeadlineExceededError } from '../errors/deadline-exceeded-error.js';
@@ -73,6 +74,8 @@ export interface RunnerRequest {
   readonly attempts: Attempt[];
   /** The error of each failed attempt so far, in order (for {@link AllEndpointsFailedError.errors}). */
   readonly errors: unknown[];
+  /** What the request reserves on endpoints that declare or learn their capacity (estimated once). */
+  readonly demand?: Demand | undefined;
 }
 
 /** The attempt that answered: an endpoint's value, and the attempt still open, if the call held it. */

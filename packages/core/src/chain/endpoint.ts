@@ -1,3 +1,4 @@
+import type { Capacity } from '../capacity/declared-capacity.js';
 import type { ClientConfig } from '../config/config-schema.js';
 import type { BreakerConfig } from '../config/policy-schema.js';
 import type { ServiceTier } from '../config/service-tier-schema.js';
@@ -31,6 +32,8 @@ export interface Endpoint {
   readonly weight: number;
   readonly policy: Policy;
   readonly client: ClientConfig;
+  /** What the endpoint can take, when its config declares (or learns) it. */
+  readonly capacity?: Capacity | undefined;
 }
 
 /** Which endpoint served a request: what results, errors and events report. */

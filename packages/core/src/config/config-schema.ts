@@ -1,6 +1,7 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { capacitySchema } from './capacity-schema.js';
 import { policySchema, positiveMilliseconds } from './policy-schema.js';
 import { serviceTierSchema } from './service-tier-schema.js';
 import { stateSchema } from './state-config-schema.js';
@@ -59,6 +60,9 @@ export const endpointSchema = z.strictObject({
     .min(1)
     .describe('Provisioned-model ARN, foundation model id, or inference profile id or ARN.'),
   serviceTier: serviceTierSchema.optional(),
+  capacity: capacitySchema
+    .optional()
+    .describe('What the endpoint can take: the chain spills to the next endpoint before it would throttle.'),
   weight: z.number().gt(0).optional().describe('Share of first picks when the chain routes by weight.'),
   policy: policySchema.optional().describe('Overrides the chain and top-level policies for this endpoint.'),
   client: clientSchema.optional().describe('Overrides the top-level client settings for this endpoint.'),

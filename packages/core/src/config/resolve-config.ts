@@ -1,3 +1,4 @@
+import { resolveCapacity } from '../capacity/declared-capacity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
@@ -155,6 +156,8 @@ function resolveEndpoint(
     });
     return undefined;
   }
+  const capacity = definition.capacity && resolveCapacity(definition.capacity, modelId, path, issues);
+  if (definition.capacity && !capacity) return undefined;
   const { serviceTier } = definition;
   const defaultId = `${region}/${modelId.split(':').slice(5).join(':') || modelId}`;
   return {
@@ -167,6 +170,7 @@ function resolveEndpoint(
     weight: definition.weight ?? 1,
     policy: mergePolicies(policies),
     client,
+    ...(capacity && { capacity }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
+import { estimateDemand } from '../capacity/token-estimate.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { LatencyStats } from '../chain/latency-stats.js';
@@ -203,6 +204,10 @@ export class Engine {
       scope: this.instrumentation.request({ chain: chain.name, operation, input }),
       attempts: [],
       errors: [],
+      // Estimated only for a chain with an endpoint that manages its capacity.
+      ...(chain.endpoints.some((endpoint) => endpoint.capacity) && {
+        demand: estimateDemand(operation, input),
+      }),
     };
   }
 }

@@ -13,6 +13,7 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
+import { type CapacityHealth, EndpointCapacity } from '../capacity/endpoint-capacity.js';
 import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policies.js';
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
@@ -44,6 +45,8 @@ export interface EndpointHealth {
   readonly usage: EndpointUsage;
   /** When its daily quota was spent: the time (ISO 8601) until which the endpoint is parked. */
   readonly parkedUntil?: string;
+  /** Declared or learned capacity and its current use, when the endpoint manages its capacity. */
+  readonly capacity?: CapacityHealth;
 }
 
 /** Why an endpoint turned an attempt away without calling it. */
@@ -75,6 +78,8 @@ export class EndpointState implements AttemptPolicies {
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
   readonly usage: UsageCounters;
+  /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
+  readonly capacity: EndpointCapacity | undefined;
   private readonly shared: SharedBreaker | undefined;
   private readonly parking: DailyParking;
   private readonly ref: EndpointRef;
@@ -91,6 +96,7 @@ export class EndpointState implements AttemptPolicies {
     this.ref = endpointRef(endpoint);
     this.parking = new DailyParking(store, endpoint.id, endpoint.policy.dailyQuota, now);
     this.usage = new UsageCounters(store, endpoint.id);
+    this.capacity = endpoint.capacity && new EndpointCapacity(endpoint.capacity, store, endpoint.id);
     const { attemptMs, firstTokenMs } = endpoint.policy.timeouts;
     this.timeouts = { attemptMs: timeoutAfter(attemptMs), firstTokenMs: timeoutAfter(firstTokenMs) };
     if (settings.mode !== 'off') {
@@ -101,8 +107,9 @@ export class EndpointState implements AttemptPolicies {
           // A cancelled probe re-opens the breaker rather than closing it without evidence.
           if (error instanceof RequestCancelled) return breaker.state === CircuitState.HalfOpen;
           const verdict = classify(error, endpoint);
-          // Nothing was sent, a spent daily quota (parked instead), or a tier the caller chose:
-          // like a cancelled probe, no evidence to close a half-open breaker on.
+          // Nothing was sent, a spent daily quota (parked instead), a tier the caller chose, or a
+          // throttle admission learns from: like a cancelled probe, no evidence to close a
+          // half-open breaker on.
           if (!this.speaksOfHealth(verdict.reason)) return breaker.state === CircuitState.HalfOpen;
           // Request errors say nothing about the endpoint's health.
           return verdict.errorClass !== 'request';
@@ -179,7 +186,7 @@ export class EndpointState implements AttemptPolicies {
     this.shared?.settle(admission, reason && !this.speaksOfHealth(reason) ? 'neutral' : outcome);
     if (dailyQuota) {
       const before = this.parking.parkedUntil();
-      const until = this.parking.park();
+      const until = this.parking.park(admission.parkingProbe === true);
       if (until !== before)
         this.events.endpointParked.emit({ endpoint: this.ref, until: new Date(until).toISOString(), reason });
     } else if (admission.parkingProbe) this.parking.settle('probe', false);
@@ -188,10 +195,13 @@ export class EndpointState implements AttemptPolicies {
   /**
    * Whether a failure for `reason` counts toward the breaker. A service tier the endpoint refuses
    * counts when the endpoint asked for it (its configuration is wrong, every call will fail), not
-   * when the caller did: a caller's choice must not open the breaker for everyone else.
+   * when the caller did: a caller's choice must not open the breaker for everyone else. Throttles
+   * of an endpoint that learns its capacity from them do not count: admission keeps traffic within
+   * it, and a breaker's cool-down would keep the endpoint away after its window has room again.
    */
   private speaksOfHealth(reason: FailureReason): boolean {
     if (reason === 'unsupported-tier') return this.endpoint.serviceTier !== undefined;
+    if (reason === 'throttled' && this.capacity?.learns) return false;
     return reason !== 'local-error' && reason !== 'daily-quota';
   }
 
@@ -226,6 +236,7 @@ export class EndpointState implements AttemptPolicies {
       retryBudget: this.budget?.available,
       usage: this.usage.snapshot(),
       ...(parkedUntil !== undefined && { parkedUntil: new Date(parkedUntil).toISOString() }),
+      ...(this.capacity && { capacity: this.capacity.health() }),
     };
   }
 }

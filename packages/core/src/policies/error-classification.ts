@@ -33,6 +33,7 @@ export type FailureReason =
   | 'circuit-open'
   | 'bulkhead-full'
   | 'parked'
+  | 'at-capacity'
   | 'cancelled'
   | 'outrun'
   | 'deadline'

@@ -64,4 +64,14 @@ describe('DailyParking', () => {
     expect(first.admit()).toBe('probe');
     expect(first.park()).toBe(MIDNIGHT + DAY.windowMs);
   });
+
+  it('parks for the day when attempts after a served probe spend the new quota just after the reset', () => {
+    const { clock, first } = parking(NOON);
+    first.park();
+    clock.now = MIDNIGHT + 1_000;
+    expect(first.admit()).toBe('probe');
+    first.settle('probe', true);
+    expect(first.admit()).toBe('open');
+    expect(first.park(false)).toBe(MIDNIGHT + DAY.windowMs);
+  });
 });

@@ -54,14 +54,15 @@ export class DailyParking {
 
   /**
    * The daily quota answered: park until the window resets, and return that time. A probe
-   * refused again just after our reset is clock skew: it parks for the grace only.
+   * refused again just after our reset is clock skew: it parks for the grace only. Other attempts
+   * (`probe` false) refused just after the reset spent the new day's quota: they park for the day.
    */
-  park(): number {
+  park(probe = true): number {
     const now = this.now();
     const reset = nextDailyReset(now, this.window);
     const previous = reset - this.window.windowMs;
     const grace = Math.min(MAX_SKEW_GRACE_MS, this.window.windowMs / 10);
-    const until = now - previous < grace ? previous + grace : reset;
+    const until = probe && now - previous < grace ? previous + grace : reset;
     this.knownUntil = until;
     ignoreRejection(this.store.writeBreaker(this.key, { state: 'open', openUntil: until, coolDownMs: 0 }));
     this.releaseProbe();
