@@ -55,6 +55,27 @@ describe('serverOptionsFromEnv', () => {
     );
   });
 
+  it('reads the Redis URL the fleet shares state through, and refuses one that is not (without echoing it)', () => {
+    expect(
+      serverOptionsFromEnv({
+        BEDROCK_HA_CONFIG: 'c.json',
+        BEDROCK_HA_STATE_URL: ' rediss://u:secret@cache:6379 ',
+      }),
+    ).toMatchObject({ stateUrl: 'rediss://u:secret@cache:6379' });
+    let caught: unknown;
+    try {
+      serverOptionsFromEnv({
+        BEDROCK_HA_CONFIG: 'c.json',
+        BEDROCK_HA_STATE_URL: 'http://u:secret@cache:6379',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ServerEnvError);
+    expect((caught as Error).message).toMatch(/BEDROCK_HA_STATE_URL is not a Redis URL: use redis:\/\//);
+    expect((caught as Error).message).not.toMatch(/secret/);
+  });
+
   it('reports every bad variable at once, saying what is expected', () => {
     let caught: unknown;
     try {

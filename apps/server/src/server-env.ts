@@ -28,6 +28,8 @@ export const SERVER_ENV = {
     'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
+  BEDROCK_HA_STATE_URL:
+    'a Redis URL (redis://host:6379, rediss://user:password@host:6379 for TLS) whose server every gateway instance shares breakers, budgets and usage through (default: this process only)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
     'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
   ...METRICS_ENV,
@@ -75,6 +77,11 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems.push(
       'BEDROCK_HA_API_KEYS is set but holds no key: give comma-separated keys (key1,key2), or unset it',
     );
+  const stateUrl = env.BEDROCK_HA_STATE_URL?.trim();
+  if (stateUrl && !/^rediss?:\/\/[^\s]+$/.test(stateUrl))
+    problems.push(
+      'BEDROCK_HA_STATE_URL is not a Redis URL: use redis://host:6379, or rediss://user:password@host:6379 for TLS',
+    );
   const metrics = metricsOptionsFromEnv(env, problems);
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
@@ -93,6 +100,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    ...(stateUrl ? { stateUrl } : {}),
     ...(metrics && { metrics }),
   };
 }

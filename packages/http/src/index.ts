@@ -14,3 +14,10 @@ export type {
   RequestOutcome,
 } from './gateway-api.js';
 export { checkConverseDepth, MAX_JSON_DEPTH } from './json-depth.js';
+export {
+  type OpenedStateStore,
+  openStateStore,
+  pendingStateStore,
+  type StateStoreLog,
+  withStateUrl,
+} from './state-store-loader.js';

@@ -78,4 +78,14 @@ describe('loadLambdaEngine', () => {
     expect(engine.chains).toEqual(['fast']);
     engine.destroy();
   });
+
+  it('rejects a BEDROCK_HA_STATE_URL that is not a Redis URL before creating the engine', async () => {
+    const loading = loadLambdaEngine({
+      config: CONFIG,
+      env: { BEDROCK_HA_STATE_URL: 'http://cache.internal:6379' },
+    });
+
+    await expect(loading).rejects.toSatisfy((error) => ConfigError.isInstance(error));
+    await expect(loading).rejects.toThrow(/redis/i);
+  });
 });

@@ -8,6 +8,8 @@ import {
   parseConfigText,
   readConfigFile,
 } from '@bedrock-ha/core';
+import { openStateStore, pendingStateStore, withStateUrl } from '@bedrock-ha/http';
+import { jsonLineLogger } from './request-log.js';
 
 /** Where a handler gets its engine. Without any of these, the environment is read. */
 export interface EngineSource {
@@ -36,7 +38,14 @@ export interface EngineSource {
  */
 export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
   if (source.engine) return source.engine;
-  return createBedrockHA(lambdaConfig(source), source.engineOptions);
+  const config = lambdaConfig(source);
+  if (config.state?.store !== 'redis' || source.engineOptions?.stateStore)
+    return createBedrockHA(config, source.engineOptions);
+  // Init is synchronous: the Redis store loads in the background, and calls made before it is up
+  // are answered from local state (the engine's fallback).
+  const opening = openStateStore(config, stateLog);
+  opening.catch((error: unknown) => jsonLineLogger(stateLogEntry('ERROR', (error as Error).message)));
+  return createBedrockHA(config, { ...source.engineOptions, stateStore: pendingStateStore(opening).store });
 }
 
 /**
@@ -52,12 +61,33 @@ export async function loadLambdaEngine(source: EngineSource = {}): Promise<Bedro
       ? undefined
       : (source.configPath ?? (env.BEDROCK_HA_CONFIG_JSON ? undefined : env.BEDROCK_HA_CONFIG));
   if (path && /\.ya?ml$/i.test(path)) await loadYamlSupport();
-  return createLambdaEngine(source);
+  if (source.engine) return source.engine;
+  const config = lambdaConfig(source);
+  if (config.state?.store !== 'redis' || source.engineOptions?.stateStore)
+    return createBedrockHA(config, source.engineOptions);
+  // Asynchronous init can wait for the Redis store (its client connects in the background).
+  const opened = await openStateStore(config, stateLog);
+  return createBedrockHA(config, { ...source.engineOptions, ...(opened && { stateStore: opened.store }) });
 }
 
-/** The configuration `createLambdaEngine` would use (see there for the order). */
+function stateLog(state: 'up' | 'down', message: string): void {
+  jsonLineLogger(stateLogEntry(state === 'down' ? 'WARN' : 'INFO', message));
+}
+
+function stateLogEntry(level: 'INFO' | 'WARN' | 'ERROR', message: string) {
+  return { level, message, timestamp: new Date().toISOString(), service: 'bedrock-ha' };
+}
+
+/**
+ * The configuration `createLambdaEngine` would use (see there for the order), with
+ * `BEDROCK_HA_STATE_URL` (a Redis URL) putting its state in that Redis.
+ */
 export function lambdaConfig(source: EngineSource = {}): BedrockHAConfig {
   const env = source.env ?? process.env;
+  return withStateUrl(configOf(source, env), env.BEDROCK_HA_STATE_URL);
+}
+
+function configOf(source: EngineSource, env: Readonly<Record<string, string | undefined>>): BedrockHAConfig {
   if (source.config) return source.config;
   if (source.configPath) return loadConfigFile(source.configPath, env);
   const inline = env.BEDROCK_HA_CONFIG_JSON;

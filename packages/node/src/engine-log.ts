@@ -31,6 +31,14 @@ export function logEngineEvents(ha: BedrockHA, logger: Logger): () => void {
         `deadline of ${Math.round(deadlineMs)} ms passed on ${chain}`,
       ),
     ),
+    ha.onStateStoreStateChange(({ state }) => {
+      if (state === 'open')
+        logger.warn(
+          { event: 'state-store', state: 'local' },
+          'shared state store failing or slow: deciding on local state until it answers again',
+        );
+      else logger.info({ event: 'state-store', state: 'shared' }, 'shared state store answering again');
+    }),
   ];
   return () => {
     for (const subscription of subscriptions) subscription.dispose();

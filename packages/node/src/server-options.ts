@@ -67,6 +67,11 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    */
   readonly metrics?: MetricsOptions;
   /** Passed to `createBedrockHA` (a custom `clientFactory` or `classifyError`). */
+  /**
+   * A Redis URL whose server holds breakers, budgets and usage for a fleet of gateways (what
+   * `BEDROCK_HA_STATE_URL` sets); overrides the config's `state`. Needs `@bedrock-ha/redis`.
+   */
+  readonly stateUrl?: string;
   readonly engineOptions?: Omit<BedrockHAOptions, 'telemetry'>;
 }
 

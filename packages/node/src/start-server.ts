@@ -6,7 +6,7 @@ import {
   loadConfig,
   MAX_TIMER_MS,
 } from '@bedrock-ha/core';
-import { createGateway } from '@bedrock-ha/http';
+import { createGateway, openStateStore, withStateUrl } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 import { AccessLog } from './access-log.js';
 import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
@@ -56,8 +56,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   checkAuthPolicy(host, apiKeys, auth);
   resolveLimits(options);
   const inFlightLimit = new InFlightLimit(options.maxInFlight);
-  const config = await configOf(options);
+  const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
+  const state = options.engineOptions?.stateStore
+    ? undefined
+    : await openStateStore(config, stateLog(logger));
   const telemetry: TelemetryLease =
     options.telemetry === false ? { active: false, release: async () => {} } : await startTelemetry();
   // After the SDK: the engine records into the Prometheus reader and the SDK's global provider.
@@ -66,11 +69,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     ha = createBedrockHA(config, {
       ...options.engineOptions,
+      ...(state && { stateStore: state.store }),
       ...(metrics && { telemetry: { meterProvider: metrics.meterProvider } }),
     });
   } catch (error) {
     await metrics?.close();
     await telemetry.release();
+    await state?.close();
     throw error;
   }
   metrics?.watch(ha);
@@ -104,6 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     gateway.close();
     stopEngineLog();
     ha.destroy();
+    await state?.close();
     // The SDK's last export still reads the health() gauges: close the Prometheus side after it.
     try {
       await telemetry.release(flushTimeoutMs);
@@ -186,6 +192,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= shutdown();
       return closing;
     },
+  };
+}
+
+/** Logs the shared state store's connection going down and coming back (its URL redacted). */
+function stateLog(logger: Logger) {
+  return (state: 'up' | 'down', message: string) => {
+    if (state === 'down') logger.warn({ event: 'state-store', state }, message);
+    else logger.info({ event: 'state-store', state }, message);
   };
 }
 

@@ -1,5 +1,6 @@
 export { type BedrockClientOptions, bedrockClient, userMessage } from './bedrock-client.js';
 export { parsePrometheusText, type Sample, total } from './prometheus-text.js';
+export { type RedisServer, startRedisServer } from './redis-server.js';
 export {
   CREDENTIALS,
   eventually,

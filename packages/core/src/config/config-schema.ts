@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { capacitySchema } from './capacity-schema.js';
 import { policySchema, positiveMilliseconds } from './policy-schema.js';
 import { serviceTierSchema } from './service-tier-schema.js';
+import { stateSchema } from './state-config-schema.js';
 
 /**
  * The AWS SDK writes `$source` into any credentials object it is given, so an object that was
@@ -143,6 +144,7 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe('OpenTelemetry options.'),
+  state: stateSchema.optional().describe('Where breakers, retry budgets and usage live; memory by default.'),
 });
 
 /** Configuration as written by users (every default optional). */

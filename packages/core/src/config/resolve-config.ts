@@ -5,6 +5,7 @@ import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema, type EndpointConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
 import type { PolicyConfig } from './policy-schema.js';
+import type { StateConfig } from './state-config-schema.js';
 import { zodIssues } from './zod-issues.js';
 
 /** A validated configuration, ready to run. */
@@ -13,6 +14,8 @@ export interface ResolvedConfig {
   /** Retry budget of each endpoint, or `false` for unlimited retries. */
   readonly retryBudget: RetryBudgetOptions | false;
   readonly captureContent: boolean;
+  /** Where state lives, as configured (`{}`: this process's memory). */
+  readonly state: StateConfig;
 }
 
 /**
@@ -103,6 +106,7 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
     chains,
     retryBudget: config.retryBudget === false ? false : { ...DEFAULT_RETRY_BUDGET, ...config.retryBudget },
     captureContent: config.telemetry?.captureContent ?? false,
+    state: config.state ?? {},
   };
 }
 

@@ -7,13 +7,16 @@ import { LatencyStats } from '../chain/latency-stats.js';
 import { RequestClock } from '../chain/request-clock.js';
 import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
+import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import { DEFAULT_STATE_TIMEOUT_MS } from '../config/state-config-schema.js';
 import { UnknownChainError } from '../errors/unknown-chain-error.js';
 import { EndpointState } from '../policies/endpoint-policies.js';
 import { classifyError } from '../policies/error-classification.js';
 import { ClientPool, defaultClientFactory } from '../sdk/client-pool.js';
 import { withLocalFallback } from '../state/local-fallback-store.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { StateStore } from '../state/state-store.js';
 import { type StreamLease, streamStep } from '../streaming/stream-lease.js';
 import { type Resumption, StreamSession } from '../streaming/stream-session.js';
 import { EventHub } from '../telemetry/events.js';
@@ -48,10 +51,8 @@ export class Engine {
     this.random = options.random ?? Math.random;
     const custom = options.classifyError;
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
-    // Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
-    // fleet) is wrapped so that its failures and slowness fall back to local state.
     const now = options.now ?? Date.now;
-    const store = options.stateStore ? withLocalFallback(options.stateStore) : new MemoryStateStore({ now });
+    const store = this.stateStore(options, now);
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
@@ -70,6 +71,31 @@ export class Engine {
             events: this.events.api,
           });
     this.instrumentation = this.telemetry ?? NO_INSTRUMENTATION;
+  }
+
+  /**
+   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
+   * fleet) is wrapped so that its failures and slowness fall back to local state, each fallback an
+   * event (the telemetry counts it, the server logs the store's breaker).
+   */
+  private stateStore(options: BedrockHAOptions, now: () => number): StateStore {
+    const { state } = this.config;
+    if (!options.stateStore) {
+      if (state.store === 'redis') throw missingStore();
+      return new MemoryStateStore({ now });
+    }
+    const { events } = this;
+    return withLocalFallback(options.stateStore, {
+      now,
+      timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+      onFallback: ({ operation, reason, error }) =>
+        events.stateStoreFallback.emit({
+          operation,
+          reason,
+          ...(error !== undefined && { message: error instanceof Error ? error.message : String(error) }),
+        }),
+      onStoreStateChange: (storeState) => events.stateStoreStateChange.emit({ state: storeState }),
+    });
   }
 
   /** The chain named `name`; throws {@link UnknownChainError} when there is none. */
@@ -184,4 +210,15 @@ export class Engine {
       }),
     };
   }
+}
+
+/** `state.store: redis` reached `createBedrockHA` without a store to use. */
+function missingStore(): ConfigError {
+  return new ConfigError([
+    {
+      path: 'state.store',
+      message: "store 'redis' needs a Redis state store, and none was given to createBedrockHA",
+      fix: "the server, the Lambda handler and the CLI open it from @bedrock-ha/redis (install it); in code, pass createBedrockHA(config, { stateStore: new RedisStateStore({ url }) }), or set store: 'memory'",
+    },
+  ]);
 }

@@ -101,6 +101,42 @@ describe('withLocalFallback', () => {
     expect(changes).toEqual(['open', 'closed']);
   });
 
+  it('writes breakers opened while the store was away to it once it answers, not older ones', async () => {
+    const { inner, fault, store } = flakyStore();
+    const wrapped = withLocalFallback(store);
+    const later = Date.now() + 60_000;
+    inner.writeBreaker('other', { state: 'open', openUntil: later + 1_000, coolDownMs: 61_000 });
+    fault.mode = 'throw';
+    wrapped.writeBreaker('pt', { state: 'open', openUntil: later, coolDownMs: 60_000 });
+    wrapped.writeBreaker('other', { state: 'open', openUntil: later, coolDownMs: 60_000 });
+    wrapped.writeBreaker('gone', { state: 'open', openUntil: Date.now() - 1, coolDownMs: 1 });
+    wrapped.writeBreaker('closed', { state: 'closed', openUntil: 0, coolDownMs: 0 });
+    expect(inner.readBreaker('pt')).toBeUndefined();
+
+    fault.mode = 'ok';
+    wrapped.takeTokens('budget', 1, 10);
+    await vi.waitFor(() =>
+      expect(inner.readBreaker('pt')).toEqual({ state: 'open', openUntil: later, coolDownMs: 60_000 }),
+    );
+    // The store's own breaker open for longer (another instance's) is kept; a cool-down over and a
+    // closing are not pushed (a closing could hide another instance's opening).
+    expect(inner.readBreaker('other')?.openUntil).toBe(later + 1_000);
+    expect(inner.readBreaker('gone')).toBeUndefined();
+    expect(inner.readBreaker('closed')).toBeUndefined();
+  });
+
+  it('re-sends a breaker written locally a second later, even with no other store call', async () => {
+    vi.useFakeTimers();
+    const { inner, fault, store } = flakyStore();
+    const wrapped = withLocalFallback(store);
+    const record = { state: 'open', openUntil: Date.now() + 60_000, coolDownMs: 60_000 } as const;
+    fault.mode = 'throw';
+    wrapped.writeBreaker('pt', record);
+    fault.mode = 'ok';
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(inner.readBreaker('pt')).toEqual(record);
+  });
+
   it('wraps a store once', () => {
     const wrapped = withLocalFallback(new MemoryStateStore());
     expect(withLocalFallback(wrapped)).toBe(wrapped);

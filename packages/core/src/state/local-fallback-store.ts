@@ -53,6 +53,10 @@ class LocalFallbackStore implements StateStore {
   private readonly now: () => number;
   private failures = 0;
   private openUntil = 0;
+  /** Breaker records written locally only (the store failed or was left alone): re-sent once it answers. */
+  private readonly unsynced = new Map<string, BreakerRecord>();
+  private resyncing = false;
+  private resyncTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -67,9 +71,24 @@ class LocalFallbackStore implements StateStore {
   }
 
   writeBreaker(key: string, record: BreakerRecord) {
-    return this.call('writeBreaker', this.local.writeBreaker(key, record), () =>
-      this.store.writeBreaker(key, record),
+    // Kept until the store takes it (or a newer record replaces it), so that a breaker that
+    // changed while the store was away reaches the fleet once it is back.
+    this.unsynced.set(key, record);
+    const written = this.call(
+      'writeBreaker',
+      this.local.writeBreaker(key, record),
+      () => this.store.writeBreaker(key, record),
+      () => {
+        if (this.unsynced.get(key) === record) this.unsynced.delete(key);
+      },
     );
+    // Answered locally: retried later even if this instance makes no other store call meanwhile.
+    const retry = () => {
+      if (this.unsynced.get(key) === record) this.resyncLater();
+    };
+    if (written instanceof Promise) return written.then(retry);
+    retry();
+    return written;
   }
 
   acquireProbe(key: string, ttlMs: number) {
@@ -113,7 +132,12 @@ class LocalFallbackStore implements StateStore {
   }
 
   /** The store's answer when it gives one in time, else `local` (already applied locally). */
-  private call<T>(operation: keyof StateStore, local: T, remote: () => MaybePromise<T>): MaybePromise<T> {
+  private call<T>(
+    operation: keyof StateStore,
+    local: T,
+    remote: () => MaybePromise<T>,
+    stored?: () => void,
+  ): MaybePromise<T> {
     if (this.openUntil > this.now()) return local;
     let answer: MaybePromise<T>;
     try {
@@ -121,14 +145,14 @@ class LocalFallbackStore implements StateStore {
     } catch (error) {
       return this.failed(operation, 'error', local, error);
     }
-    if (!(answer instanceof Promise)) return this.succeeded(answer);
+    if (!(answer instanceof Promise)) return this.succeeded(answer, stored);
     const timeoutMs = this.options.timeoutMs ?? 5;
     return new Promise<T>((resolve) => {
       const timer = setTimeout(() => resolve(this.failed(operation, 'timeout', local)), timeoutMs);
       answer.then(
         (value) => {
           clearTimeout(timer);
-          resolve(this.succeeded(value));
+          resolve(this.succeeded(value, stored));
         },
         (error: unknown) => {
           clearTimeout(timer);
@@ -138,13 +162,58 @@ class LocalFallbackStore implements StateStore {
     });
   }
 
-  private succeeded<T>(value: T): T {
+  private succeeded<T>(value: T, stored?: () => void): T {
+    stored?.();
     this.failures = 0;
     if (this.openUntil !== 0) {
       this.openUntil = 0;
       this.notify(() => this.options.onStoreStateChange?.('closed'));
     }
+    if (this.unsynced.size > 0) this.resync();
     return value;
+  }
+
+  /**
+   * The store answers again: send it the breakers opened here while it was away, each while it is
+   * still open and unless the store already holds it open for longer (another instance's).
+   */
+  private resync(): void {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    const pending = [...this.unsynced];
+    this.unsynced.clear();
+    const sendAll = async () => {
+      for (const [key, record] of pending) {
+        if (this.unsynced.has(key)) continue; // a newer record was written meanwhile
+        // A closing is not pushed: it could hide a breaker another instance opened meanwhile.
+        if (record.state !== 'open' || record.openUntil <= this.now()) continue;
+        try {
+          const current = await this.store.readBreaker(key);
+          if (current?.state === 'open' && current.openUntil >= record.openUntil) continue;
+          await this.store.writeBreaker(key, record);
+        } catch (error) {
+          // Still away: keep it for the next answer, and try again later.
+          if (!this.unsynced.has(key)) this.unsynced.set(key, record);
+          this.resyncLater();
+          this.notify(() => this.options.onFallback?.({ operation: 'writeBreaker', reason: 'error', error }));
+        }
+      }
+    };
+    sendAll().finally(() => {
+      this.resyncing = false;
+      if (this.unsynced.size > 0) this.resyncLater();
+    });
+  }
+
+  /** Re-sync once the store's cool-down is over (at least 1 s from now); the timer holds no process open. */
+  private resyncLater(): void {
+    if (this.resyncTimer) return;
+    const delayMs = Math.max(this.openUntil - this.now(), 0) + 1_000;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (this.unsynced.size > 0) this.resync();
+    }, delayMs);
+    this.resyncTimer.unref?.();
   }
 
   private failed<T>(operation: keyof StateStore, reason: 'error' | 'timeout', local: T, error?: unknown): T {

@@ -21,6 +21,8 @@ export const ATTR_BEDROCK_HA_FAILOVER_RESUMED = 'bedrock_ha.failover.resumed';
 export const ATTR_BEDROCK_HA_FAILOVER_TO = 'bedrock_ha.failover.to';
 export const ATTR_BEDROCK_HA_FAILURE_REASON = 'bedrock_ha.failure.reason';
 export const ATTR_BEDROCK_HA_OPERATION = 'bedrock_ha.operation';
+export const ATTR_BEDROCK_HA_STATE_STORE_OPERATION = 'bedrock_ha.state_store.operation';
+export const ATTR_BEDROCK_HA_STATE_STORE_REASON = 'bedrock_ha.state_store.reason';
 /** The Bedrock service tier an endpoint asks for (priority, default, flex, reserved), when it sets one. */
 export const ATTR_BEDROCK_HA_SERVICE_TIER = 'bedrock_ha.service_tier';
 export const ATTR_CLOUD_REGION = 'cloud.region';
@@ -51,5 +53,6 @@ export const METRIC_BEDROCK_HA_BREAKER_STATE = 'bedrock_ha.breaker.state';
 export const METRIC_BEDROCK_HA_BREAKER_TRANSITIONS = 'bedrock_ha.breaker.transitions';
 export const METRIC_BEDROCK_HA_FAILOVERS = 'bedrock_ha.failovers';
 export const METRIC_BEDROCK_HA_HEDGES = 'bedrock_ha.hedges';
+export const METRIC_BEDROCK_HA_STATE_STORE_FALLBACKS = 'bedrock_ha.state_store.fallbacks';
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';

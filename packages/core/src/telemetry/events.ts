@@ -68,6 +68,23 @@ export interface DeadlineExceededEvent {
   readonly attempts: readonly Attempt[];
 }
 
+/**
+ * A state-store call was answered from this instance's local state, because the shared store
+ * (Redis) failed or was slower than `state.timeoutMs`. The request goes on.
+ */
+export interface StateStoreFallbackEvent {
+  /** The store method, such as `reserve` or `readBreaker`. */
+  readonly operation: string;
+  readonly reason: 'error' | 'timeout';
+  /** The store's error message for `'error'` (a Redis URL in it has its password redacted by the store). */
+  readonly message?: string;
+}
+
+/** The breaker on the shared store opened (every call local for a cool-down) or closed (back on the store). */
+export interface StateStoreStateChangeEvent {
+  readonly state: 'open' | 'closed';
+}
+
 /** A listener; it returns a handle whose `dispose()` unsubscribes. */
 export type Subscribe<T> = (listener: (event: T) => void) => IDisposable;
 
@@ -80,6 +97,8 @@ export interface BedrockHAEvents {
   readonly onBreakerStateChange: Subscribe<BreakerStateChangeEvent>;
   readonly onBudgetExhausted: Subscribe<BudgetExhaustedEvent>;
   readonly onDeadlineExceeded: Subscribe<DeadlineExceededEvent>;
+  readonly onStateStoreFallback: Subscribe<StateStoreFallbackEvent>;
+  readonly onStateStoreStateChange: Subscribe<StateStoreStateChangeEvent>;
   readonly onEndpointParked: Subscribe<EndpointParkedEvent>;
 }
 
@@ -113,6 +132,8 @@ export class EventHub {
   readonly breakerStateChange = new Channel<BreakerStateChangeEvent>();
   readonly budgetExhausted = new Channel<BudgetExhaustedEvent>();
   readonly deadlineExceeded = new Channel<DeadlineExceededEvent>();
+  readonly stateStoreFallback = new Channel<StateStoreFallbackEvent>();
+  readonly stateStoreStateChange = new Channel<StateStoreStateChangeEvent>();
   readonly endpointParked = new Channel<EndpointParkedEvent>();
 
   /** The public, subscribe-only view. */
@@ -124,6 +145,8 @@ export class EventHub {
     onBreakerStateChange: this.breakerStateChange.subscribe,
     onBudgetExhausted: this.budgetExhausted.subscribe,
     onDeadlineExceeded: this.deadlineExceeded.subscribe,
+    onStateStoreFallback: this.stateStoreFallback.subscribe,
+    onStateStoreStateChange: this.stateStoreStateChange.subscribe,
     onEndpointParked: this.endpointParked.subscribe,
   };
 }

@@ -11,6 +11,8 @@ import {
   ATTR_BEDROCK_HA_FAILOVER_TO,
   ATTR_BEDROCK_HA_FAILURE_REASON,
   ATTR_BEDROCK_HA_SERVICE_TIER,
+  ATTR_BEDROCK_HA_STATE_STORE_OPERATION,
+  ATTR_BEDROCK_HA_STATE_STORE_REASON,
   ATTR_CLOUD_REGION,
   ATTR_GEN_AI_TOKEN_TYPE,
   METRIC_BEDROCK_HA_ATTEMPTS,
@@ -18,6 +20,7 @@ import {
   METRIC_BEDROCK_HA_BREAKER_TRANSITIONS,
   METRIC_BEDROCK_HA_FAILOVERS,
   METRIC_BEDROCK_HA_HEDGES,
+  METRIC_BEDROCK_HA_STATE_STORE_FALLBACKS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from './attribute-names.js';
@@ -127,6 +130,13 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
       valueType: ValueType.INT,
     }),
   );
+  const storeFallbacks = safely(() =>
+    meter.createCounter(METRIC_BEDROCK_HA_STATE_STORE_FALLBACKS, {
+      description: 'State-store calls answered from local state because the shared store failed or was slow',
+      unit: '{call}',
+      valueType: ValueType.INT,
+    }),
+  );
   const breakerGauge = safely(() =>
     meter.createObservableGauge(METRIC_BEDROCK_HA_BREAKER_STATE, {
       description: 'Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open',
@@ -171,6 +181,16 @@ export function createTelemetryMetrics(meter: Meter, events: BedrockHAEvents): T
         breakers.set(endpoint.endpointId, { endpoint, state });
         safely(() =>
           transitions?.add(1, { ...endpointAttributes(endpoint), [ATTR_BEDROCK_HA_BREAKER_STATE]: state }),
+        );
+      }),
+    ),
+    safely(() =>
+      events.onStateStoreFallback(({ operation, reason }) => {
+        safely(() =>
+          storeFallbacks?.add(1, {
+            [ATTR_BEDROCK_HA_STATE_STORE_OPERATION]: operation,
+            [ATTR_BEDROCK_HA_STATE_STORE_REASON]: reason,
+          }),
         );
       }),
     ),
