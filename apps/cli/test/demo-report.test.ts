@@ -17,7 +17,7 @@ describe('bedrock-ha demo --report', () => {
     }
     const home = await emptyHome();
     const file = join(home, 'run.html');
-    const { code, stdout, stderr } = await runCli(['demo', '--report', file], {
+    const { code, stdout, stderr } = await runCli(['demo', '--reactive', '--report', file], {
       env: cleanEnv(home),
       timeoutMs: 60_000,
     });
