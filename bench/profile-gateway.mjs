@@ -36,7 +36,7 @@ function summarise(profile) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map();
   const dt = profile.timeDeltas;
-  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (dt[index] ?? 0)));
+  for (const [index, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (dt[index] ?? 0));
   const buckets = {};
   const functions = {};
   let busy = 0;

@@ -36,7 +36,15 @@ function clients(url: string) {
       },
       { step: 'finalizeRequest', priority: 'low', name: 'recordHeaders' },
     );
-  return { lean, sdk, headers, close: () => [lean, sdk].forEach((client) => client.destroy()) };
+  return {
+    lean,
+    sdk,
+    headers,
+    close: () => {
+      lean.destroy();
+      sdk.destroy();
+    },
+  };
 }
 
 /** What a caller can observe of an error: its class, name, fault and metadata (request id aside). */
