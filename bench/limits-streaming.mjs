@@ -10,17 +10,17 @@ import { startSimulatorProcess, UNLIMITED } from './simulator-process.mjs';
 
 export const STREAM_CONCURRENCY = 64;
 /** 200 tokens at 100 tokens/s: a two-second stream of 200 content events. */
-const BEHAVIOUR = { tokensPerSecond: 100, outputTokens: 200 };
+export const BEHAVIOUR = { tokensPerSecond: 100, outputTokens: 200 };
 const PROMPT = 'tell me a long story about a lighthouse keeper';
 const round2 = (value) => Number(value.toFixed(2));
 const round3 = (value) => Number(value.toFixed(3));
 
-const converseStreamBody = () =>
+export const converseStreamBody = () =>
   JSON.stringify({
     messages: [{ role: 'user', content: [{ text: PROMPT }] }],
     inferenceConfig: { maxTokens: 400 },
   });
-const openAIStreamBody = () =>
+export const openAIStreamBody = () =>
   JSON.stringify({
     model: 'haiku',
     messages: [{ role: 'user', content: PROMPT }],

@@ -1,7 +1,8 @@
 // Profiles the gateway under load (issue 20): starts the simulator and our server with
 // `--cpu-prof`, drives one route at concurrency 64 for a few seconds, stops the server and prints
 // where its busy time went, by bucket (AWS SDK and its parts, our code, GC, Node internals).
-// Usage: node bench/profile-gateway.mjs [openai|native|proxy] [seconds] [profile-dir]
+// Usage: node bench/profile-gateway.mjs [openai|native|proxy][-stream] [seconds] [profile-dir]
+// (`-stream`: limits-streaming.mjs's streams instead of one-shot answers).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { converseBody, drive, HAIKU, openAIBody, stopAll } from './gateway-processes.mjs';
-import { startSimulatorProcess } from './simulator-process.mjs';
+import { BEHAVIOUR, converseStreamBody, openAIStreamBody } from './limits-streaming.mjs';
+import { startSimulatorProcess, UNLIMITED } from './simulator-process.mjs';
 
 const [route = 'openai', seconds = '6', dir = mkdtempSync(join(tmpdir(), 'bedrock-ha-prof-'))] =
   process.argv.slice(2);
@@ -61,9 +63,13 @@ function summarise(profile) {
     console.log(`  ${pct(micros).padStart(6)} ${name}`);
 }
 
-const sim = await startSimulatorProcess();
-const script = route === 'proxy' ? './minimal-proxy.mjs' : './gateway-server.mjs';
-const args = route === 'proxy' ? [sim.url] : [sim.url, 'like-for-like'];
+const streams = route.endsWith('-stream');
+const sim = await startSimulatorProcess({
+  quotas: { onDemand: UNLIMITED },
+  ...(streams && { models: { '*': BEHAVIOUR } }),
+});
+const script = route.startsWith('proxy') ? './minimal-proxy.mjs' : './gateway-server.mjs';
+const args = route.startsWith('proxy') ? [sim.url] : [sim.url, 'like-for-like'];
 const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, here(script), ...args], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -73,10 +79,12 @@ for await (const line of createInterface({ input: child.stdout })) {
   if (url) break;
 }
 child.stdout.resume();
-const target =
-  route === 'openai'
-    ? { url: `${url}/v1/chat/completions`, body: openAIBody('haiku') }
-    : { url: `${url}/model/${route === 'proxy' ? HAIKU : 'haiku'}/converse`, body: converseBody() };
+const model = route.startsWith('proxy') ? HAIKU : 'haiku';
+const target = route.startsWith('openai')
+  ? { url: `${url}/v1/chat/completions`, body: streams ? openAIStreamBody() : openAIBody('haiku') }
+  : streams
+    ? { url: `${url}/model/${model}/converse-stream`, body: converseStreamBody() }
+    : { url: `${url}/model/${model}/converse`, body: converseBody() };
 const run = await drive({ ...target, pid: child.pid }, { concurrency: 64, seconds: Number(seconds) });
 console.log(
   `${route}: ${run.requestsPerSecond} req/s, CPU ${((run.cpuSeconds * 1000) / run.requests).toFixed(3)} ms/request, p50 ${run.p50Ms} ms`,
