@@ -8,6 +8,7 @@ import {
   InvokeModelCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { CREDENTIALS, HAIKU, userMessage } from '@bedrock-ha/test-kit';
+import { HttpRequest } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { defaultClientFactory } from '../src/index.js';
@@ -188,6 +189,38 @@ describe('the default client conforms to the SDK client', () => {
       });
       expect(shape(a)).toEqual(shape(b));
       expect(shape(a).name).toBe('AbortError');
+    } finally {
+      close();
+    }
+  });
+
+  it('signs with one signer per auth scheme, and the same signature as the SDK client', async () => {
+    const { lean, sdk, close } = clients('http://127.0.0.1:9');
+    try {
+      type Signer = { sign(request: HttpRequest, options: object): Promise<HttpRequest> };
+      const signerOf = (client: BedrockRuntimeClient) =>
+        (client.config as unknown as { signer(): Promise<Signer> }).signer();
+      const [first, second, theirs] = await Promise.all([signerOf(lean), signerOf(lean), signerOf(sdk)]);
+      expect(first).toBe(second);
+      expect(await signerOf(sdk)).not.toBe(theirs);
+      const request = () =>
+        new HttpRequest({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port: 9,
+          path: `/model/${encodeURIComponent(HAIKU)}/converse`,
+          headers: { 'content-type': 'application/json', host: '127.0.0.1:9' },
+          body: '{"messages":[]}',
+        });
+      const signingDate = new Date('2026-12-06T12:00:00Z');
+      const [a, b] = await Promise.all(
+        [first, theirs].map((signer) => signer.sign(request(), { signingDate })),
+      );
+      expect(a?.headers.authorization).toBe(b?.headers.authorization);
+      expect(a?.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/20261206\/us-east-1\/bedrock\/aws4_request/,
+      );
     } finally {
       close();
     }
