@@ -2,7 +2,8 @@
 // `--cpu-prof`, drives one route at concurrency 64 for a few seconds, stops the server and prints
 // where its busy time went, by bucket (AWS SDK and its parts, our code, GC, Node internals).
 // Usage: node bench/profile-gateway.mjs [openai|native|proxy][-stream] [seconds] [profile-dir]
-// (`-stream`: limits-streaming.mjs's streams instead of one-shot answers).
+// (`-stream`: limits-streaming.mjs's streams instead of one-shot answers), or
+// `--summary file.cpuprofile` to summarise a profile taken otherwise.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,7 +23,10 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 function bucket(url, name) {
   if (name === '(garbage collector)') return 'GC';
   if (name === '(idle)' || name === '(program)' || name === '(root)') return name;
-  if (/signature-v4|hash-node|sha256|createHmac|Hmac/.test(url + name)) return 'SDK signing';
+  if (/signature-v4|hash-node|internal\/crypto/.test(url)) return 'SDK signing (SigV4, hashes)';
+  if (/internal\/modules|cjs-module-lexer/.test(url) || name === 'compileSourceTextModule')
+    return 'startup (module loading)';
+  if (/abort_controller|event_target/.test(url)) return 'AbortController/EventTarget';
   if (/@smithy\+core|@smithy\/core/.test(url)) return 'SDK @smithy/core';
   if (/node-http-handler/.test(url)) return 'SDK http handler';
   if (/@aws-sdk|@smithy|@aws-crypto/.test(url)) return 'SDK other';
@@ -63,6 +67,11 @@ function summarise(profile) {
     console.log(`  ${pct(micros).padStart(6)} ${name}`);
 }
 
+if (route === '--summary') {
+  // Summarises an existing profile: node bench/profile-gateway.mjs --summary file.cpuprofile
+  summarise(JSON.parse(readFileSync(process.argv[3], 'utf8')));
+  process.exit(0);
+}
 const streams = route.endsWith('-stream');
 const sim = await startSimulatorProcess({
   quotas: { onDemand: UNLIMITED },
