@@ -69,7 +69,6 @@ const failover = { retry: { maxAttempts: 1 } };
 
 const SCENARIOS = [
   { key: 'raw', name: 'raw SDK client, same keep-alive handler', make: rawTarget },
-  { key: 'sdk', name: 'untouched SDK client (its own retry middleware), same handler', make: sdkTarget },
   { key: 'converse', name: 'ha.converse, telemetry off', make: haTarget() },
   {
     key: 'telemetry',
@@ -89,6 +88,7 @@ const SCENARIOS = [
     make: haTarget({ policy: failover }),
     fault: THROTTLE_EAST,
   },
+  { key: 'sdk', name: 'untouched SDK client (its own retry middleware), same handler', make: sdkTarget },
 ];
 
 const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
