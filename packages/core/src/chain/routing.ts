@@ -1,5 +1,6 @@
 import type { Random } from '../policies/backoff.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
+import type { AffinityPreference } from './affinity.js';
 import type { Chain, Endpoint } from './endpoint.js';
 import type { LatencyStats } from './latency-stats.js';
 
@@ -63,4 +64,28 @@ function stalest(pool: readonly Endpoint[], stats: LatencyStats): Endpoint {
     }
   }
   return pick;
+}
+
+/**
+ * Puts a key's preferred endpoints at the front of `order`: its home, then the endpoint that served
+ * it last while the home could not, each only while it is ready (not parked, breaker closed or due a
+ * probe); `order` unchanged when neither is, or when the chain routes in order (which already keeps
+ * every request on the first endpoint that can take it). Capacity is checked by admission as the
+ * attempt starts: a home at capacity is skipped, not sent to, and the stand-in is next.
+ */
+export function withAffinity(
+  chain: Chain,
+  order: readonly Endpoint[],
+  preference: AffinityPreference | undefined,
+  states: ReadonlyMap<string, Pick<EndpointState, 'ready'>>,
+): readonly Endpoint[] {
+  if (!preference || chain.routing === 'ordered') return order;
+  const preferred = order.filter(
+    (endpoint) =>
+      (endpoint.id === preference.home || endpoint.id === preference.away) &&
+      states.get(endpoint.id)?.ready === true,
+  );
+  if (preferred.length === 0) return order;
+  if (preferred.length === 2 && preferred[0]!.id !== preference.home) preferred.reverse();
+  return [...preferred, ...order.filter((endpoint) => !preferred.includes(endpoint))];
 }

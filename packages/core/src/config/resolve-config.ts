@@ -1,4 +1,5 @@
 import { resolveCapacity } from '../capacity/declared-capacity.js';
+import { type AffinityOptions, DEFAULT_AFFINITY } from '../chain/affinity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
@@ -16,6 +17,8 @@ export interface ResolvedConfig {
   readonly captureContent: boolean;
   /** Where state lives, as configured (`{}`: this process's memory). */
   readonly state: StateConfig;
+  /** Prompt-cache affinity, or `false` when turned off. */
+  readonly affinity: AffinityOptions | false;
 }
 
 /**
@@ -107,6 +110,7 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
     retryBudget: config.retryBudget === false ? false : { ...DEFAULT_RETRY_BUDGET, ...config.retryBudget },
     captureContent: config.telemetry?.captureContent ?? false,
     state: config.state ?? {},
+    affinity: config.affinity === false ? false : { ...DEFAULT_AFFINITY, ...config.affinity },
   };
 }
 

@@ -1,11 +1,12 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
 import { estimateDemand } from '../capacity/token-estimate.js';
+import { AffinityTable } from '../chain/affinity.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { LatencyStats } from '../chain/latency-stats.js';
 import { RequestClock } from '../chain/request-clock.js';
-import { endpointOrder } from '../chain/routing.js';
+import { endpointOrder, withAffinity } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -38,9 +39,12 @@ export class Engine {
   readonly chainsOf = new Map<string, string[]>();
   /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
   readonly latency = new LatencyStats();
+  /** Which endpoint each affinity key belongs to (this process's own), unless affinity is off. */
+  readonly affinity: AffinityTable | undefined;
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
+  private readonly affinityKeyOf: BedrockHAOptions['affinityKey'];
   private readonly classify: (error: unknown, endpoint: Endpoint) => ReturnType<typeof classifyError>;
 
   constructor(
@@ -53,6 +57,8 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     const now = options.now ?? Date.now;
     const store = this.stateStore(options, now);
+    this.affinity = config.affinity ? new AffinityTable(config.affinity, now) : undefined;
+    this.affinityKeyOf = options.affinityKey;
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
@@ -74,9 +80,8 @@ export class Engine {
   }
 
   /**
-   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
-   * fleet) is wrapped so that its failures and slowness fall back to local state, each fallback an
-   * event (the telemetry counts it, the server logs the store's breaker).
+   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a fleet)
+   * falls back to local state on failures and slowness, each fallback an event (telemetry counts it).
    */
   private stateStore(options: BedrockHAOptions, now: () => number): StateStore {
     const { state } = this.config;
@@ -116,11 +121,12 @@ export class Engine {
   ): Promise<O & Served> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
+    const key = this.affinityKey(chain, input, request);
     try {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random, this.latency),
+        this.order(chain, key),
         {
           call: (endpoint, { signal }) =>
             sendCommand<O>(
@@ -134,6 +140,7 @@ export class Engine {
         },
         chain.hedgeAfterMs,
       );
+      if (key !== undefined) this.affinity?.served(chain.name, key, answer.endpoint.id);
       const servedBy = endpointRef(answer.endpoint);
       const details = operation.describe(answer.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
@@ -158,7 +165,8 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
+    const key = this.affinityKey(chain, input, request);
+    const endpoints = this.order(chain, key);
     try {
       const send = streamSender(operation, input, this.clientOf, request.middleware);
       const answer: EndpointAnswer<StreamLease<E>> = await runChain(
@@ -168,6 +176,7 @@ export class Engine {
         streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
+      if (key !== undefined) this.affinity?.served(chain.name, key, answer.endpoint.id);
       const session = new StreamSession<E>({
         context,
         request: run,
@@ -186,6 +195,19 @@ export class Engine {
       // Up to the first content: a stream's success counts its time to first token.
       this.latency.observe(run.attempts);
     }
+  }
+
+  /** The request's affinity key, on a chain that routes by weight or latency while affinity is on. */
+  private affinityKey(chain: Chain, input: unknown, request: RequestOptions): string | undefined {
+    if (!this.affinity || chain.routing === 'ordered') return undefined;
+    return request.affinityKey || this.affinityKeyOf?.({ chain: chain.name, input }) || undefined;
+  }
+
+  /** The order a request tries the chain in: by its routing, then its affinity key's preference. */
+  private order(chain: Chain, key: string | undefined): readonly Endpoint[] {
+    const preference = key === undefined ? undefined : this.affinity?.preference(chain.name, key);
+    const order = endpointOrder(chain, this.states, this.random, this.latency);
+    return withAffinity(chain, order, preference, this.states);
   }
 
   private contextFor(chain: Chain): RunnerContext {

@@ -157,6 +157,13 @@ export class EndpointState implements AttemptPolicies {
     return state === CircuitState.HalfOpen || state === CircuitState.Isolated;
   }
 
+  /** Whether an attempt would go through now: not parked; breaker closed, or open and cooled down (a probe). */
+  get ready(): boolean {
+    const state = this.breaker?.state ?? CircuitState.Closed;
+    if (this.parking.parkedUntil() !== undefined) return false;
+    return state === CircuitState.Closed || (state === CircuitState.Open && this.shared!.coolDownOver());
+  }
+
   /**
    * Leave to attempt this endpoint now, or why not: `parked` while its daily quota is spent,
    * `circuit-open` when its breaker (here or in the state store) turns the attempt away.
