@@ -90,6 +90,25 @@ describe('prompt cache', () => {
     expect(again.cacheReadInputTokens).toBe(next.cacheReadInputTokens! + next.cacheWriteInputTokens!);
   });
 
+  test("a conversation's checkpoint on its latest message reads the prefix the previous turn cached, looking back over blocks", async () => {
+    const sim = await startSimulator();
+    const point = { cachePoint: { type: 'default' as const } };
+    const first = await converseUsage('us-east-1', sim.url, {
+      ...converseInput('q'),
+      messages: [{ role: 'user', content: [{ text: 'first question' }, point] }],
+    });
+    const second = await converseUsage('us-east-1', sim.url, {
+      ...converseInput('q'),
+      messages: [
+        { role: 'user', content: [{ text: 'first question' }] },
+        { role: 'assistant', content: [{ text: 'an answer' }] },
+        { role: 'user', content: [{ text: 'second question' }, point] },
+      ],
+    });
+    expect(second.cacheReadInputTokens).toBe(first.cacheReadInputTokens! + first.cacheWriteInputTokens!);
+    expect(second.cacheWriteInputTokens).toBeGreaterThan(0);
+  });
+
   test('ConverseStream reports cache tokens in its metadata event', async () => {
     const sim = await startSimulator();
     const client = runtimeClient(sim, 'us-east-1');

@@ -1,28 +1,48 @@
 import { createHash } from 'node:crypto';
 import { countTokens } from '../responder.js';
 
-/** A prompt-cache checkpoint: the prompt prefix up to it, as a hash, and its length in tokens. */
-export interface CachePoint {
+/** A prompt prefix: its hash, and its length in tokens. */
+export interface Prefix {
   readonly hash: string;
   readonly tokens: number;
+}
+
+/**
+ * A prompt-cache checkpoint: the prompt prefix up to it, and the shorter prefixes ending at the
+ * block boundaries before it that a read also checks (Anthropic's models look back about 20
+ * blocks), so a conversation whose checkpoint moved on to its latest message still reads the
+ * prefix its previous turn cached.
+ */
+export interface CachePoint extends Prefix {
   /** The entry's TTL in units of the cache's TTL: 1 for `5m` (the default), 12 for `1h`. */
   readonly ttlFactor: number;
+  /** The prefixes at earlier block boundaries, latest first. */
+  readonly lookback: readonly Prefix[];
 }
+
+/** How many block boundaries before a checkpoint a read checks. */
+export const LOOKBACK_BLOCKS = 20;
 
 /** Builds a prompt's checkpoints block by block, in the order Bedrock caches: tools, system, messages. */
 class PrefixWalk {
   readonly points: CachePoint[] = [];
-  private readonly parts: string[] = [];
+  // The prefix at every block boundary so far, as a hash chain: each hash covers every block before.
+  private readonly boundaries: Prefix[] = [];
+  private hash = '';
   private tokens = 0;
 
   block(value: unknown, text: string): void {
-    this.parts.push(JSON.stringify(value) ?? '');
+    this.hash = createHash('sha256')
+      .update(this.hash)
+      .update(JSON.stringify(value) ?? '')
+      .digest('base64url');
     if (text !== '') this.tokens += countTokens(text);
+    this.boundaries.push({ hash: this.hash, tokens: this.tokens });
   }
 
   checkpoint(ttl: unknown): void {
-    const hash = createHash('sha256').update(this.parts.join('\u0000')).digest('base64url');
-    this.points.push({ hash, tokens: this.tokens, ttlFactor: ttl === '1h' ? 12 : 1 });
+    const lookback = this.boundaries.slice(-LOOKBACK_BLOCKS - 1, -1).reverse();
+    this.points.push({ hash: this.hash, tokens: this.tokens, ttlFactor: ttl === '1h' ? 12 : 1, lookback });
   }
 }
 

@@ -29,24 +29,27 @@ export class PromptCache {
 
   constructor(private readonly options: PromptCacheOptions) {}
 
-  /** Reads the longest cached prefix of `points` on `endpoint`, and writes the longer ones. */
+  /**
+   * Reads the longest cached prefix of `points` on `endpoint` (a checkpoint, or a block boundary it
+   * looks back to), resetting its TTL, and writes every longer checkpoint.
+   */
   use(endpoint: string, points: readonly CachePoint[], now: number): CacheUse {
-    const eligible = points.filter((point) => point.tokens >= this.options.minTokens);
-    let hit = -1;
-    for (let index = eligible.length - 1; index >= 0; index--) {
-      const key = `${endpoint}|${eligible[index]!.hash}`;
-      const expiresAt = this.expiries.get(key);
-      if (expiresAt !== undefined && expiresAt > now) {
-        hit = index;
-        break;
+    const { minTokens, ttlMs } = this.options;
+    const eligible = points.filter((point) => point.tokens >= minTokens);
+    let hit: { key: string; tokens: number; ttlFactor: number } | undefined;
+    for (const point of eligible)
+      for (const prefix of [point, ...point.lookback]) {
+        if (prefix.tokens < minTokens || (hit && prefix.tokens <= hit.tokens)) continue;
+        const key = `${endpoint}|${prefix.hash}`;
+        if ((this.expiries.get(key) ?? 0) > now)
+          hit = { key, tokens: prefix.tokens, ttlFactor: point.ttlFactor };
       }
-    }
-    const readTokens = hit < 0 ? 0 : eligible[hit]!.tokens;
+    const readTokens = hit?.tokens ?? 0;
+    if (hit) this.touch(hit.key, now + ttlMs * hit.ttlFactor);
     let written = readTokens;
-    // The hit entry's TTL is reset; every longer checkpoint is written.
-    for (let index = Math.max(hit, 0); index < eligible.length; index++) {
-      const point = eligible[index]!;
-      this.touch(`${endpoint}|${point.hash}`, now + this.options.ttlMs * point.ttlFactor);
+    for (const point of eligible) {
+      if (point.tokens <= readTokens) continue;
+      this.touch(`${endpoint}|${point.hash}`, now + ttlMs * point.ttlFactor);
       written = Math.max(written, point.tokens);
     }
     return { readTokens, writeTokens: written - readTokens };
