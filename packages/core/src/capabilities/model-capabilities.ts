@@ -99,7 +99,7 @@ export const MODEL_CAPABILITIES: Readonly<Record<string, ModelCapabilities>> = {
  * id does not (a Provisioned Throughput's ARN); a PT's context suffix (`:48k`) caps the window.
  */
 export function knownCapabilities(modelId: string, model?: string): ModelCapabilities {
-  const base = model ?? baseModelId(modelId);
+  const base = baseModelId(model ?? modelId);
   const known = (base === undefined ? undefined : MODEL_CAPABILITIES[base]) ?? {};
   const variant = /:(\d+)k$/.exec(model ?? modelId)?.[1];
   if (variant === undefined || known.contextWindow === undefined) return known;

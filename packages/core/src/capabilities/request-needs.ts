@@ -73,15 +73,22 @@ export function requestNeeds(operation: Operation, input: unknown): RequestNeeds
 // Fields that shape a message rather than carry content.
 const STRUCTURAL = new Set(['role', 'type', 'format', 'media_type', 'anthropic_version', 'toolUseId']);
 
-function walk(value: unknown, features: Set<Feature>, count: { bytes: number }): void {
-  if (typeof value === 'string') count.bytes += Buffer.byteLength(value, 'utf8');
-  else if (Array.isArray(value)) for (const item of value) walk(item, features, count);
-  else if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
-    const record = value as Json;
-    if ('image' in record || record.type === 'image') return void features.add('images');
-    if ('document' in record || record.type === 'document') return void features.add('documents');
-    if ('cachePoint' in record || 'cache_control' in record) features.add('cachePoint');
-    for (const [key, item] of Object.entries(record)) if (!STRUCTURAL.has(key)) walk(item, features, count);
+/** Walks a request with a stack of its own: a deeply nested tool schema must not overflow Node's. */
+function walk(root: unknown, features: Set<Feature>, count: { bytes: number }): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') count.bytes += Buffer.byteLength(value, 'utf8');
+    else if (Array.isArray(value)) for (const item of value) pending.push(item);
+    else if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+      const record = value as Json;
+      if ('image' in record || record.type === 'image') features.add('images');
+      else if ('document' in record || record.type === 'document') features.add('documents');
+      else {
+        if ('cachePoint' in record || 'cache_control' in record) features.add('cachePoint');
+        for (const [key, item] of Object.entries(record)) if (!STRUCTURAL.has(key)) pending.push(item);
+      }
+    }
   }
 }
 

@@ -25,15 +25,20 @@ export function stripFeatures<I>(operation: Operation, input: I, features: reado
   return request as I;
 }
 
-function withoutCachePoints(value: unknown): unknown {
+// Cache markers sit in a message's content, the system prompt or the tools, a few levels down:
+// the copy stops there, so a deeply nested tool schema is shared, not walked.
+const MAX_DEPTH = 6;
+
+function withoutCachePoints(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) return value;
   if (Array.isArray(value))
     return value
       .filter((item) => !(typeof item === 'object' && item !== null && 'cachePoint' in item))
-      .map(withoutCachePoints);
+      .map((item) => withoutCachePoints(item, depth + 1));
   if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
   const copy: Json = {};
   for (const [key, item] of Object.entries(value))
-    if (key !== 'cache_control') copy[key] = withoutCachePoints(item);
+    if (key !== 'cache_control') copy[key] = withoutCachePoints(item, depth + 1);
   return copy;
 }
 
