@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../config/config-error.js';
+import { parseConfigText } from '../config/load-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { knownCapabilities } from './model-capabilities.js';
 
@@ -83,4 +85,17 @@ describe('capabilities in the config', () => {
     const misspelt = issues.find((issue) => issue.path === 'chains.c.endpoints.0.capabilities');
     expect(`${misspelt?.message} ${misspelt?.fix}`).toContain('tools');
   });
+});
+
+it("resolves the README's capabilities example as its comments say", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /```yaml\n((?:(?!```)[\s\S])*stripUnsupported[\s\S]*?)```/.exec(readme)?.[1];
+  expect(block).toBeDefined();
+  const yaml = block!.replace(/^ {2}/gm, '');
+  const agent = resolveConfig(parseConfigText(yaml, 'yaml')).chains.get('agent')!;
+  expect(agent.stripUnsupported).toEqual(['cachePoint']);
+  const [sonnet, nova, llama] = agent.endpoints;
+  expect(sonnet?.capabilities).toMatchObject({ structuredOutput: true, tools: true });
+  expect(nova?.capabilities?.structuredOutput).toBeUndefined();
+  expect(llama?.capabilities).toMatchObject({ contextWindow: 8_000, tools: false });
 });
