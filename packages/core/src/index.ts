@@ -14,6 +14,7 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+export { describeCapabilities, type EndpointCapabilities } from './capabilities/capabilities-report.js';
 export type { Capability, Fit } from './capabilities/capability-gate.js';
 export {
   knownCapabilities,
