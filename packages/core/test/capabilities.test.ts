@@ -1,4 +1,5 @@
 import type { SimulatorOptions } from '@bedrock-ha/simulator';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import {
   AllEndpointsFailedError,
@@ -91,6 +92,34 @@ describe('capability-aware fallback', () => {
     // A request without tools is served where it always was.
     const plain = await ha.converse('main', { messages: userMessage(TOKYO_PROMPT) });
     expect(plain.servedBy.endpointId).toBe('no-tools');
+  });
+
+  it('records the skip and what was missing on the attempt span', async () => {
+    const sim = await simulator();
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const ha = engine(
+      sim,
+      {
+        chains: {
+          main: {
+            endpoints: [
+              { id: 'no-tools', region: 'us-east-1', modelId: HAIKU, capabilities: { tools: false } },
+              { id: 'nova', region: 'us-west-2', modelId: NOVA },
+            ],
+          },
+        },
+      },
+      { telemetry: { tracerProvider } },
+    );
+    await ha.converse('main', { messages: userMessage(TOKYO_PROMPT), toolConfig: weather });
+    const skipped = exporter
+      .getFinishedSpans()
+      .find((span) => span.attributes['bedrock_ha.failure.reason'] === 'unsupported-capability');
+    expect(skipped?.attributes).toMatchObject({
+      'bedrock_ha.attempt.outcome': 'skipped',
+      'bedrock_ha.unsupported': ['tools'],
+    });
   });
 
   it('skips by the built-in table: Claude 3.5 Haiku takes no images, Claude 3 Haiku does', async () => {
