@@ -1,12 +1,13 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
-import { estimateDemand } from '../capacity/token-estimate.js';
-import { AffinityTable } from '../chain/affinity.js';
+import { CapabilityGate } from '../capabilities/capability-gate.js';
+import { type Demand, estimateDemand } from '../capacity/token-estimate.js';
+import { AffinityRouting } from '../chain/affinity-routing.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { LatencyStats } from '../chain/latency-stats.js';
 import { RequestClock } from '../chain/request-clock.js';
-import { endpointOrder, withAffinity } from '../chain/routing.js';
+import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -39,12 +40,11 @@ export class Engine {
   readonly chainsOf = new Map<string, string[]>();
   /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
   readonly latency = new LatencyStats();
-  /** Which endpoint each affinity key belongs to (this process's own), unless affinity is off. */
-  readonly affinity: AffinityTable | undefined;
+  /** Which endpoint each affinity key belongs to (this process's own). */
+  readonly affinity: AffinityRouting;
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
-  private readonly affinityKeyOf: BedrockHAOptions['affinityKey'];
   private readonly classify: (error: unknown, endpoint: Endpoint) => ReturnType<typeof classifyError>;
 
   constructor(
@@ -57,8 +57,7 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     const now = options.now ?? Date.now;
     const store = this.stateStore(options, now);
-    this.affinity = config.affinity ? new AffinityTable(config.affinity, now) : undefined;
-    this.affinityKeyOf = options.affinityKey;
+    this.affinity = new AffinityRouting(config.affinity, options.affinityKey, now);
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
@@ -121,17 +120,21 @@ export class Engine {
   ): Promise<O & Served> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
-    const key = this.affinityKey(chain, input, request);
+    const key = this.affinity.keyFor(chain, input, request);
     try {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        this.order(chain, key),
+        this.order(chain, key, run.demand),
         {
           call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId, endpoint.serviceTier),
+              operation.command(
+                run.gate ? run.gate.inputFor(endpoint, input) : input,
+                endpoint.modelId,
+                endpoint.serviceTier,
+              ),
               request.middleware,
               signal,
             ),
@@ -140,7 +143,7 @@ export class Engine {
         },
         chain.hedgeAfterMs,
       );
-      if (key !== undefined) this.affinity?.served(chain.name, key, answer.endpoint.id);
+      this.affinity.served(chain, key, answer.endpoint);
       const servedBy = endpointRef(answer.endpoint);
       const details = operation.describe(answer.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
@@ -165,10 +168,12 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const key = this.affinityKey(chain, input, request);
-    const endpoints = this.order(chain, key);
+    const key = this.affinity.keyFor(chain, input, request);
+    const endpoints = this.order(chain, key, run.demand);
     try {
-      const send = streamSender(operation, input, this.clientOf, request.middleware);
+      const { gate } = run;
+      const inputFor = (endpoint: Endpoint) => (gate ? gate.inputFor(endpoint, input) : input);
+      const send = streamSender(operation, inputFor, this.clientOf, request.middleware);
       const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
@@ -176,7 +181,7 @@ export class Engine {
         streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
-      if (key !== undefined) this.affinity?.served(chain.name, key, answer.endpoint.id);
+      this.affinity.served(chain, key, answer.endpoint);
       const session = new StreamSession<E>({
         context,
         request: run,
@@ -197,17 +202,10 @@ export class Engine {
     }
   }
 
-  /** The request's affinity key, on a chain that routes by weight or latency while affinity is on. */
-  private affinityKey(chain: Chain, input: unknown, request: RequestOptions): string | undefined {
-    if (!this.affinity || chain.routing === 'ordered') return undefined;
-    return request.affinityKey || this.affinityKeyOf?.({ chain: chain.name, input }) || undefined;
-  }
-
   /** The order a request tries the chain in: by its routing, then its affinity key's preference. */
-  private order(chain: Chain, key: string | undefined): readonly Endpoint[] {
-    const preference = key === undefined ? undefined : this.affinity?.preference(chain.name, key);
-    const order = endpointOrder(chain, this.states, this.random, this.latency);
-    return withAffinity(chain, order, preference, this.states);
+  private order(chain: Chain, key: string | undefined, demand: Demand | undefined): readonly Endpoint[] {
+    const order = endpointOrder(chain, this.states, this.random, this.latency, demand);
+    return this.affinity.order(chain, key, order, this.states, demand);
   }
 
   private contextFor(chain: Chain): RunnerContext {
@@ -229,6 +227,11 @@ export class Engine {
       // Estimated only for a chain with an endpoint that manages its capacity.
       ...(chain.endpoints.some((endpoint) => endpoint.capacity) && {
         demand: estimateDemand(operation, input),
+      }),
+      // Only for a chain that knows what some endpoint's model can take, or strips for it.
+      ...((chain.stripUnsupported?.length ||
+        chain.endpoints.some((endpoint) => Object.keys(endpoint.capabilities ?? {}).length > 0)) && {
+        gate: new CapabilityGate(chain, operation, input),
       }),
     };
   }
