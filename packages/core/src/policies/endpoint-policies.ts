@@ -80,7 +80,8 @@ export class EndpointState implements AttemptPolicies {
   readonly usage: UsageCounters;
   /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
   readonly capacity: EndpointCapacity | undefined;
-  private readonly shared: SharedBreaker | undefined;
+  /** The breaker as the state store shares it; affinity reads whether its cool-down is over. */
+  readonly shared: SharedBreaker | undefined;
   private readonly parking: DailyParking;
   private readonly ref: EndpointRef;
 
