@@ -1,6 +1,9 @@
+import { knownCapabilities, type ModelCapabilities } from '../capabilities/model-capabilities.js';
 import { resolveCapacity } from '../capacity/declared-capacity.js';
+import { type AffinityOptions, DEFAULT_AFFINITY } from '../chain/affinity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import { type CapabilitiesConfig, STRIPPABLE_FEATURES } from './capabilities-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema, type EndpointConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
@@ -16,6 +19,8 @@ export interface ResolvedConfig {
   readonly captureContent: boolean;
   /** Where state lives, as configured (`{}`: this process's memory). */
   readonly state: StateConfig;
+  /** Prompt-cache affinity, or `false` when turned off. */
+  readonly affinity: AffinityOptions | false;
 }
 
 /**
@@ -97,6 +102,8 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
       deadlineMs: chain.deadlineMs ?? config.deadlineMs,
       resume: chain.resume ?? false,
       hedgeAfterMs: chain.hedge?.afterMs,
+      stripUnsupported:
+        chain.stripUnsupported === true ? [...STRIPPABLE_FEATURES] : chain.stripUnsupported || [],
     });
   }
   // A shared endpoint that several chains refer to would report its problems once per chain.
@@ -107,6 +114,7 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
     retryBudget: config.retryBudget === false ? false : { ...DEFAULT_RETRY_BUDGET, ...config.retryBudget },
     captureContent: config.telemetry?.captureContent ?? false,
     state: config.state ?? {},
+    affinity: config.affinity === false ? false : { ...DEFAULT_AFFINITY, ...config.affinity },
   };
 }
 
@@ -171,7 +179,20 @@ function resolveEndpoint(
     policy: mergePolicies(policies),
     client,
     ...(capacity && { capacity }),
+    capabilities: resolveCapabilities(modelId, definition.capabilities, definition.capacity?.model),
   };
+}
+
+/** The table's capabilities for the model, overridden field by field by the config's. */
+function resolveCapabilities(
+  modelId: string,
+  config: CapabilitiesConfig | undefined,
+  capacityModel: string | undefined,
+): ModelCapabilities {
+  const { model, ...declared } = config ?? {};
+  const merged: Record<string, unknown> = { ...knownCapabilities(modelId, model ?? capacityModel) };
+  for (const [key, value] of Object.entries(declared)) if (value !== undefined) merged[key] = value;
+  return merged as ModelCapabilities;
 }
 
 function article(word: string): string {
