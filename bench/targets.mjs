@@ -1,9 +1,20 @@
 // Every figure of this run against its target (issue 8), as rows for one table and targets.json.
+import { fleetRows } from './fleet-targets.mjs';
 
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive, capacity }) {
+export function targetRows({
+  latency,
+  failover,
+  memory,
+  gateway,
+  lambda,
+  limits,
+  adaptive,
+  capacity,
+  fleet,
+}) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -187,6 +198,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, limits,
     );
   }
   if (limits) rows.push(...limitRows(limits));
+  if (fleet) rows.push(...fleetRows(fleet));
   return rows;
 }
 
