@@ -92,7 +92,7 @@ export async function fleetLatency({
     for (const admission of [false, true]) {
       const mode = admission ? 'admission' : 'reactive';
       const keyPrefix = `latency-${mode}:`;
-      const store = new RedisStateStore({ url: redis.url, keyPrefix });
+      const store = new RedisStateStore({ url: redis.url, keyPrefix, commandTimeoutMs: STORE_TIMEOUT_MS });
       stores.push(store);
       await store.ready();
       counters[mode] = countingStore(store);

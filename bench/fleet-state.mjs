@@ -7,7 +7,6 @@
 // utilization, failed requests and, shared, Redis commands per request (INFO commandstats).
 // Then the latency a shared store adds to a request (fleet-latency.mjs).
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { fleetLatency } from './fleet-latency.mjs';
 import { summarizeLatencies } from './percentiles.mjs';
 import { commandsBetween, startRedisProcess } from './redis-process.mjs';

@@ -18,7 +18,7 @@ import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policie
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
-import type { MaybePromise, StateStore } from '../state/state-store.js';
+import type { BreakerRecord, MaybePromise, StateStore } from '../state/state-store.js';
 import { type EndpointUsage, UsageCounters } from '../state/usage-counters.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
 import type { Usage } from '../telemetry/instrumentation.js';
@@ -164,9 +164,10 @@ export class EndpointState implements AttemptPolicies {
    */
   admit(): MaybePromise<Admission | Refusal> {
     const parking = this.parking.admit();
-    return parking instanceof Promise
-      ? parking.then((value) => this.admitBreaker(value))
-      : this.admitBreaker(parking);
+    if (!(parking instanceof Promise)) return this.admitBreaker(parking);
+    // A networked store: the breaker record is read alongside, so both reads share a round trip.
+    const record = this.rejectsCalls ? undefined : this.shared?.read();
+    return parking.then((value) => this.admitBreaker(value, record));
   }
 
   /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe, unpark. */
@@ -206,7 +207,11 @@ export class EndpointState implements AttemptPolicies {
     return reason !== 'local-error' && reason !== 'daily-quota';
   }
 
-  private admitBreaker(parking: ParkingAdmission): MaybePromise<Admission | Refusal> {
+  private admitBreaker(
+    parking: ParkingAdmission,
+    record?: MaybePromise<BreakerRecord | undefined>,
+  ): MaybePromise<Admission | Refusal> {
+    // A read started alongside and not needed: the engine's stores never reject (local fallback).
     if (parking === 'parked') return 'parked';
     const decided = (admission: Admission | undefined): Admission | Refusal => {
       if (admission === undefined) {
@@ -216,7 +221,7 @@ export class EndpointState implements AttemptPolicies {
       return parking === 'probe' ? { ...admission, parkingProbe: true } : admission;
     };
     if (!this.shared) return decided(this.rejectsCalls ? undefined : ADMITTED);
-    const admission = this.shared.admit(this.rejectsCalls);
+    const admission = this.shared.admit(this.rejectsCalls, record);
     return admission instanceof Promise ? admission.then(decided) : decided(admission);
   }
 

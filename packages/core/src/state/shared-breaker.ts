@@ -62,12 +62,27 @@ export class SharedBreaker {
 
   /**
    * Whether an attempt may go ahead: `undefined` when the breaker turns it away (here, or in
-   * the store), else its admission. Synchronous with a synchronous store.
+   * the store), else its admission. Synchronous with a synchronous store. `read`: the record's
+   * read, when the caller started it already (see {@link read}).
    */
-  admit(rejectedLocally: boolean): MaybePromise<Admission | undefined> {
-    if (rejectedLocally) return undefined;
-    const record = this.store.readBreaker(this.key);
+  admit(
+    rejectedLocally: boolean,
+    read?: MaybePromise<BreakerRecord | undefined>,
+  ): MaybePromise<Admission | undefined> {
+    if (rejectedLocally) {
+      ignoreRejection(read);
+      return undefined;
+    }
+    const record = read ?? this.read();
     return record instanceof Promise ? record.then((value) => this.decide(value)) : this.decide(record);
+  }
+
+  /**
+   * Reads the breaker record, for {@link admit}: a caller that also reads other keys from a
+   * networked store starts this read alongside them, so that they share one round trip.
+   */
+  read(): MaybePromise<BreakerRecord | undefined> {
+    return this.store.readBreaker(this.key);
   }
 
   /** Reports how a probe ended (a no-op for ordinary attempts) and hands the probe back. */
