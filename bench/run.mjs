@@ -188,6 +188,8 @@ const BENCHMARKS = {
 };
 
 const outcomes = {};
+/** Each benchmark's load average before and after it ran. */
+const loads = {};
 let failed = false;
 for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
   if (only && !only.includes(name)) continue;
@@ -195,7 +197,8 @@ for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
     const loadBefore = load();
     const result = await benchmark.run();
     benchmark.print(result);
-    write(benchmark.file, result, { before: loadBefore, after: load() });
+    loads[name] = { before: loadBefore, after: load() };
+    write(benchmark.file, result, loads[name]);
     outcomes[name] = result;
   } catch (error) {
     failed = true;
@@ -203,9 +206,10 @@ for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
   }
 }
 
-// Each row names the benchmark that produced it, so that a partial run replaces only its own.
+// Each row names the benchmark that produced it (so that a partial run replaces only its own) and
+// the machine's load while it ran.
 const targets = Object.entries(outcomes).flatMap(([name, result]) =>
-  targetRows({ [name]: result }).map((row) => ({ ...row, benchmark: name })),
+  targetRows({ [name]: result }).map((row) => ({ ...row, benchmark: name, loadAverage: loads[name] })),
 );
 if (targets.length > 0) {
   console.log('\nEvery figure against its target (this run)\n');

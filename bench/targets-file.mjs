@@ -1,6 +1,7 @@
 // bench/results/targets.json: every figure against its target. A full run writes all rows; a
 // `BENCH_ONLY` run replaces the rows of the benchmarks it ran and keeps the others, so the table
-// stays complete. Each row records the benchmark that produced it and the date of that run.
+// stays complete. Each row records the benchmark that produced it, the date of that run and the
+// machine's load average while it ran.
 import { existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -16,11 +17,12 @@ function legacyBenchmark(figure) {
 /** The rows in `file` (each with its benchmark and date), or none when there is no such file. */
 export function readTargets(file) {
   if (!existsSync(file)) return [];
-  const { date, targets } = JSON.parse(readFileSync(file, 'utf8'));
+  const { date, machine, targets } = JSON.parse(readFileSync(file, 'utf8'));
   return targets.map((row) => ({
     ...row,
     benchmark: row.benchmark ?? legacyBenchmark(row.figure),
     date: row.date ?? date,
+    loadAverage: row.loadAverage ?? machine?.loadAverage,
   }));
 }
 
