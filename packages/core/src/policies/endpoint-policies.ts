@@ -18,7 +18,7 @@ import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policie
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
-import type { BreakerRecord, MaybePromise, StateStore } from '../state/state-store.js';
+import type { MaybePromise, RecordRead, StateStore } from '../state/state-store.js';
 import { type EndpointUsage, UsageCounters } from '../state/usage-counters.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
 import type { Usage } from '../telemetry/instrumentation.js';
@@ -165,12 +165,12 @@ export class EndpointState implements AttemptPolicies {
   /**
    * Leave to attempt this endpoint now, or why not: `parked` while its daily quota is spent,
    * `circuit-open` when its breaker (here or in the state store) turns the attempt away.
-   * Synchronous with the in-memory store.
+   * Synchronous with the in-memory store; with a networked one, the parking and breaker records
+   * are read together, sharing one round trip (the breaker's answer goes unused when parked).
    */
   admit(): MaybePromise<Admission | Refusal> {
     const parking = this.parking.admit();
     if (!(parking instanceof Promise)) return this.admitBreaker(parking);
-    // A networked store: the breaker record is read alongside, so both reads share a round trip.
     const record = this.rejectsCalls ? undefined : this.shared?.read();
     return parking.then((value) => this.admitBreaker(value, record));
   }
@@ -213,11 +213,7 @@ export class EndpointState implements AttemptPolicies {
     return reason !== 'local-error' && reason !== 'daily-quota' && reason !== 'context-length';
   }
 
-  private admitBreaker(
-    parking: ParkingAdmission,
-    record?: MaybePromise<BreakerRecord | undefined>,
-  ): MaybePromise<Admission | Refusal> {
-    // A read started alongside and not needed: the engine's stores never reject (local fallback).
+  private admitBreaker(parking: ParkingAdmission, record?: RecordRead): MaybePromise<Admission | Refusal> {
     if (parking === 'parked') return 'parked';
     const decided = (admission: Admission | undefined): Admission | Refusal => {
       if (admission === undefined) {

@@ -1,5 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
-import type { BreakerRecord, MaybePromise, StateStore } from './state-store.js';
+import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
 export interface Admission {
@@ -65,10 +65,7 @@ export class SharedBreaker {
    * the store), else its admission. Synchronous with a synchronous store. `read`: the record's
    * read, when the caller started it already (see {@link read}).
    */
-  admit(
-    rejectedLocally: boolean,
-    read?: MaybePromise<BreakerRecord | undefined>,
-  ): MaybePromise<Admission | undefined> {
+  admit(rejectedLocally: boolean, read?: RecordRead): MaybePromise<Admission | undefined> {
     if (rejectedLocally) {
       ignoreRejection(read);
       return undefined;
@@ -81,7 +78,7 @@ export class SharedBreaker {
    * Reads the breaker record, for {@link admit}: a caller that also reads other keys from a
    * networked store starts this read alongside them, so that they share one round trip.
    */
-  read(): MaybePromise<BreakerRecord | undefined> {
+  read(): RecordRead {
     return this.store.readBreaker(this.key);
   }
 

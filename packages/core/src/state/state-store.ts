@@ -18,6 +18,9 @@ export interface BreakerRecord {
   readonly coolDownMs: number;
 }
 
+/** A breaker record's read: the record now, or later from a networked store. */
+export type RecordRead = MaybePromise<BreakerRecord | undefined>;
+
 /** The window a usage counter counts in. */
 export interface WindowOptions {
   /** Length of the fixed window (ms); windows start at multiples of it since the epoch. */
