@@ -12,6 +12,8 @@ import { summarizeLatencies } from './percentiles.mjs';
 import { commandsBetween, startRedisProcess } from './redis-process.mjs';
 import { startSimulatorProcess, UNLIMITED } from './simulator-process.mjs';
 
+export { printFleetState } from './fleet-targets.mjs';
+
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const PT_ID = 'fleetpt00001';
 const PT_ARN = `arn:aws:bedrock:us-east-1:123456789012:provisioned-model/${PT_ID}`;

@@ -7,12 +7,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { adaptiveRouting } from './adaptive-routing.mjs';
+import { cacheAffinity } from './cache-affinity.mjs';
 import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
-import { fleetState } from './fleet-state.mjs';
-import { printFleetState } from './fleet-targets.mjs';
+import { fleetState, printFleetState } from './fleet-state.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
 import { limits, printLimits } from './limits.mjs';
@@ -25,7 +25,7 @@ import {
 import { simulatorOverhead } from './simulator-overhead.mjs';
 import { simulatorThroughput } from './simulator-throughput.mjs';
 import { targetRows } from './targets.mjs';
-import { mergeTargets, readTargets } from './targets-file.mjs';
+import { mergedTargets } from './targets-file.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
@@ -175,16 +175,28 @@ const BENCHMARKS = {
       );
     },
   },
+  affinity: {
+    file: 'cache-affinity',
+    run: () => cacheAffinity(),
+    print: (result) => {
+      console.log(
+        `\n10. Cache affinity: ${result.sessions} sessions x ${result.turns} turns over ${result.endpoints} equivalent endpoints, ${result.concurrency} in flight\n`,
+      );
+      console.table({ affinity: result.affinity, weighted: result.weighted });
+      const { failover } = result;
+      console.log(
+        `affinity / weighted hit rate ${result.hitRateRatio}x; ${failover.down} throttled: ${Math.round(failover.outageOffHome * 100)}% of the turns of its ${failover.homedSessions} sessions served elsewhere, ` +
+          `${failover.outageStandInsPerSession} stand-in(s) per session, hits after the first outage turn ${Math.round(failover.outageHitRateAfterFirst * 100)}%; ` +
+          `back home ${failover.returnMs} ms after recovery (cool-down ${failover.halfOpenAfterMs} ms), ${Math.round(failover.returnedHome * 100)}% returned, ${Math.round(failover.homeCacheReadOnReturn * 100)}% read the home's cache`,
+      );
+    },
+  },
   limits: {
     file: 'limits',
     run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
     print: printLimits,
   },
-  fleet: {
-    file: 'fleet-state',
-    run: () => fleetState(),
-    print: printFleetState,
-  },
+  fleet: { file: 'fleet-state', run: () => fleetState(), print: printFleetState },
 };
 
 const outcomes = {};
@@ -214,16 +226,10 @@ const targets = Object.entries(outcomes).flatMap(([name, result]) =>
 if (targets.length > 0) {
   console.log('\nEvery figure against its target (this run)\n');
   console.table(targets.map(({ benchmark, ...row }) => row));
-  const date = new Date().toISOString();
   // Rows of benchmarks that did not run, or failed, are kept from the last run that had them.
-  const previous = readTargets(new URL('targets.json', resultsDir)).filter(
-    (row) => row.benchmark in BENCHMARKS,
-  );
-  write(
-    'targets',
-    { targets: mergeTargets(previous, targets, Object.keys(outcomes), date) },
-    { after: load() },
-  );
+  const file = new URL('targets.json', resultsDir);
+  const merged = mergedTargets(file, targets, Object.keys(outcomes), Object.keys(BENCHMARKS));
+  write('targets', { targets: merged }, { after: load() });
 }
 const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
   (row) => row.errors > 0 || row.requests === 0,

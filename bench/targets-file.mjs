@@ -40,3 +40,12 @@ export function mergeTargets(previous, rows, ran, date) {
     .sort((a, b) => figure(a.row) - figure(b.row) || a.index - b.index)
     .map(({ row }) => row);
 }
+
+/**
+ * targets.json's rows after this run: those in `file` of the benchmarks still `known`, with the
+ * rows of the benchmarks that `ran` replaced by `rows` (dated now).
+ */
+export function mergedTargets(file, rows, ran, known) {
+  const previous = readTargets(file).filter((row) => known.includes(row.benchmark));
+  return mergeTargets(previous, rows, ran, new Date().toISOString());
+}

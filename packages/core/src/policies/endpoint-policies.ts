@@ -80,7 +80,8 @@ export class EndpointState implements AttemptPolicies {
   readonly usage: UsageCounters;
   /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
   readonly capacity: EndpointCapacity | undefined;
-  private readonly shared: SharedBreaker | undefined;
+  /** The breaker as the state store shares it; affinity reads whether its cool-down is over. */
+  readonly shared: SharedBreaker | undefined;
   private readonly parking: DailyParking;
   private readonly ref: EndpointRef;
 
@@ -164,9 +165,8 @@ export class EndpointState implements AttemptPolicies {
 
   /**
    * Leave to attempt this endpoint now, or why not: `parked` while its daily quota is spent,
-   * `circuit-open` when its breaker (here or in the state store) turns the attempt away.
-   * Synchronous with the in-memory store; with a networked one, the parking and breaker records
-   * are read together, sharing one round trip (the breaker's answer goes unused when parked).
+   * `circuit-open` when its breaker (here or in the state store) turns the attempt away. Synchronous
+   * with the in-memory store; a networked one's parking and breaker records are read in one round trip.
    */
   admit(): MaybePromise<Admission | Refusal> {
     const parking = this.parking.admit();
