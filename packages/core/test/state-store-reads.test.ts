@@ -13,6 +13,7 @@ function networkedStore() {
   const inner = new MemoryStateStore();
   let waiting = 0;
   const waitingAtStart: number[] = [];
+  const answers = new Set<Promise<unknown>>();
   const store = new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
@@ -20,22 +21,29 @@ function networkedStore() {
       return (...args: unknown[]) => {
         const answer = value.apply(target, args);
         if (property === 'readBreaker') waitingAtStart.push(waiting++);
-        return new Promise((resolve) =>
+        const answered = new Promise((resolve) =>
           setTimeout(() => {
             if (property === 'readBreaker') waiting--;
             resolve(answer);
           }, 5),
         );
+        answers.add(answered);
+        return answered;
       };
     },
   }) as StateStore;
-  return { store, waitingAtStart };
+  /** Waits for every call made so far, those nobody awaits (counters, refills) included. */
+  const idle = async () => {
+    await Promise.all(answers);
+    await new Promise(setImmediate);
+  };
+  return { store, waitingAtStart, idle };
 }
 
 describe('reads from a networked state store', () => {
   it('reads an endpoint’s daily-quota parking and its breaker together, so they share one round trip', async () => {
     const sim = await simulator();
-    const { store, waitingAtStart } = networkedStore();
+    const { store, waitingAtStart, idle } = networkedStore();
     const ha = engine(
       sim,
       {
@@ -49,5 +57,6 @@ describe('reads from a networked state store', () => {
     expect(result.servedBy.endpointId).toBe('primary');
     // The parking record's read, then the breaker record's, started while the first is pending.
     expect(waitingAtStart).toEqual([0, 1]);
+    await idle();
   });
 });
