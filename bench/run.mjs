@@ -225,7 +225,7 @@ const targets = Object.entries(outcomes).flatMap(([name, result]) =>
 );
 if (targets.length > 0) {
   console.log('\nEvery figure against its target (this run)\n');
-  console.table(targets.map(({ benchmark, ...row }) => row));
+  console.table(targets.map(({ benchmark, loadAverage, ...row }) => row));
   // Rows of benchmarks that did not run, or failed, are kept from the last run that had them.
   const file = new URL('targets.json', resultsDir);
   const merged = mergedTargets(file, targets, Object.keys(outcomes), Object.keys(BENCHMARKS));
