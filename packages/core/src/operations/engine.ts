@@ -9,7 +9,7 @@ import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { DEFAULT_STATE_TIMEOUT_MS } from '../config/state-config-schema.js';
+import { DEFAULT_STATE_BREAKER, DEFAULT_STATE_TIMEOUT_MS } from '../config/state-config-schema.js';
 import { UnknownChainError } from '../errors/unknown-chain-error.js';
 import { EndpointState } from '../policies/endpoint-policies.js';
 import { classifyError } from '../policies/error-classification.js';
@@ -88,6 +88,8 @@ export class Engine {
     return withLocalFallback(options.stateStore, {
       now,
       timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+      failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
+      coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
       onFallback: ({ operation, reason, error }) =>
         events.stateStoreFallback.emit({
           operation,
