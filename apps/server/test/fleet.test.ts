@@ -107,6 +107,8 @@ describe('a fleet of bedrock-ha-server processes sharing one Redis (BEDROCK_HA_S
     expect(await ask(b)).toEqual(FAILED_OVER);
     expect(await ask(b)).toEqual(FAILED_OVER);
     expect(sentTo(sim, 'us-east-1')).toBe(sentBefore);
+    // B's health shows the fleet's breaker it read, though its own breaker never opened.
+    expect((await breakers(b))['pt-east']).toBe('open');
 
     for (const server of [a, b]) server.child.kill('SIGTERM');
     expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);

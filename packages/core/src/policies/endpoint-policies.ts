@@ -35,6 +35,7 @@ export interface EndpointHealth {
   readonly serviceTier?: EndpointRef['serviceTier'];
   /** The chains that route to this endpoint. */
   readonly chains: readonly string[];
+  /** This instance's breaker; `open` too while a shared breaker record it read last is open. */
   readonly breaker: BreakerState;
   /** Calls running now, and waiting for a slot (bulkhead). */
   readonly active: number;
@@ -90,7 +91,7 @@ export class EndpointState implements AttemptPolicies {
     budget: RetryBudgetOptions | false,
     private readonly events: EventHub,
     store: StateStore,
-    now: () => number = Date.now,
+    private readonly now: () => number = Date.now,
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
     this.ref = endpointRef(endpoint);
@@ -231,7 +232,10 @@ export class EndpointState implements AttemptPolicies {
       modelId: this.endpoint.modelId,
       ...(this.endpoint.serviceTier && { serviceTier: this.endpoint.serviceTier }),
       chains,
-      breaker: this.breakerState,
+      breaker:
+        this.breakerState === 'closed' && (this.shared?.openUntil() ?? 0) > this.now()
+          ? 'open'
+          : this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,

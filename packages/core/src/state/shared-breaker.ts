@@ -34,6 +34,8 @@ export class SharedBreaker {
   private published = 0;
   /** Whether this instance holds the store's probe, so that only the holder gives it back. */
   private holdingProbe = false;
+  /** The record as this instance last read or wrote it, for health(). */
+  private seen: BreakerRecord | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -83,7 +85,16 @@ export class SharedBreaker {
     this.releaseProbe();
   }
 
+  /**
+   * Until when the record, as this instance last read or wrote it, turns calls away (epoch ms; 0
+   * when it does not): a breaker another instance opened shows here once a request read it.
+   */
+  openUntil(): number {
+    return this.seen?.state === 'open' ? this.seen.openUntil : 0;
+  }
+
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
+    this.seen = record;
     if (!record || record.state === 'closed') return ADMITTED;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
@@ -97,6 +108,7 @@ export class SharedBreaker {
 
   private publish(record: BreakerRecord): void {
     this.published++;
+    this.seen = record;
     ignoreRejection(this.store.writeBreaker(this.key, record));
     this.releaseProbe();
   }
