@@ -14,11 +14,20 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+export { describeCapabilities, type EndpointCapabilities } from './capabilities/capabilities-report.js';
+export type { Capability, Fit } from './capabilities/capability-gate.js';
+export {
+  knownCapabilities,
+  MODEL_CAPABILITIES,
+  type ModelCapabilities,
+} from './capabilities/model-capabilities.js';
+export { type Feature, type RequestNeeds, requestNeeds } from './capabilities/request-needs.js';
 export type { Capacity } from './capacity/declared-capacity.js';
 export type { CapacityHealth } from './capacity/endpoint-capacity.js';
 export { MODEL_CAPACITY, type ModelCapacity } from './capacity/model-table.js';
 export { type Demand, estimateDemand } from './capacity/token-estimate.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export type { CapabilitiesConfig, Strippable } from './config/capabilities-schema.js';
 export type { CapacityConfig } from './config/capacity-schema.js';
 export {
   type ChainGraph,

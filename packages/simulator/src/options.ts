@@ -14,6 +14,12 @@ const behaviourSchema = z.strictObject({
    * maximum output, as Bedrock reserves.
    */
   defaultMaxTokens: z.int().positive().optional(),
+  /**
+   * Input tokens the model takes at most (counted as usage counts them); default the model's
+   * window (a Provisioned Throughput's context variant, `:48k`, caps it). A longer request gets
+   * Bedrock's ValidationException.
+   */
+  contextWindow: z.int().positive().optional(),
 });
 
 const quotaSchema = z.strictObject({
@@ -127,7 +133,7 @@ export type Quota = z.output<typeof quotaSchema>;
 export type ProvisionedThroughputOptions = z.input<typeof provisionedSchema>;
 
 /** Defaults when neither options nor a scenario say otherwise. */
-export const DEFAULT_BEHAVIOUR: Required<Omit<ModelBehaviour, 'defaultMaxTokens'>> = {
+export const DEFAULT_BEHAVIOUR: Required<Omit<ModelBehaviour, 'defaultMaxTokens' | 'contextWindow'>> = {
   firstTokenMs: 0,
   tokensPerSecond: 0,
   outputTokens: 24,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../config/defaults.js';
-import type { EndpointState } from '../policies/endpoint-policies.js';
+import { resolveConfig } from '../config/resolve-config.js';
+import { EndpointState } from '../policies/endpoint-policies.js';
+import { classifyError } from '../policies/error-classification.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { Admission } from '../state/shared-breaker.js';
+import { EventHub } from '../telemetry/events.js';
 import type { Chain, Endpoint } from './endpoint.js';
 import { LatencyStats } from './latency-stats.js';
 import { ADAPTIVE_EXPLORATION_RATE, endpointOrder } from './routing.js';
@@ -113,6 +118,43 @@ describe('endpointOrder, adaptive', () => {
       stats,
     );
     expect(ids(allOpen)[0]).toBe('west');
+  });
+
+  it('leaves out parked endpoints and those without capacity for the request now', () => {
+    const { chains } = resolveConfig({
+      chains: {
+        c: {
+          routing: 'adaptive',
+          endpoints: [
+            { id: 'east', region: 'us-east-1', modelId: 'm', capacity: { tokensPerMinute: 1_000 } },
+            { id: 'west', region: 'us-west-2', modelId: 'm' },
+            { id: 'north', region: 'eu-north-1', modelId: 'm' },
+          ],
+        },
+      },
+    });
+    const live = chains.get('c')!;
+    const store = new MemoryStateStore();
+    const real = new Map(
+      live.endpoints.map((each) => [
+        each.id,
+        new EndpointState(each, classifyError, false, new EventHub(), store),
+      ]),
+    );
+    // West spends its daily quota: parked until the window resets.
+    const west = real.get('west')!;
+    west.ended(west.admit() as Admission, 'failure', 'daily-quota');
+    // East has 100 of its 1,000 tokens a minute left.
+    expect(real.get('east')!.capacity!.admit({ inputTokens: 900, maxTokens: 0 })).toBeDefined();
+    const stats = measured({ east: 30, west: 20, north: 400 });
+    const first = (demand: { inputTokens: number; maxTokens: number }, value: number) =>
+      ids(endpointOrder(live, real, scripted(notExploring, value, value), stats, demand))[0];
+    for (const value of [0, 0.5, 0.99]) {
+      // North is the slowest, but the only one with room for 600 tokens: every pick is north.
+      expect(first({ inputTokens: 500, maxTokens: 100 }, value)).toBe('north');
+      // 100 tokens fit east, which is faster; west stays parked.
+      expect(first({ inputTokens: 50, maxTokens: 50 }, value)).toBe('east');
+    }
   });
 
   it('leaves ordered chains in configured order', () => {

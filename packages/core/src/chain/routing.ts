@@ -1,3 +1,4 @@
+import type { Demand } from '../capacity/token-estimate.js';
 import type { Random } from '../policies/backoff.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
 import type { Chain, Endpoint } from './endpoint.js';
@@ -12,23 +13,31 @@ export const ADAPTIVE_EXPLORATION_RATE = 0.05;
 /**
  * The order a request tries a chain's endpoints in. `ordered`: as configured, so traffic returns
  * to the first endpoint as soon as it answers. `weighted`: the first pick is random by weight among
- * the endpoints whose breaker is closed. `adaptive`: the first pick is the better of two random
- * healthy endpoints by {@link LatencyStats.score} (power of two choices), or, for
- * {@link ADAPTIVE_EXPLORATION_RATE} of requests, the healthy endpoint measured longest ago. Either
- * way the others follow in configured order as failover.
+ * the healthy endpoints. `adaptive`: the first pick is the better of two random healthy endpoints
+ * by {@link LatencyStats.score} (power of two choices), or, for {@link ADAPTIVE_EXPLORATION_RATE}
+ * of requests, the healthy endpoint measured longest ago. Either way the others follow in
+ * configured order as failover. Healthy: its breaker closed, not parked (daily quota spent), and
+ * room now in its capacity for `demand`, when it manages its capacity.
  */
 export function endpointOrder(
   chain: Chain,
   states: ReadonlyMap<string, EndpointState>,
   random: Random,
   stats?: LatencyStats,
+  demand?: Demand,
 ): readonly Endpoint[] {
   if (chain.routing === 'ordered' || chain.endpoints.length < 2) return chain.endpoints;
-  const healthy = chain.endpoints.filter((endpoint) => states.get(endpoint.id)?.breakerState === 'closed');
+  const healthy = chain.endpoints.filter((endpoint) => isHealthy(states.get(endpoint.id), demand));
   const pool = healthy.length > 0 ? healthy : chain.endpoints;
   const first =
     chain.routing === 'adaptive' && stats ? adaptivePick(pool, stats, random) : weightedPick(pool, random);
   return [first, ...chain.endpoints.filter((endpoint) => endpoint !== first)];
+}
+
+/** Whether an endpoint takes traffic now: breaker closed, not parked, room in its capacity. */
+function isHealthy(state: EndpointState | undefined, demand: Demand | undefined): boolean {
+  if (state?.breakerState !== 'closed' || state.parked) return false;
+  return state.capacity?.hasRoom(demand) !== false;
 }
 
 function weightedPick(pool: readonly Endpoint[], random: Random): Endpoint {

@@ -1,6 +1,8 @@
+import { knownCapabilities, type ModelCapabilities } from '../capabilities/model-capabilities.js';
 import { resolveCapacity } from '../capacity/declared-capacity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import { type CapabilitiesConfig, STRIPPABLE_FEATURES } from './capabilities-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema, type EndpointConfig } from './config-schema.js';
 import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
@@ -97,6 +99,8 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
       deadlineMs: chain.deadlineMs ?? config.deadlineMs,
       resume: chain.resume ?? false,
       hedgeAfterMs: chain.hedge?.afterMs,
+      stripUnsupported:
+        chain.stripUnsupported === true ? [...STRIPPABLE_FEATURES] : chain.stripUnsupported || [],
     });
   }
   // A shared endpoint that several chains refer to would report its problems once per chain.
@@ -171,7 +175,20 @@ function resolveEndpoint(
     policy: mergePolicies(policies),
     client,
     ...(capacity && { capacity }),
+    capabilities: resolveCapabilities(modelId, definition.capabilities, definition.capacity?.model),
   };
+}
+
+/** The table's capabilities for the model, overridden field by field by the config's. */
+function resolveCapabilities(
+  modelId: string,
+  config: CapabilitiesConfig | undefined,
+  capacityModel: string | undefined,
+): ModelCapabilities {
+  const { model, ...declared } = config ?? {};
+  const merged: Record<string, unknown> = { ...knownCapabilities(modelId, model ?? capacityModel) };
+  for (const [key, value] of Object.entries(declared)) if (value !== undefined) merged[key] = value;
+  return merged as ModelCapabilities;
 }
 
 function article(word: string): string {

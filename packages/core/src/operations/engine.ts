@@ -1,5 +1,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
+import { CapabilityGate } from '../capabilities/capability-gate.js';
 import { estimateDemand } from '../capacity/token-estimate.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
@@ -122,12 +123,16 @@ export class Engine {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random, this.latency),
+        endpointOrder(chain, this.states, this.random, this.latency, run.demand),
         {
           call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId, endpoint.serviceTier),
+              operation.command(
+                run.gate ? run.gate.inputFor(endpoint, input) : input,
+                endpoint.modelId,
+                endpoint.serviceTier,
+              ),
               request.middleware,
               signal,
             ),
@@ -160,9 +165,11 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
+    const endpoints = endpointOrder(chain, this.states, this.random, this.latency, run.demand);
     try {
-      const send = streamSender(operation, input, this.clientOf, request.middleware);
+      const { gate } = run;
+      const inputFor = (endpoint: Endpoint) => (gate ? gate.inputFor(endpoint, input) : input);
+      const send = streamSender(operation, inputFor, this.clientOf, request.middleware);
       const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
@@ -209,6 +216,11 @@ export class Engine {
       // Estimated only for a chain with an endpoint that manages its capacity.
       ...(chain.endpoints.some((endpoint) => endpoint.capacity) && {
         demand: estimateDemand(operation, input),
+      }),
+      // Only for a chain that knows what some endpoint's model can take, or strips for it.
+      ...((chain.stripUnsupported?.length ||
+        chain.endpoints.some((endpoint) => Object.keys(endpoint.capabilities ?? {}).length > 0)) && {
+        gate: new CapabilityGate(chain, operation, input),
       }),
     };
   }

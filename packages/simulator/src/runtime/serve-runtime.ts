@@ -6,6 +6,7 @@ import { admit, requestedTier } from '../quota/admission.js';
 import type { Reply } from '../responder.js';
 import type { RequestRecord } from '../stats.js';
 import { resolveTarget } from '../target.js';
+import { enforceContextWindow } from './context-window.js';
 import { converseHandler, converseStreamHandler } from './converse.js';
 import { invokeModelHandler, invokeModelStreamHandler } from './invoke-model.js';
 import type { Call, RuntimeHandler } from './runtime-handler.js';
@@ -58,6 +59,7 @@ async function run(
   const prompt = handler.parse(await exchange.body(), call);
   const reply: Reply = context.responder.reply(prompt);
   record.inputTokens = reply.inputTokens;
+  enforceContextWindow(operation, target, reply.inputTokens);
 
   const { tier, admission, behaviour } = admit(
     context,
