@@ -91,7 +91,7 @@ export class EndpointState implements AttemptPolicies {
     budget: RetryBudgetOptions | false,
     private readonly events: EventHub,
     store: StateStore,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
     const { breaker: settings, bulkhead: limits } = endpoint.policy;
     this.ref = endpointRef(endpoint);
@@ -238,10 +238,7 @@ export class EndpointState implements AttemptPolicies {
       modelId: this.endpoint.modelId,
       ...(this.endpoint.serviceTier && { serviceTier: this.endpoint.serviceTier }),
       chains,
-      breaker:
-        this.breakerState === 'closed' && (this.shared?.openUntil() ?? 0) > this.now()
-          ? 'open'
-          : this.breakerState,
+      breaker: this.shared?.shown(this.breakerState) ?? this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,

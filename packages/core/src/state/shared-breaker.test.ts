@@ -32,9 +32,12 @@ describe('SharedBreaker', () => {
     expect(second.openUntil()).toBe(0); // not read yet
     second.admit(false);
     expect(second.openUntil()).toBe(1_500);
+    expect(second.shown('closed')).toBe('open');
+    expect(second.shown('half-open')).toBe('half-open');
     first.closed();
     second.admit(false);
     expect(second.openUntil()).toBe(0);
+    expect(second.shown('closed')).toBe('closed');
   });
 
   it('turns another engine away while the cool-down runs, then lets one caller probe', () => {

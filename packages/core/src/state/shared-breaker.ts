@@ -1,4 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
+import type { BreakerState } from '../telemetry/events.js';
 import type { BreakerRecord, MaybePromise, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
@@ -91,6 +92,14 @@ export class SharedBreaker {
    */
   openUntil(): number {
     return this.seen?.state === 'open' ? this.seen.openUntil : 0;
+  }
+
+  /**
+   * The state `health()` shows: `local` (this instance's breaker), or `open` while that is closed
+   * but the record as this instance last saw it is open (another instance opened it).
+   */
+  shown(local: BreakerState): BreakerState {
+    return local === 'closed' && this.openUntil() > this.now() ? 'open' : local;
   }
 
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
