@@ -117,6 +117,20 @@ export const simulatorOptionsSchema = z.strictObject({
   /** Provisioned Throughputs that exist when the simulator starts. */
   provisionedThroughputs: z.array(provisionedSchema).default([]),
   faults: z.array(faultRuleSchema).default([]),
+  /**
+   * The prompt cache of each endpoint (region and model, profile or Provisioned Throughput):
+   * `cachePoint` blocks (Converse) and `cache_control` (Anthropic InvokeModel) write and read it.
+   */
+  promptCache: z
+    .strictObject({
+      /** Lifetime of an entry after its last write or read (ms); a `1h` checkpoint lives 12 times as long. */
+      ttlMs: z.int().positive().default(300_000),
+      /** Tokens a checkpoint's prefix needs to be cached (1,024 for Claude 3.7 Sonnet); shorter ones are ignored. */
+      minTokens: z.int().nonnegative().default(1_024),
+      /** Entries kept at most, over every endpoint; the least recently used go first. */
+      maxEntries: z.int().positive().default(100_000),
+    })
+    .default({ ttlMs: 300_000, minTokens: 1_024, maxEntries: 100_000 }),
   /** How many recent requests the request log keeps. */
   requestLogSize: z.int().nonnegative().default(1_000),
 });

@@ -8,7 +8,7 @@ import type { Admission } from '../state/shared-breaker.js';
 import { EventHub } from '../telemetry/events.js';
 import type { Chain, Endpoint } from './endpoint.js';
 import { LatencyStats } from './latency-stats.js';
-import { ADAPTIVE_EXPLORATION_RATE, endpointOrder } from './routing.js';
+import { ADAPTIVE_EXPLORATION_RATE, endpointOrder, withAffinity } from './routing.js';
 
 function endpoint(id: string): Endpoint {
   return {
@@ -164,5 +164,42 @@ describe('endpointOrder, adaptive', () => {
       'west',
       'north',
     ]);
+  });
+});
+
+describe('withAffinity', () => {
+  /** Breakers closed, but open (and cooling down) for `notReady`. */
+  const ready = (...notReady: string[]) => states(notReady);
+  const order = [east, west, north];
+
+  it("moves the key's home to the front when it is ready", () => {
+    expect(ids(withAffinity(chain('weighted'), order, { home: 'north', away: undefined }, ready()))).toEqual([
+      'north',
+      'east',
+      'west',
+    ]);
+    // The stand-in comes next, for when the home turns the attempt away (at capacity).
+    expect(ids(withAffinity(chain('weighted'), order, { home: 'north', away: 'west' }, ready()))).toEqual([
+      'north',
+      'west',
+      'east',
+    ]);
+  });
+
+  it('falls back to the endpoint that served the key last while the home is not ready', () => {
+    const preference = { home: 'north', away: 'west' };
+    expect(ids(withAffinity(chain('adaptive'), order, preference, ready('north')))).toEqual([
+      'west',
+      'east',
+      'north',
+    ]);
+    expect(withAffinity(chain('adaptive'), order, preference, ready('north', 'west'))).toBe(order);
+  });
+
+  it('leaves ordered chains, unknown keys and endpoints outside the chain alone', () => {
+    const preference = { home: 'north', away: undefined };
+    expect(withAffinity(chain('ordered'), order, preference, ready())).toBe(order);
+    expect(withAffinity(chain('weighted'), order, undefined, ready())).toBe(order);
+    expect(withAffinity(chain('weighted'), order, { home: 'gone', away: undefined }, ready())).toBe(order);
   });
 });

@@ -1,6 +1,7 @@
 import type { Demand } from '../capacity/token-estimate.js';
 import type { Random } from '../policies/backoff.js';
 import type { EndpointState } from '../policies/endpoint-policies.js';
+import type { AffinityPreference } from './affinity.js';
 import type { Chain, Endpoint } from './endpoint.js';
 import type { LatencyStats } from './latency-stats.js';
 
@@ -72,4 +73,39 @@ function stalest(pool: readonly Endpoint[], stats: LatencyStats): Endpoint {
     }
   }
   return pick;
+}
+
+/**
+ * Puts a key's preferred endpoints at the front of `order`: its home, then the endpoint that served
+ * it last while the home could not, each only while it is ready (see `isReady`); `order` unchanged
+ * when neither is, or when the chain routes in order (which already keeps every request on the
+ * first endpoint that can take it). Admission still checks capacity as the attempt starts: a home
+ * found full then is skipped, not sent to, and the stand-in is next.
+ */
+export function withAffinity(
+  chain: Chain,
+  order: readonly Endpoint[],
+  preference: AffinityPreference | undefined,
+  states: ReadonlyMap<string, EndpointState>,
+  demand?: Demand,
+): readonly Endpoint[] {
+  if (!preference || chain.routing === 'ordered') return order;
+  const preferred = order.filter(
+    (endpoint) =>
+      (endpoint.id === preference.home || endpoint.id === preference.away) &&
+      isReady(states.get(endpoint.id), demand),
+  );
+  if (preferred.length === 0) return order;
+  if (preferred.length === 2 && preferred[0]!.id !== preference.home) preferred.reverse();
+  return [...preferred, ...order.filter((endpoint) => !preferred.includes(endpoint))];
+}
+
+/**
+ * Whether a key's endpoint can take it now: not parked, room for `demand` when it manages its
+ * capacity, and its breaker closed, or open with its cool-down over (the attempt is its probe).
+ */
+function isReady(state: EndpointState | undefined, demand: Demand | undefined): boolean {
+  if (!state || state.parked || state.capacity?.hasRoom(demand) === false) return false;
+  const breaker = state.breakerState;
+  return breaker === 'closed' || (breaker === 'open' && state.shared?.coolDownOver() === true);
 }

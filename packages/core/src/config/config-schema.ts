@@ -148,6 +148,22 @@ export const configSchema = z.strictObject({
     .optional()
     .describe('OpenTelemetry options.'),
   state: stateSchema.optional().describe('Where breakers, retry budgets and usage live; memory by default.'),
+  affinity: z
+    .union([
+      z.strictObject({
+        ttlMs: positiveMilliseconds
+          .optional()
+          .describe(
+            "How long a key stays bound after its last request, and its home preferred after a failover. Default 300000 (Bedrock's 5-minute cache TTL).",
+          ),
+        maxKeys: z.int().min(1).optional().describe('Keys remembered per process at most. Default 10000.'),
+      }),
+      z.literal(false),
+    ])
+    .optional()
+    .describe(
+      'Prompt-cache affinity: a request with an affinity key (the gateway: x-session-id, OpenAI user or prompt_cache_key) goes to the endpoint that served its key last, on weighted and adaptive chains; false turns it off.',
+    ),
 });
 
 /** Configuration as written by users (every default optional). */

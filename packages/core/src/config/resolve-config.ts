@@ -1,5 +1,6 @@
 import { knownCapabilities, type ModelCapabilities } from '../capabilities/model-capabilities.js';
 import { resolveCapacity } from '../capacity/declared-capacity.js';
+import { type AffinityOptions, DEFAULT_AFFINITY } from '../chain/affinity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 import { type CapabilitiesConfig, STRIPPABLE_FEATURES } from './capabilities-schema.js';
@@ -18,6 +19,8 @@ export interface ResolvedConfig {
   readonly captureContent: boolean;
   /** Where state lives, as configured (`{}`: this process's memory). */
   readonly state: StateConfig;
+  /** Prompt-cache affinity, or `false` when turned off. */
+  readonly affinity: AffinityOptions | false;
 }
 
 /**
@@ -111,6 +114,7 @@ export function resolveConfig(input: BedrockHAConfig | unknown, source?: string)
     retryBudget: config.retryBudget === false ? false : { ...DEFAULT_RETRY_BUDGET, ...config.retryBudget },
     captureContent: config.telemetry?.captureContent ?? false,
     state: config.state ?? {},
+    affinity: config.affinity === false ? false : { ...DEFAULT_AFFINITY, ...config.affinity },
   };
 }
 

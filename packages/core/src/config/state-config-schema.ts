@@ -83,3 +83,19 @@ export const stateSchema = z
 export type StateConfig = z.input<typeof stateSchema>;
 /** The store's own breaker settings (`state.breaker`) as written in a config. */
 export type StateBreakerConfig = z.input<typeof stateBreakerSchema>;
+
+/**
+ * The bounds `withLocalFallback` puts on a shared store, from `state`: its call timeout and its own
+ * breaker, defaults filled in.
+ */
+export function storeBounds(state: StateConfig): {
+  timeoutMs: number;
+  failureThreshold: number;
+  coolDownMs: number;
+} {
+  return {
+    timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+    failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
+    coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
+  };
+}

@@ -1,7 +1,8 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
 import { CapabilityGate } from '../capabilities/capability-gate.js';
-import { estimateDemand } from '../capacity/token-estimate.js';
+import { type Demand, estimateDemand } from '../capacity/token-estimate.js';
+import { AffinityRouting } from '../chain/affinity-routing.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { LatencyStats } from '../chain/latency-stats.js';
@@ -10,7 +11,7 @@ import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { DEFAULT_STATE_BREAKER, DEFAULT_STATE_TIMEOUT_MS } from '../config/state-config-schema.js';
+import { storeBounds } from '../config/state-config-schema.js';
 import { UnknownChainError } from '../errors/unknown-chain-error.js';
 import { EndpointState } from '../policies/endpoint-policies.js';
 import { classifyError } from '../policies/error-classification.js';
@@ -39,6 +40,8 @@ export class Engine {
   readonly chainsOf = new Map<string, string[]>();
   /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
   readonly latency = new LatencyStats();
+  /** Which endpoint each affinity key belongs to (this process's own). */
+  readonly affinity: AffinityRouting;
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
@@ -54,6 +57,7 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     const now = options.now ?? Date.now;
     const store = this.stateStore(options, now);
+    this.affinity = new AffinityRouting(config.affinity, options.affinityKey, now);
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
@@ -75,9 +79,8 @@ export class Engine {
   }
 
   /**
-   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
-   * fleet) is wrapped so that its failures and slowness fall back to local state, each fallback an
-   * event (the telemetry counts it, the server logs the store's breaker).
+   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a fleet)
+   * falls back to local state on failures and slowness, each fallback an event (telemetry counts it).
    */
   private stateStore(options: BedrockHAOptions, now: () => number): StateStore {
     const { state } = this.config;
@@ -88,9 +91,7 @@ export class Engine {
     const { events } = this;
     return withLocalFallback(options.stateStore, {
       now,
-      timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
-      failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
-      coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
+      ...storeBounds(state),
       onFallback: ({ operation, reason, error }) =>
         events.stateStoreFallback.emit({
           operation,
@@ -119,11 +120,12 @@ export class Engine {
   ): Promise<O & Served> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
+    const key = this.affinity.keyFor(chain, input, request);
     try {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random, this.latency, run.demand),
+        this.order(chain, key, run.demand),
         {
           call: (endpoint, { signal }) =>
             sendCommand<O>(
@@ -141,6 +143,7 @@ export class Engine {
         },
         chain.hedgeAfterMs,
       );
+      this.affinity.served(chain, key, answer.endpoint);
       const servedBy = endpointRef(answer.endpoint);
       const details = operation.describe(answer.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
@@ -165,7 +168,8 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random, this.latency, run.demand);
+    const key = this.affinity.keyFor(chain, input, request);
+    const endpoints = this.order(chain, key, run.demand);
     try {
       const { gate } = run;
       const inputFor = (endpoint: Endpoint) => (gate ? gate.inputFor(endpoint, input) : input);
@@ -177,6 +181,7 @@ export class Engine {
         streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
+      this.affinity.served(chain, key, answer.endpoint);
       const session = new StreamSession<E>({
         context,
         request: run,
@@ -195,6 +200,12 @@ export class Engine {
       // Up to the first content: a stream's success counts its time to first token.
       this.latency.observe(run.attempts);
     }
+  }
+
+  /** The order a request tries the chain in: by its routing, then its affinity key's preference. */
+  private order(chain: Chain, key: string | undefined, demand: Demand | undefined): readonly Endpoint[] {
+    const order = endpointOrder(chain, this.states, this.random, this.latency, demand);
+    return this.affinity.order(chain, key, order, this.states, demand);
   }
 
   private contextFor(chain: Chain): RunnerContext {

@@ -25,7 +25,7 @@ import type { Usage } from '../telemetry/instrumentation.js';
 import type { Classification, FailureReason } from './error-classification.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
-/** What the engine shows of one endpoint's health. */
+/** One endpoint's health; `breaker` is `open` too while the shared record this engine last read is. */
 export interface EndpointHealth {
   readonly endpointId: string;
   readonly region: string;
@@ -35,7 +35,6 @@ export interface EndpointHealth {
   readonly serviceTier?: EndpointRef['serviceTier'];
   /** The chains that route to this endpoint. */
   readonly chains: readonly string[];
-  /** This instance's breaker; `open` too while a shared breaker record it read last is open. */
   readonly breaker: BreakerState;
   /** Calls running now, and waiting for a slot (bulkhead). */
   readonly active: number;
@@ -81,7 +80,8 @@ export class EndpointState implements AttemptPolicies {
   readonly usage: UsageCounters;
   /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
   readonly capacity: EndpointCapacity | undefined;
-  private readonly shared: SharedBreaker | undefined;
+  /** The breaker as the state store shares it; affinity reads whether its cool-down is over. */
+  readonly shared: SharedBreaker | undefined;
   private readonly parking: DailyParking;
   private readonly ref: EndpointRef;
 

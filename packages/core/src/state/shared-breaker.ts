@@ -37,6 +37,8 @@ export class SharedBreaker {
   private holdingProbe = false;
   /** The record as this instance last read or wrote it, for health(). */
   private seen: BreakerRecord | undefined;
+  /** Epoch ms until which the breaker this instance last published open cools down. */
+  private publishedOpenUntil = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -115,9 +117,15 @@ export class SharedBreaker {
     return acquired instanceof Promise ? acquired.then(taken) : taken(acquired);
   }
 
+  /** Whether the cool-down this instance last published is over (or none is): a call may probe. */
+  coolDownOver(): boolean {
+    return this.now() >= this.publishedOpenUntil;
+  }
+
   private publish(record: BreakerRecord): void {
     this.published++;
     this.seen = record;
+    this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
     this.releaseProbe();
   }
