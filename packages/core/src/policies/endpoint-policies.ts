@@ -101,7 +101,7 @@ export class EndpointState implements AttemptPolicies {
     const { attemptMs, firstTokenMs } = endpoint.policy.timeouts;
     this.timeouts = { attemptMs: timeoutAfter(attemptMs), firstTokenMs: timeoutAfter(firstTokenMs) };
     if (settings.mode !== 'off') {
-      const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
+      const shared = SharedBreaker.forEndpoint(store, endpoint.id, settings);
       this.shared = shared;
       const breaker = circuitBreaker(
         handleWhen((error) => {

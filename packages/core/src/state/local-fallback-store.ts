@@ -101,6 +101,16 @@ class LocalFallbackStore implements StateStore {
     return this.call('releaseProbe', this.local.releaseProbe(key), () => this.store.releaseProbe(key));
   }
 
+  countFailure(key: string, windowMs: number) {
+    return this.call('countFailure', this.local.countFailure(key, windowMs), () =>
+      this.store.countFailure(key, windowMs),
+    );
+  }
+
+  resetFailures(key: string) {
+    return this.call('resetFailures', this.local.resetFailures(key), () => this.store.resetFailures(key));
+  }
+
   takeTokens(key: string, cost: number, capacity: number) {
     return this.call('takeTokens', this.local.takeTokens(key, cost, capacity), () =>
       this.store.takeTokens(key, cost, capacity),

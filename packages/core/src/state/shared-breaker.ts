@@ -1,4 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
+import type { BreakerConfig } from '../config/policy-schema.js';
 import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
@@ -18,8 +19,24 @@ export const ADMITTED: Admission = { probe: false };
 /** How long a probe is held at most: long enough for a slow attempt, short enough for a crashed holder. */
 const PROBE_TTL_MS = 60_000;
 
+/** How long a fleet's failure count is kept after its last failure (ms). */
+export const FAILURE_MEMORY_MS = 60_000;
+
 /** How a probe ended: the endpoint answered, failed, or the attempt said nothing of its health. */
 export type ProbeOutcome = 'success' | 'failure' | 'neutral';
+
+/**
+ * How the fleet's breaker acts as one: failures in a row counted across every engine on the store,
+ * and the cool-down a failed probe grows.
+ */
+export interface FleetBreaker {
+  /** Failures in a row, across the fleet, that open the breaker for all; omitted: counted locally only. */
+  readonly failures?: number;
+  /** The first cool-down (ms): a breaker the fleet's count opens waits this long. */
+  readonly coolDownMs: number;
+  /** The longest cool-down (ms): each failed probe doubles the last one, up to this. */
+  readonly maxCoolDownMs: number;
+}
 
 /**
  * Keeps one endpoint's breaker in the {@link StateStore}: the local cockatiel breaker counts
@@ -36,12 +53,40 @@ export class SharedBreaker {
   private holdingProbe = false;
   /** Epoch ms until which the breaker this instance last published open cools down. */
   private publishedOpenUntil = 0;
+  /** Epoch ms until which the record this instance last read was open. */
+  private seenOpenUntil = 0;
+  /** Failures this instance added to the fleet's count since its last success. */
+  private localFailures = 0;
+  private readonly failuresKey: string;
 
+  /**
+   * `fleet`: count failures fleet-wide and grow the cool-down of failed probes; omitted, each
+   * engine counts its own failures and a failed probe reopens with the same cool-down.
+   */
   constructor(
     private readonly store: StateStore,
     private readonly key: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly fleet?: FleetBreaker,
+  ) {
+    this.failuresKey = `${key.slice(0, key.lastIndexOf(':') + 1)}failures`;
+  }
+
+  /**
+   * An endpoint's shared breaker: consecutive failures are counted fleet-wide too (a failure rate
+   * stays each engine's own), and failed probes grow the cool-down as the local backoff does.
+   */
+  static forEndpoint(
+    store: StateStore,
+    endpointId: string,
+    settings: Exclude<BreakerConfig, { mode: 'off' }>,
+  ): SharedBreaker {
+    return new SharedBreaker(store, `${endpointId}:breaker`, Date.now, {
+      ...(settings.mode === 'consecutive' && { failures: settings.failures }),
+      coolDownMs: settings.halfOpenAfterMs,
+      maxCoolDownMs: settings.maxHalfOpenAfterMs,
+    });
+  }
 
   /** Wraps the breaker's half-open backoff so that each cool-down it hands out is known here. */
   recordCoolDowns(factory: IBackoffFactory<unknown>): IBackoffFactory<unknown> {
@@ -86,10 +131,13 @@ export class SharedBreaker {
 
   /** Reports how a probe ended (a no-op for ordinary attempts) and hands the probe back. */
   settle(admission: Admission, outcome: ProbeOutcome): void {
-    if (!admission.probe) return;
+    if (!admission.probe) {
+      if (outcome !== 'neutral') this.count(outcome === 'failure');
+      return;
+    }
     // A transition of the local breaker since the probe began was published already, and is newer.
     if (admission.published === this.published) {
-      const coolDownMs = admission.coolDownMs ?? 0;
+      const coolDownMs = this.grown(admission.coolDownMs ?? 0);
       if (outcome === 'success') this.publish({ state: 'closed', openUntil: 0, coolDownMs: 0 });
       else if (outcome === 'failure')
         this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
@@ -97,8 +145,42 @@ export class SharedBreaker {
     this.releaseProbe();
   }
 
+  /**
+   * Counts an ordinary attempt's outcome fleet-wide: a failure adds to the store's count, and the
+   * failure that brings it to the threshold opens the breaker for every engine. A success resets the
+   * count only when this instance added to it since its last success, so a healthy endpoint costs
+   * the store nothing.
+   */
+  private count(failed: boolean): void {
+    const threshold = this.fleet?.failures;
+    if (threshold === undefined) return;
+    if (!failed) {
+      if (this.localFailures === 0) return;
+      this.localFailures = 0;
+      ignoreRejection(this.store.resetFailures(this.failuresKey));
+      return;
+    }
+    this.localFailures++;
+    const reached = (count: number) => {
+      // Exactly one engine sees the count reach the threshold; none reopens a breaker already open.
+      if (count !== threshold || this.now() < Math.max(this.publishedOpenUntil, this.seenOpenUntil)) return;
+      const coolDownMs = this.fleet?.coolDownMs ?? 0;
+      this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
+    };
+    const count = this.store.countFailure(this.failuresKey, FAILURE_MEMORY_MS);
+    if (count instanceof Promise) count.then(reached, () => {});
+    else reached(count);
+  }
+
+  /** The cool-down after a failed probe that waited `coolDownMs`: doubled up to the longest, with `fleet`. */
+  private grown(coolDownMs: number): number {
+    if (!this.fleet) return coolDownMs;
+    return Math.min(this.fleet.maxCoolDownMs, Math.max(this.fleet.coolDownMs, coolDownMs * 2));
+  }
+
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
     if (!record || record.state === 'closed') return ADMITTED;
+    this.seenOpenUntil = record.openUntil;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
     const acquired = this.store.acquireProbe(this.key, PROBE_TTL_MS);
@@ -118,6 +200,11 @@ export class SharedBreaker {
     this.published++;
     this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
+    // A closed breaker starts counting afresh, fleet-wide.
+    if (record.state === 'closed' && this.fleet?.failures !== undefined) {
+      this.localFailures = 0;
+      ignoreRejection(this.store.resetFailures(this.failuresKey));
+    }
     this.releaseProbe();
   }
 
