@@ -55,6 +55,8 @@ export class SharedBreaker {
   private publishedOpenUntil = 0;
   /** Epoch ms until which the record this instance last read was open. */
   private seenOpenUntil = 0;
+  /** With `fleet`: the cool-down of the record this instance last read, while it was open (else 0). */
+  private seenCoolDownMs = 0;
   /** Failures this instance added to the fleet's count since its last success. */
   private localFailures = 0;
   private readonly failuresKey: string;
@@ -97,9 +99,14 @@ export class SharedBreaker {
     return { next: (context) => record(factory.next(context)) };
   }
 
-  /** The local breaker opened: publish it with the cool-down it just chose. */
+  /**
+   * The local breaker opened: publish it with the cool-down it just chose, or, with `fleet`, the
+   * fleet's grown one when it was open at this instance's last look (its probes failed meanwhile).
+   */
   opened(): void {
-    this.publish({ state: 'open', openUntil: this.now() + this.coolDownMs, coolDownMs: this.coolDownMs });
+    const coolDownMs =
+      this.seenCoolDownMs > 0 ? Math.max(this.coolDownMs, this.grown(this.seenCoolDownMs)) : this.coolDownMs;
+    this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
   }
 
   /** The local breaker closed after a successful probe. */
@@ -179,8 +186,12 @@ export class SharedBreaker {
   }
 
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
-    if (!record || record.state === 'closed') return ADMITTED;
+    if (!record || record.state === 'closed') {
+      this.seenCoolDownMs = 0;
+      return ADMITTED;
+    }
     this.seenOpenUntil = record.openUntil;
+    if (this.fleet) this.seenCoolDownMs = record.coolDownMs;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
     const acquired = this.store.acquireProbe(this.key, PROBE_TTL_MS);
@@ -199,6 +210,7 @@ export class SharedBreaker {
   private publish(record: BreakerRecord): void {
     this.published++;
     this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
+    if (record.state === 'closed') this.seenCoolDownMs = 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
     // A closed breaker starts counting afresh, fleet-wide.
     if (record.state === 'closed' && this.fleet?.failures !== undefined) {
