@@ -1,5 +1,7 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
 import type { BreakerConfig } from '../config/policy-schema.js';
+import type { BreakerState } from '../telemetry/events.js';
+import { FAILURE_MEMORY_MS, type FleetBreaker, fleetBreaker } from './fleet-breaker.js';
 import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
@@ -19,24 +21,8 @@ export const ADMITTED: Admission = { probe: false };
 /** How long a probe is held at most: long enough for a slow attempt, short enough for a crashed holder. */
 const PROBE_TTL_MS = 60_000;
 
-/** How long a fleet's failure count is kept after its last failure (ms). */
-export const FAILURE_MEMORY_MS = 60_000;
-
 /** How a probe ended: the endpoint answered, failed, or the attempt said nothing of its health. */
 export type ProbeOutcome = 'success' | 'failure' | 'neutral';
-
-/**
- * How the fleet's breaker acts as one: failures in a row counted across every engine on the store,
- * and the cool-down a failed probe grows.
- */
-export interface FleetBreaker {
-  /** Failures in a row, across the fleet, that open the breaker for all; omitted: counted locally only. */
-  readonly failures?: number;
-  /** The first cool-down (ms): a breaker the fleet's count opens waits this long. */
-  readonly coolDownMs: number;
-  /** The longest cool-down (ms): each failed probe doubles the last one, up to this. */
-  readonly maxCoolDownMs: number;
-}
 
 /**
  * Keeps one endpoint's breaker in the {@link StateStore}: the local cockatiel breaker counts
@@ -51,10 +37,10 @@ export class SharedBreaker {
   private published = 0;
   /** Whether this instance holds the store's probe, so that only the holder gives it back. */
   private holdingProbe = false;
+  /** The record as this instance last read or wrote it, for health(). */
+  private seen: BreakerRecord | undefined;
   /** Epoch ms until which the breaker this instance last published open cools down. */
   private publishedOpenUntil = 0;
-  /** Epoch ms until which the record this instance last read was open. */
-  private seenOpenUntil = 0;
   /** With `fleet`: the cool-down of the record this instance last read, while it was open (else 0). */
   private seenCoolDownMs = 0;
   /** Failures this instance added to the fleet's count since its last success. */
@@ -83,11 +69,7 @@ export class SharedBreaker {
     endpointId: string,
     settings: Exclude<BreakerConfig, { mode: 'off' }>,
   ): SharedBreaker {
-    return new SharedBreaker(store, `${endpointId}:breaker`, Date.now, {
-      ...(settings.mode === 'consecutive' && { failures: settings.failures }),
-      coolDownMs: settings.halfOpenAfterMs,
-      maxCoolDownMs: settings.maxHalfOpenAfterMs,
-    });
+    return new SharedBreaker(store, `${endpointId}:breaker`, Date.now, fleetBreaker(settings));
   }
 
   /** Wraps the breaker's half-open backoff so that each cool-down it hands out is known here. */
@@ -153,6 +135,22 @@ export class SharedBreaker {
   }
 
   /**
+   * Until when the record, as this instance last read or wrote it, turns calls away (epoch ms; 0
+   * when it does not): a breaker another instance opened shows here once a request read it.
+   */
+  openUntil(): number {
+    return this.seen?.state === 'open' ? this.seen.openUntil : 0;
+  }
+
+  /**
+   * The state `health()` shows: `local` (this instance's breaker), or `open` while that is closed
+   * but the record as this instance last saw it is open (another instance opened it).
+   */
+  shown(local: BreakerState): BreakerState {
+    return local === 'closed' && this.openUntil() > this.now() ? 'open' : local;
+  }
+
+  /**
    * Counts an ordinary attempt's outcome fleet-wide: a failure adds to the store's count, and the
    * failure that brings it to the threshold opens the breaker for every engine. A success resets the
    * count only when this instance added to it since its last success, so a healthy endpoint costs
@@ -170,7 +168,7 @@ export class SharedBreaker {
     this.localFailures++;
     const reached = (count: number) => {
       // Exactly one engine sees the count reach the threshold; none reopens a breaker already open.
-      if (count !== threshold || this.now() < Math.max(this.publishedOpenUntil, this.seenOpenUntil)) return;
+      if (count !== threshold || this.now() < this.openUntil()) return;
       const coolDownMs = this.fleet?.coolDownMs ?? 0;
       this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
     };
@@ -186,11 +184,11 @@ export class SharedBreaker {
   }
 
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
+    this.seen = record;
     if (!record || record.state === 'closed') {
       this.seenCoolDownMs = 0;
       return ADMITTED;
     }
-    this.seenOpenUntil = record.openUntil;
     if (this.fleet) this.seenCoolDownMs = record.coolDownMs;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
@@ -209,6 +207,7 @@ export class SharedBreaker {
 
   private publish(record: BreakerRecord): void {
     this.published++;
+    this.seen = record;
     this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
     if (record.state === 'closed') this.seenCoolDownMs = 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
