@@ -52,7 +52,12 @@ export {
 } from './config/load-config.js';
 export { type BreakerConfig, MAX_TIMER_MS, type PolicyConfig } from './config/policy-schema.js';
 export { SERVICE_TIERS, type ServiceTier } from './config/service-tier-schema.js';
-export { DEFAULT_STATE_TIMEOUT_MS, type StateConfig } from './config/state-config-schema.js';
+export {
+  DEFAULT_STATE_BREAKER,
+  DEFAULT_STATE_TIMEOUT_MS,
+  type StateBreakerConfig,
+  type StateConfig,
+} from './config/state-config-schema.js';
 export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export { loadYamlSupport } from './config/yaml-syntax.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';

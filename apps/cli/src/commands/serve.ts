@@ -46,6 +46,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const apiKeys = apiKeysOf(options.apiKey, process.env.BEDROCK_HA_API_KEYS);
       const auth = authOf(process.env.BEDROCK_HA_AUTH);
       const affinityHeader = affinityHeaderOf(options.affinityHeader, process.env.BEDROCK_HA_AFFINITY_HEADER);
+      const stateUrl = stateUrlOf(process.env.BEDROCK_HA_STATE_URL);
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
       const { startServer } = await import('@bedrock-ha/node');
@@ -57,6 +58,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.host ? { host: options.host } : {}),
           apiKeys,
           ...(auth ? { auth } : {}),
+          ...(stateUrl ? { stateUrl } : {}),
           logLevel: options.logLevel,
           ...(affinityHeader !== undefined && { affinityHeader }),
         });
@@ -116,4 +118,20 @@ function affinityHeaderOf(flag: string | undefined, variable: string | undefined
     ExitCode.usage,
     'use letters, digits and - (e.g. x-session-id)',
   );
+}
+
+/**
+ * `BEDROCK_HA_STATE_URL`: the Redis a fleet of gateways shares its state through (it overrides the
+ * config's `state`, as for the server). Never echoed: it may hold a password.
+ */
+function stateUrlOf(variable: string | undefined): string | undefined {
+  const url = variable?.trim();
+  if (!url) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(url))
+    throw new CliError(
+      'BEDROCK_HA_STATE_URL is not a Redis URL',
+      ExitCode.usage,
+      'use redis://host:6379, or rediss://user:password@host:6379 for TLS; unset it to keep state in this process',
+    );
+  return url;
 }

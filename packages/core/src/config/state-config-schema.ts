@@ -4,6 +4,37 @@ import * as z from 'zod';
 export const DEFAULT_STATE_TIMEOUT_MS = 5;
 
 /**
+ * The store's own breaker when the config leaves it out: after `failures` failed or slow calls in a
+ * row, the engine leaves the store alone for `halfOpenAfterMs`, then tries it again.
+ */
+export const DEFAULT_STATE_BREAKER = { failures: 5, halfOpenAfterMs: 5_000 } as const;
+
+/**
+ * The breaker on the store itself (not on an endpoint): how many failed or slow calls in a row
+ * make the engine stop calling the store, and for how long it then answers from local state only.
+ */
+export const stateBreakerSchema = z.strictObject({
+  failures: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe(
+      `Store calls in a row that fail or outlast timeoutMs before the engine stops calling the store (default ${DEFAULT_STATE_BREAKER.failures}).`,
+    ),
+  halfOpenAfterMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(3_600_000)
+    .optional()
+    .describe(
+      `How long the store is left alone once its breaker opens, before one call tries it again (ms, default ${DEFAULT_STATE_BREAKER.halfOpenAfterMs}).`,
+    ),
+});
+
+/**
  * Where breakers, retry budgets and usage windows live: this process (`memory`, the default) or a
  * Redis shared by a fleet (`redis`, opened by the server, the Lambda handler and the CLI from the
  * `@bedrock-ha/redis` package; in code, pass `stateStore` to `createBedrockHA`).
@@ -37,6 +68,11 @@ export const stateSchema = z
       .describe(
         `A store call slower than this is answered from local state (ms, default ${DEFAULT_STATE_TIMEOUT_MS}).`,
       ),
+    breaker: stateBreakerSchema
+      .optional()
+      .describe(
+        'The breaker on the store itself: after `failures` failed or slow calls in a row, local state answers alone for halfOpenAfterMs.',
+      ),
   })
   .refine((state) => state.store !== 'redis' || state.url !== undefined, {
     message: "store 'redis' needs url: set state.url (or BEDROCK_HA_STATE_URL) to redis://host:6379",
@@ -45,3 +81,21 @@ export const stateSchema = z
 
 /** The state settings as written in a config. */
 export type StateConfig = z.input<typeof stateSchema>;
+/** The store's own breaker settings (`state.breaker`) as written in a config. */
+export type StateBreakerConfig = z.input<typeof stateBreakerSchema>;
+
+/**
+ * The bounds `withLocalFallback` puts on a shared store, from `state`: its call timeout and its own
+ * breaker, defaults filled in.
+ */
+export function storeBounds(state: StateConfig): {
+  timeoutMs: number;
+  failureThreshold: number;
+  coolDownMs: number;
+} {
+  return {
+    timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+    failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
+    coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
+  };
+}

@@ -11,7 +11,7 @@ import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { DEFAULT_STATE_TIMEOUT_MS } from '../config/state-config-schema.js';
+import { storeBounds } from '../config/state-config-schema.js';
 import { UnknownChainError } from '../errors/unknown-chain-error.js';
 import { EndpointState } from '../policies/endpoint-policies.js';
 import { classifyError } from '../policies/error-classification.js';
@@ -91,7 +91,7 @@ export class Engine {
     const { events } = this;
     return withLocalFallback(options.stateStore, {
       now,
-      timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+      ...storeBounds(state),
       onFallback: ({ operation, reason, error }) =>
         events.stateStoreFallback.emit({
           operation,
