@@ -1,6 +1,14 @@
 import type { Policy } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
-import { DAY_MS } from './daily-quota-schema.js';
+
+// Constants live here, not beside the zod schemas: the engine needs them, and a precompiled
+// configuration's engine must not load the schemas.
+
+/** The length of Bedrock's daily quota window: one UTC day. */
+export const DAY_MS = 86_400_000;
+
+/** The state store's bound when the config leaves it out (ms): a few loopback round trips. */
+export const DEFAULT_STATE_TIMEOUT_MS = 5;
 
 /**
  * Defaults of every endpoint. Two attempts per endpoint keeps a chain's worst case short (the

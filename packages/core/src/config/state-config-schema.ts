@@ -1,7 +1,6 @@
 import * as z from 'zod';
 
-/** The state store's bound when the config leaves it out (ms): a few loopback round trips. */
-export const DEFAULT_STATE_TIMEOUT_MS = 5;
+import { DEFAULT_STATE_TIMEOUT_MS } from './defaults.js';
 
 /**
  * Where breakers, retry budgets and usage windows live: this process (`memory`, the default) or a
