@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { adaptiveRouting } from './adaptive-routing.mjs';
+import { cacheAffinity } from './cache-affinity.mjs';
 import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
@@ -168,6 +169,22 @@ const BENCHMARKS = {
       console.log(
         `admission's own cost ${result.admissionCostUs} µs/request; input estimator vs the simulator's counts: ` +
           `mean ${result.estimator.meanPct}% (|mean| ${result.estimator.meanAbsolutePct}%), min ${result.estimator.minPct}%, max ${result.estimator.maxPct}%`,
+      );
+    },
+  },
+  affinity: {
+    file: 'cache-affinity',
+    run: () => cacheAffinity(),
+    print: (result) => {
+      console.log(
+        `\n10. Cache affinity: ${result.sessions} sessions x ${result.turns} turns over ${result.endpoints} equivalent endpoints, ${result.concurrency} in flight\n`,
+      );
+      console.table({ affinity: result.affinity, weighted: result.weighted });
+      const { failover } = result;
+      console.log(
+        `affinity / weighted hit rate ${result.hitRateRatio}x; ${failover.down} throttled: ${Math.round(failover.outageOffHome * 100)}% of the turns of its ${failover.homedSessions} sessions served elsewhere, ` +
+          `${failover.outageStandInsPerSession} stand-in(s) per session, hits after the first outage turn ${Math.round(failover.outageHitRateAfterFirst * 100)}%; ` +
+          `back home ${failover.returnMs} ms after recovery (cool-down ${failover.halfOpenAfterMs} ms), ${Math.round(failover.returnedHome * 100)}% returned, ${Math.round(failover.homeCacheReadOnReturn * 100)}% read the home's cache`,
       );
     },
   },

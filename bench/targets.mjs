@@ -3,7 +3,17 @@
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
-export function targetRows({ latency, failover, memory, gateway, lambda, limits, adaptive, capacity }) {
+export function targetRows({
+  latency,
+  failover,
+  memory,
+  gateway,
+  lambda,
+  limits,
+  adaptive,
+  capacity,
+  affinity,
+}) {
   const rows = [];
   if (latency) {
     const find = (phase, key) =>
@@ -195,6 +205,7 @@ export function targetRows({ latency, failover, memory, gateway, lambda, limits,
       ),
     );
   }
+  if (affinity) rows.push(...cacheAffinityRows(affinity));
   if (limits) rows.push(...limitRows(limits));
   return rows;
 }
@@ -242,4 +253,43 @@ function limitRows({ results }) {
     );
   }
   return rows;
+}
+
+/** Issue 18.2's cache affinity: prompt-cache hits of multi-turn sessions, and the return home. */
+function cacheAffinityRows({ sessions, turns, affinity, weighted, hitRateRatio, failover }) {
+  const workload = `${sessions} sessions x ${turns} turns, 3 endpoints`;
+  return [
+    row(
+      `10. cache affinity: turns after the first that read their conversation's cache, ${workload}`,
+      '>= 80%',
+      `${Math.round(affinity.hitRate * 100)}% (weighted spreading ${Math.round(weighted.hitRate * 100)}%)`,
+      affinity.hitRate >= 0.8,
+    ),
+    row(
+      '10. cache affinity: hit rate with affinity / with weighted spreading',
+      '>= 2x',
+      `${hitRateRatio}x (cached share of prompt tokens ${affinity.cachedTokenShare} vs ${weighted.cachedTokenShare})`,
+      hitRateRatio >= 2,
+    ),
+    row(
+      `10. cache affinity: sessions back on their home after it stops throttling`,
+      '100%',
+      `${Math.round(failover.returnedHome * 100)}% of ${failover.homedSessions}, the first ${failover.returnMs} ms after recovery`,
+      failover.returnedHome === 1,
+    ),
+    row(
+      '10. cache affinity: first request back home after it stops throttling',
+      '<= breaker cool-down + 1 s',
+      failover.returnMs === undefined
+        ? 'never (within 15 s)'
+        : `${failover.returnMs} ms (cool-down ${failover.halfOpenAfterMs} ms); ${Math.round(failover.homeCacheReadOnReturn * 100)}% read the home's cache`,
+      failover.returnMs !== undefined && failover.returnMs <= failover.halfOpenAfterMs + 1_000,
+    ),
+    row(
+      '10. cache affinity: outage turns after the first that read the stand-in cache',
+      '>= 80%',
+      `${Math.round(failover.outageHitRateAfterFirst * 100)}% (${failover.outageStandInsPerSession} stand-ins per session)`,
+      failover.outageHitRateAfterFirst >= 0.8,
+    ),
+  ];
 }

@@ -31,6 +31,41 @@ describe('bedrock-ha config', () => {
     expect(valid.stderr).toBe('');
   });
 
+  it('validate --capabilities lists what each endpoint can take: the table, the override, ? for unknown', async () => {
+    const home = await emptyHome();
+    const file = join(home, 'caps.yaml');
+    await writeFile(
+      file,
+      [
+        'chains:',
+        '  agent:',
+        '    endpoints:',
+        '      - { id: sonnet, modelId: us.anthropic.claude-sonnet-4-5-20250929-v1:0, region: us-east-1 }',
+        '      - { id: llama, modelId: meta.llama3-8b-instruct-v1:0, region: us-west-2, capabilities: { contextWindow: 4000 } }',
+        '      - { id: custom, modelId: acme.model-v1:0, region: us-west-2 }',
+        '',
+      ].join('\n'),
+    );
+    const text = await runCli(['config', 'validate', file, '--capabilities'], { env: cleanEnv(home) });
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n').map((line) => line.replace(/\s+/g, ' ').trim());
+    expect(lines).toContain(
+      'chain endpoint context tools images documents structured latency-opt cache tiers',
+    );
+    expect(lines).toContain('agent sonnet 200,000 yes yes yes yes ? yes ?');
+    expect(lines).toContain('agent llama 4,000 no no ? ? ? no ?');
+    expect(lines).toContain('agent custom ? ? ? ? ? ? ? ?');
+    const json = await runCli(['config', 'validate', file, '--capabilities', '--json'], {
+      env: cleanEnv(home),
+    });
+    expect(JSON.parse(json.stdout).capabilities[1]).toEqual({
+      chain: 'agent',
+      endpointId: 'llama',
+      modelId: 'meta.llama3-8b-instruct-v1:0',
+      capabilities: { contextWindow: 4_000, tools: false, images: false, cachePoint: false },
+    });
+  });
+
   it('init refuses to overwrite without --force (exit 2), and overwrites with it', async () => {
     const home = await emptyHome();
     const file = join(home, 'mine.yaml');

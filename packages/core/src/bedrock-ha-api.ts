@@ -47,6 +47,12 @@ export interface BedrockHAOptions {
    * `Date.now`); inject one in tests.
    */
   readonly now?: () => number;
+  /**
+   * Derives the affinity key of requests that do not pass one in {@link RequestOptions.affinityKey}
+   * (for example from the input's `requestMetadata`), such as those sent through `ha.client`;
+   * `undefined` for none.
+   */
+  readonly affinityKey?: (request: { readonly chain: string; readonly input: unknown }) => string | undefined;
 }
 
 /** Per-request options. */
@@ -61,6 +67,13 @@ export interface RequestOptions {
    * its `middlewareStack` and the sent command's here.
    */
   readonly middleware?: AttemptMiddleware;
+  /**
+   * Prompt-cache affinity: requests with the same key (a session or conversation id) go to the
+   * endpoint that served the key last, while it is ready and has capacity, so that they hit the
+   * prompt cache written there. Applies to `weighted` and `adaptive` chains (see the config's
+   * `affinity`); overrides {@link BedrockHAOptions.affinityKey}.
+   */
+  readonly affinityKey?: string;
 }
 
 /** Per-request options of ConverseStream. */

@@ -1,5 +1,6 @@
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHA, BedrockHAOptions } from './bedrock-ha-api.js';
+import { inputForEndpoint } from './capabilities/capability-gate.js';
 import type { EndpointRef } from './chain/endpoint.js';
 import type { RequestClock } from './chain/request-clock.js';
 import type { BedrockHAConfig } from './config/config-schema.js';
@@ -44,7 +45,13 @@ export function bedrockHA(config: ResolvedConfig, options: BedrockHAOptions): Be
                 streamStep(
                   streamSender(
                     converseStream,
-                    continuationInput(input, delivered),
+                    (endpoint) =>
+                      inputForEndpoint(
+                        chain,
+                        'ConverseStream',
+                        continuationInput(input, delivered),
+                        endpoint,
+                      ),
                     engine.clientOf,
                     request.middleware,
                   ),

@@ -18,11 +18,19 @@ export type {
   RequestOptions,
   Served,
 } from './bedrock-ha-api.js';
+export type { Capability, Fit } from './capabilities/capability-gate.js';
+export {
+  knownCapabilities,
+  MODEL_CAPABILITIES,
+  type ModelCapabilities,
+} from './capabilities/model-capabilities.js';
+export { type Feature, type RequestNeeds, requestNeeds } from './capabilities/request-needs.js';
 export type { Capacity } from './capacity/declared-capacity.js';
 export type { CapacityHealth } from './capacity/endpoint-capacity.js';
 export { MODEL_CAPACITY, type ModelCapacity } from './capacity/model-table.js';
 export { type Demand, estimateDemand } from './capacity/token-estimate.js';
 export type { Endpoint, EndpointKind, EndpointRef, Policy } from './chain/endpoint.js';
+export type { CapabilitiesConfig, Strippable } from './config/capabilities-schema.js';
 export type { CapacityConfig } from './config/capacity-schema.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type { BedrockHAConfig, ChainConfig, ClientConfig, EndpointConfig } from './config/config-schema.js';

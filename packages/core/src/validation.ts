@@ -1,7 +1,9 @@
 // What validates a configuration, and so loads zod and the configuration schema: reading and
-// parsing configurations, `createBedrockHA`, the JSON Schema, the chain graph check.
+// parsing configurations, `createBedrockHA`, the JSON Schema, the chain graph check, the
+// capabilities report.
 // `@bedrock-ha/core/validation` exports this module alone; the package's main entry exports both.
 
+export { describeCapabilities, type EndpointCapabilities } from './capabilities/capabilities-report.js';
 export {
   type ChainGraph,
   type ChainGraphFinding,

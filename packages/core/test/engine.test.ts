@@ -218,7 +218,7 @@ describe('events and health', () => {
         active: 0,
         queued: 0,
         retryBudget: 500,
-        usage: { windowMs: 60_000, requests: 0, tokens: 0 },
+        usage: { windowMs: 60_000, requests: 0, tokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
       },
     ]);
   });

@@ -198,7 +198,13 @@ describe('state store', () => {
     const two = await second.ask();
     const tokens = (one.usage?.totalTokens ?? 0) + (two.usage?.totalTokens ?? 0);
     expect(tokens).toBeGreaterThan(0);
-    expect(second.primary().usage).toEqual({ windowMs: 60_000, requests: 2, tokens });
+    expect(second.primary().usage).toEqual({
+      windowMs: 60_000,
+      requests: 2,
+      tokens,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    });
   });
 
   it('keeps working on local state when the store throws, and reports the fallbacks', async () => {

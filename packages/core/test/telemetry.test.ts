@@ -128,6 +128,23 @@ describe('OpenTelemetry through the engine', () => {
     expect(tokens.sum).toBe(2);
   });
 
+  it("records prompt-cache reads and writes by the endpoint that served them, in metrics and health's usage", async () => {
+    const { ha, metric } = await observed();
+    const system = Array.from({ length: 300 }, (_, index) => `Rule ${index}: be brief.`).join(' ');
+    const input = { system: [{ text: system }, { cachePoint: { type: 'default' as const } }] };
+    await ha.converse('haiku', { ...input, messages: userMessage('first') });
+    const second = await ha.converse('haiku', { ...input, messages: userMessage('second') });
+    const cached = second.usage?.cacheReadInputTokens ?? 0;
+    expect(cached).toBeGreaterThan(1_000);
+
+    const points = (await metric('gen_ai.client.token.usage'))?.dataPoints ?? [];
+    const read = points.find((point) => point.attributes['gen_ai.token.type'] === 'cache_read');
+    expect(read?.attributes['bedrock_ha.endpoint.id']).toBe('east');
+    expect(read?.value).toMatchObject({ sum: cached });
+    const east = ha.health().find((endpoint) => endpoint.endpointId === 'east');
+    expect(east?.usage).toMatchObject({ cacheReadTokens: cached, cacheWriteTokens: cached });
+  });
+
   it('ends a stream request span when the stream ends, with its usage', async () => {
     const { ha, spans } = await observed();
     const { stream } = await ha.converseStream('haiku', { messages: userMessage(TOKYO_PROMPT) });

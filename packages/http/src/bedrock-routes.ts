@@ -31,7 +31,7 @@ function converseInputOf(request: GatewayRequest) {
 export const bedrockConverse: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = converseInputOf(context.request);
-  const result = await context.ha.converse(chain, input, context.engineOptions);
+  const result = await context.ha.converse(chain, input, context.engineOptions());
   return {
     status: 200,
     headers: { ...context.headers(true), ...context.served(result), 'content-type': 'application/json' },
@@ -43,7 +43,7 @@ export const bedrockConverse: RouteHandler = async (context) => {
 export const bedrockConverseStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = converseInputOf(context.request);
-  const result = await context.ha.converseStream(chain, input, context.engineOptions);
+  const result = await context.ha.converseStream(chain, input, context.engineOptions());
   const upstream = upstreamOf(result.stream);
   return {
     status: 200,
@@ -60,7 +60,7 @@ export const bedrockConverseStream: RouteHandler = async (context) => {
 export const bedrockInvoke: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = invokeInputOf(context.request, 'accept');
-  const result = await context.ha.invokeModel(chain, input, context.engineOptions);
+  const result = await context.ha.invokeModel(chain, input, context.engineOptions());
   return {
     status: 200,
     headers: {
@@ -79,7 +79,7 @@ export const bedrockInvoke: RouteHandler = async (context) => {
 export const bedrockInvokeStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = invokeInputOf(context.request, 'x-amzn-bedrock-accept');
-  const result = await context.ha.invokeModelWithResponseStream(chain, input, context.engineOptions);
+  const result = await context.ha.invokeModelWithResponseStream(chain, input, context.engineOptions());
   const upstream = upstreamOf(result.body);
   return {
     status: 200,

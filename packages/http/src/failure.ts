@@ -99,6 +99,9 @@ export function describeFailure(error: unknown, signal?: AbortSignal): Failure {
     // Throttling everywhere tells the client to back off; anything else is an outage.
     if (error.reason === 'all-throttled')
       return engineFailure(error, 429, 'ThrottlingException', 'rate_limit_error', 'rate_limit_exceeded');
+    // No endpoint can take the request as it is (a feature or a length none supports): the caller's to change.
+    if (error.reason === 'unsupported')
+      return engineFailure(error, 400, 'ValidationException', 'invalid_request_error', 'unsupported_request');
     return engineFailure(error, 503, 'ServiceUnavailableException', 'server_error', 'all_endpoints_failed');
   }
   if (RequestNotSentError.isInstance(error)) {

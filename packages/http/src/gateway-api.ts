@@ -99,6 +99,12 @@ export interface GatewayOptions {
    * Node server's Prometheus exposition). Absent: `/metrics` is a 404.
    */
   readonly metrics?: () => Promise<string>;
+  /**
+   * The request header whose value is the affinity key (lower case): requests with one key stay on
+   * the endpoint that served it last, for prompt-cache hits. Default `x-session-id`; OpenAI
+   * requests without it use `prompt_cache_key`, else `user`.
+   */
+  readonly affinityHeader?: string;
 }
 
 /** A framework-free HTTP front end over a bedrock-ha engine. */

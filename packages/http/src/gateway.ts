@@ -15,7 +15,7 @@ import type {
   GatewayResponse,
 } from './gateway-api.js';
 import { bodyByteLength, payloadTooLarge } from './request-body.js';
-import { RequestContext } from './request-context.js';
+import { DEFAULT_AFFINITY_HEADER, RequestContext } from './request-context.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 
 /** The default body limit: 1 MiB. */
@@ -42,6 +42,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
   const dashboard = options.dashboard === false ? undefined : new DashboardRecorder(ha);
   const services = { stats, dashboard, metrics: options.metrics };
   const onRequestLog = options.onRequestLog ?? (() => {});
+  const affinityHeader = affinityHeaderOf(options.affinityHeader);
   const cors = createCors(options.cors);
 
   /**
@@ -76,7 +77,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
   }
 
   async function handle(request: GatewayRequest): Promise<GatewayResponse> {
-    const context = new RequestContext(request, ha, onRequestLog);
+    const context = new RequestContext(request, ha, onRequestLog, affinityHeader);
     const preflight = answerPreflight(context);
     if (preflight) return preflight;
     let response: GatewayResponse;
@@ -142,4 +143,14 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
       dashboard?.dispose();
     },
   };
+}
+
+/** The affinity header's name in lower case, as headers arrive; a name that is no header is a RangeError. */
+function affinityHeaderOf(name: string | undefined): string {
+  if (name === undefined) return DEFAULT_AFFINITY_HEADER;
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+    throw new RangeError(
+      `affinityHeader "${name}" is not a header name: use letters, digits and - (e.g. x-session-id)`,
+    );
+  return name.toLowerCase();
 }

@@ -164,3 +164,27 @@ describe('toConverseInput', () => {
     expect(failure.param).toBe('messages[1].tool_calls[0].function.arguments');
   });
 });
+
+describe('prompt-cache checkpoints', () => {
+  it('puts a cachePoint after a part marked cache_control, and after a system message with one', () => {
+    const marked = { type: 'ephemeral' };
+    const input = map({
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'Long rules.', cache_control: marked }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'A long document.', cache_control: marked },
+            { type: 'text', text: 'The question.' },
+          ],
+        },
+      ],
+    });
+    expect(input.system).toEqual([{ text: 'Long rules.' }, { cachePoint: { type: 'default' } }]);
+    expect(input.messages?.[0]?.content).toEqual([
+      { text: 'A long document.' },
+      { cachePoint: { type: 'default' } },
+      { text: 'The question.' },
+    ]);
+  });
+});

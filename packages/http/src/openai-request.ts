@@ -31,6 +31,8 @@ export function toConverseInput(request: ChatCompletionRequest): ConverseInput {
     const at = `messages[${index}]`;
     if (message.role === 'system' || message.role === 'developer') {
       for (const text of textsOf(message.content, `${at}.content`)) system.push({ text });
+      if (typeof message.content !== 'string' && message.content.some(asksForCachePoint))
+        system.push(CACHE_POINT);
       return;
     }
     const role = message.role === 'assistant' ? 'assistant' : 'user';
@@ -93,9 +95,22 @@ function contentOf(message: ConversationMessage, at: string): ContentBlock[] {
 /** User and assistant content as Bedrock blocks; blank text is left out, as Bedrock rejects it. */
 function partsOf(content: string | readonly Part[], at: string): ContentBlock[] {
   if (typeof content === 'string') return isBlank(content) ? [] : [{ text: content }];
-  return content
-    .map((part, index) => partOf(part, `${at}[${index}]`))
-    .filter((block) => block.text === undefined || !isBlank(block.text));
+  return content.flatMap((part, index) => {
+    const block = partOf(part, `${at}[${index}]`);
+    if (block.text !== undefined && isBlank(block.text)) return [];
+    return asksForCachePoint(part) ? [block, CACHE_POINT] : [block];
+  });
+}
+
+const CACHE_POINT = { cachePoint: { type: 'default' as const } };
+
+/**
+ * A part marked `cache_control: { type: 'ephemeral' }` (Anthropic's marker, which LiteLLM-style
+ * clients send in OpenAI messages) ends a prompt-cache checkpoint: Bedrock's `cachePoint` follows
+ * it (for a system message, follows the message).
+ */
+function asksForCachePoint(part: Part): boolean {
+  return (part.cache_control as { type?: unknown } | undefined)?.type === 'ephemeral';
 }
 
 function isBlank(text: string): boolean {

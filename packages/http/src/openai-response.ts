@@ -21,14 +21,20 @@ export function finishReasonOf(stopReason: StopReason | string | undefined): Fin
   }
 }
 
-/** Bedrock's token usage as OpenAI's. */
+/**
+ * Bedrock's token usage as OpenAI's: OpenAI's prompt tokens include those read from or written to
+ * the prompt cache (Bedrock counts them apart), and `prompt_tokens_details.cached_tokens` are the
+ * ones read.
+ */
 export function usageOf(usage: TokenUsage | undefined) {
-  const promptTokens = usage?.inputTokens ?? 0;
+  const cachedTokens = usage?.cacheReadInputTokens ?? 0;
+  const promptTokens = (usage?.inputTokens ?? 0) + cachedTokens + (usage?.cacheWriteInputTokens ?? 0);
   const completionTokens = usage?.outputTokens ?? 0;
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: usage?.totalTokens ?? promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: cachedTokens },
   };
 }
 

@@ -26,15 +26,16 @@ export const chatCompletions: RouteHandler = async (context) => {
   const native = format?.type === 'json_schema' && chainSupportsNativeStructuredOutput(context.ha, chain);
   const { input, structured } = withResponseFormat(toConverseInput(request), format, native);
   const headers = context.headers(false);
+  const options = context.engineOptions(request.prompt_cache_key || request.user);
   if (!request.stream) {
-    const result = await context.ha.converse(chain, input, context.engineOptions);
+    const result = await context.ha.converse(chain, input, options);
     return {
       status: 200,
       headers: { ...headers, ...context.served(result), 'content-type': 'application/json' },
       body: JSON.stringify(toChatCompletion(answerToolAsText(result, structured), chain)),
     };
   }
-  const result = await context.ha.converseStream(chain, input, context.engineOptions);
+  const result = await context.ha.converseStream(chain, input, options);
   const upstream = answerToolEventsAsText(upstreamOf(result.stream), structured);
   const chunks = chatCompletionChunks(upstream, {
     model: chain,

@@ -135,8 +135,10 @@ export const chatCompletionRequest = z.strictObject({
     .nullish(),
   audio: unsupported('this gateway returns text only; remove it').nullish(),
   prediction: unsupported('Bedrock has no predicted outputs; remove it').nullish(),
-  // Accepted and ignored: they steer OpenAI's own service, not the answer.
+  // Affinity keys (without an x-session-id header): the prompt cache's key, else the end user.
+  prompt_cache_key: z.string().nullish(),
   user: z.string().nullish(),
+  // Accepted and ignored: they steer OpenAI's own service, not the answer.
   metadata: z.record(z.string(), z.string()).nullish(),
   store: z.boolean().nullish(),
   seed: z.int().nullish(),

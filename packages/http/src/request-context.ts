@@ -5,6 +5,9 @@ import type { GatewayRequest, RequestLog, RequestOutcome } from './gateway-api.j
 
 // A caller's id is echoed into headers and logs: only a plain token is trusted.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The header whose value is a request's affinity key, unless the gateway names another. */
+export const DEFAULT_AFFINITY_HEADER = 'x-session-id';
+const MAX_KEY_LENGTH = 256;
 
 /** What a route gets: the request, its engine and a place to record what happened, for the log. */
 export class RequestContext {
@@ -28,17 +31,24 @@ export class RequestContext {
     readonly request: GatewayRequest,
     readonly ha: BedrockHA,
     private readonly emit: (entry: RequestLog) => void,
+    private readonly affinityHeader = DEFAULT_AFFINITY_HEADER,
   ) {
     const incoming = request.headers['x-request-id'];
     this.requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   }
 
-  /** The engine options of this request: the client's signal and the time it has left. */
-  get engineOptions(): RequestOptions {
+  /**
+   * The engine options of this request: the client's signal, the time it has left and its affinity
+   * key: the affinity header (`x-session-id` by default), else `bodyKey` (OpenAI's
+   * `prompt_cache_key` or `user`). Keys are cut to 256 characters, which bounds their memory.
+   */
+  engineOptions(bodyKey?: string | null): RequestOptions {
     const { signal, deadlineMs } = this.request;
+    const affinityKey = (this.request.headers[this.affinityHeader] || bodyKey)?.slice(0, MAX_KEY_LENGTH);
     return {
       ...(signal && { signal }),
       ...(deadlineMs !== undefined && { deadlineMs: Math.max(1, deadlineMs) }),
+      ...(affinityKey && { affinityKey }),
     };
   }
 

@@ -1,6 +1,6 @@
 import { AccessDeniedException, ConverseCommand, ValidationException } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, gatewayHarness, get, json, post, sdkClient, TOKYO_PROMPT } from './harness.js';
+import { API_KEY, gatewayHarness, get, HAIKU, json, post, sdkClient, TOKYO_PROMPT } from './harness.js';
 
 const start = gatewayHarness();
 const ask = { model: 'claude', messages: [{ role: 'user', content: TOKYO_PROMPT }] };
@@ -52,6 +52,35 @@ describe('bad requests', () => {
     });
     expect(unreadable.status).toBe(400);
     expect(json(unreadable).error.message).toBe('The body could not be read.');
+  });
+
+  it('a request no endpoint can take (tools to a model without them) is a 400 that names what is missing', async () => {
+    const { gateway, sim } = await start({
+      config: {
+        chains: {
+          claude: {
+            endpoints: [
+              { id: 'no-tools', region: 'us-west-2', modelId: HAIKU, capabilities: { tools: false } },
+            ],
+          },
+        },
+      },
+    });
+    const tools = [{ toolSpec: { name: 'weather', inputSchema: { json: { type: 'object' } } } }];
+    const body = { messages: [{ role: 'user', content: [{ text: TOKYO_PROMPT }] }], toolConfig: { tools } };
+    const response = await gateway.handle(post('/model/claude/converse', body));
+    expect(response.status).toBe(400);
+    expect(response.headers['x-amzn-errortype']).toBe('ValidationException');
+    expect(json(response).message).toMatch(/no-tools skipped \(unsupported-capability: tools\)/);
+    const openai = await gateway.handle(
+      post('/v1/chat/completions', {
+        ...ask,
+        tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object' } } }],
+      }),
+    );
+    expect(openai.status).toBe(400);
+    expect(json(openai).error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_request' });
+    expect(sim.requests()).toEqual([]);
   });
 
   it('an unknown model is a 404 model_not_found listing the chains', async () => {

@@ -9,6 +9,8 @@ export interface FoundationModel {
   dialect: InvokeDialect;
   /** Largest `maxTokens` a request may ask for. */
   maxOutputTokens: number;
+  /** Input tokens the model takes at most; a longer request gets Bedrock's "too long" ValidationException. */
+  contextWindow: number;
   /** False for models Bedrock serves only through an inference profile or PT. */
   onDemand: boolean;
   /** Context-length variants a Provisioned Throughput may be bought for (`:48k`, `:200k`). */
@@ -25,6 +27,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 4096,
+    contextWindow: 200_000,
     onDemand: true,
     provisionedVariants: ['48k', '200k'],
   },
@@ -34,6 +37,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 8192,
+    contextWindow: 200_000,
     onDemand: true,
     provisionedVariants: [],
   },
@@ -43,6 +47,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 8192,
+    contextWindow: 200_000,
     onDemand: true,
     provisionedVariants: ['18k', '51k', '200k'],
   },
@@ -52,6 +57,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 64000,
+    contextWindow: 200_000,
     onDemand: false,
     provisionedVariants: [],
   },
@@ -61,6 +67,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 64000,
+    contextWindow: 200_000,
     onDemand: false,
     provisionedVariants: [],
   },
@@ -70,6 +77,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 64000,
+    contextWindow: 200_000,
     onDemand: false,
     provisionedVariants: [],
     structuredOutput: true,
@@ -80,6 +88,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Anthropic',
     dialect: 'anthropic-messages',
     maxOutputTokens: 64000,
+    contextWindow: 200_000,
     onDemand: false,
     provisionedVariants: [],
     structuredOutput: true,
@@ -90,6 +99,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Amazon',
     dialect: 'nova-messages',
     maxOutputTokens: 10000,
+    contextWindow: 128_000,
     onDemand: true,
     provisionedVariants: ['128k'],
   },
@@ -99,6 +109,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Amazon',
     dialect: 'nova-messages',
     maxOutputTokens: 10000,
+    contextWindow: 300_000,
     onDemand: true,
     provisionedVariants: ['300k'],
   },
@@ -108,6 +119,7 @@ export const FOUNDATION_MODELS: readonly FoundationModel[] = [
     providerName: 'Amazon',
     dialect: 'nova-messages',
     maxOutputTokens: 10000,
+    contextWindow: 300_000,
     onDemand: true,
     provisionedVariants: ['300k'],
   },

@@ -14,6 +14,12 @@ const behaviourSchema = z.strictObject({
    * maximum output, as Bedrock reserves.
    */
   defaultMaxTokens: z.int().positive().optional(),
+  /**
+   * Input tokens the model takes at most (counted as usage counts them); default the model's
+   * window (a Provisioned Throughput's context variant, `:48k`, caps it). A longer request gets
+   * Bedrock's ValidationException.
+   */
+  contextWindow: z.int().positive().optional(),
 });
 
 const quotaSchema = z.strictObject({
@@ -111,6 +117,20 @@ export const simulatorOptionsSchema = z.strictObject({
   /** Provisioned Throughputs that exist when the simulator starts. */
   provisionedThroughputs: z.array(provisionedSchema).default([]),
   faults: z.array(faultRuleSchema).default([]),
+  /**
+   * The prompt cache of each endpoint (region and model, profile or Provisioned Throughput):
+   * `cachePoint` blocks (Converse) and `cache_control` (Anthropic InvokeModel) write and read it.
+   */
+  promptCache: z
+    .strictObject({
+      /** Lifetime of an entry after its last write or read (ms); a `1h` checkpoint lives 12 times as long. */
+      ttlMs: z.int().positive().default(300_000),
+      /** Tokens a checkpoint's prefix needs to be cached (1,024 for Claude 3.7 Sonnet); shorter ones are ignored. */
+      minTokens: z.int().nonnegative().default(1_024),
+      /** Entries kept at most, over every endpoint; the least recently used go first. */
+      maxEntries: z.int().positive().default(100_000),
+    })
+    .default({ ttlMs: 300_000, minTokens: 1_024, maxEntries: 100_000 }),
   /** How many recent requests the request log keeps. */
   requestLogSize: z.int().nonnegative().default(1_000),
 });
@@ -127,7 +147,7 @@ export type Quota = z.output<typeof quotaSchema>;
 export type ProvisionedThroughputOptions = z.input<typeof provisionedSchema>;
 
 /** Defaults when neither options nor a scenario say otherwise. */
-export const DEFAULT_BEHAVIOUR: Required<Omit<ModelBehaviour, 'defaultMaxTokens'>> = {
+export const DEFAULT_BEHAVIOUR: Required<Omit<ModelBehaviour, 'defaultMaxTokens' | 'contextWindow'>> = {
   firstTokenMs: 0,
   tokensPerSecond: 0,
   outputTokens: 24,

@@ -1,4 +1,6 @@
 import { sampleOfSchema } from './json-schema-sample.js';
+import type { CachePoint } from './prompt-cache/cache-points.js';
+import type { CacheUse } from './prompt-cache/prompt-cache.js';
 
 /** Why the model stopped, in Converse's words. */
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
@@ -17,6 +19,11 @@ export interface Reply {
   toolUse?: { toolUseId: string; name: string; input: Record<string, unknown> };
   /** The service tier that served the request, echoed when the request named one. */
   serviceTier?: string;
+  /**
+   * Prompt-cache use, when the request has checkpoints: input tokens read from and written to the
+   * cache (then left out of `inputTokens`, as Bedrock reports them).
+   */
+  cache?: CacheUse;
 }
 
 /** What the responder needs to know about a request. */
@@ -42,6 +49,8 @@ export interface Prompt {
   prefill?: string | undefined;
   /** The service tier the body asks for (Converse's `serviceTier.type`), unvalidated. */
   serviceTier?: unknown;
+  /** The prompt-cache checkpoints (`cachePoint` blocks, or Anthropic's `cache_control`). */
+  cachePoints?: readonly CachePoint[] | undefined;
 }
 
 /** Anthropic's reason for rejecting a prefill, as Bedrock passes it on. */

@@ -5,6 +5,7 @@ import { type ActiveFault, FaultInjector } from './fault-injector.js';
 import type { FaultRuleInput } from './fault-schema.js';
 import { listen } from './listener.js';
 import { type ResolvedOptions, type SimulatorOptions, simulatorOptionsSchema } from './options.js';
+import { PromptCache } from './prompt-cache/prompt-cache.js';
 import { type ProvisionedThroughput, ProvisionedThroughputs, provisionedQuota } from './provisioned.js';
 import { type RegionalPort, RegionalPorts } from './regional-ports.js';
 import { mulberry32, Responder } from './responder.js';
@@ -74,7 +75,7 @@ export interface Simulator {
   newDay(): void;
   /** Every Provisioned Throughput, in every region. */
   provisionedThroughputs(): ProvisionedThroughputInfo[];
-  /** Clears counters and the request log, and refills every endpoint's capacity. Faults stay. */
+  /** Clears counters, the request log and the prompt caches, and refills every endpoint's capacity. Faults stay. */
   reset(): void;
   /** Stops the server; hung and streaming requests are cut, and logged before this resolves. */
   close(): Promise<void>;
@@ -102,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     provisioned: new ProvisionedThroughputs(resolved.accountId, models, now, random),
     capacity: new CapacityRegistry(now, resolved.quotas.dayMs),
     faults: new FaultInjector(random, now),
+    promptCache: new PromptCache(resolved.promptCache),
     stats: new Stats(resolved.requestLogSize),
     responder: new Responder(resolved.answers, resolved.seed),
     now,
@@ -144,6 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     reset: () => {
       context.stats.reset();
       context.capacity.reset();
+      context.promptCache.clear();
     },
     regions: {
       url: (region) => ports.url(region),

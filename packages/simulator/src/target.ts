@@ -101,7 +101,7 @@ function provisionedTarget(context: SimulatorContext, region: string, arn: strin
     quotaId: pt.model.modelId,
     capacityKey: `provisioned:${pt.arn}`,
     quota: () => pt.quota,
-    behaviour: behaviourOf(context, pt.model),
+    behaviour: behaviourOf(context, pt.model, pt.modelArn),
     provisioned: pt,
   };
 }
@@ -127,11 +127,18 @@ function quotaFor(
   return merged;
 }
 
-function behaviourOf(context: SimulatorContext, model: FoundationModel): Required<ModelBehaviour> {
+function behaviourOf(
+  context: SimulatorContext,
+  model: FoundationModel,
+  provisionedArn?: string,
+): Required<ModelBehaviour> {
   const { models } = context.options;
+  // A PT bought for a context variant (`:48k`) takes that much.
+  const variant = /:(\d+)k$/.exec(provisionedArn ?? '')?.[1];
   return {
     ...DEFAULT_BEHAVIOUR,
     defaultMaxTokens: model.maxOutputTokens,
+    contextWindow: variant === undefined ? model.contextWindow : Number(variant) * 1_000,
     ...models['*'],
     ...models[model.modelId],
   };

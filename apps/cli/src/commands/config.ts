@@ -2,6 +2,7 @@ import { access, writeFile } from 'node:fs/promises';
 import type { BedrockHAConfig, ConfigError } from '@bedrock-ha/core';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { renderCapabilities } from '../capabilities-report.js';
 import { renderWorstCases } from '../chain-graph-report.js';
 import type { CommandContext } from '../command-context.js';
 import { ExitCode, usageError } from '../exit-code.js';
@@ -46,45 +47,61 @@ export function registerConfig(program: Command, context: CommandContext): void 
       'exit 1 when the fallback graph has warnings (duplicates, unreferenced, deadline)',
       false,
     )
-    .action(async (file: string | undefined, options: { strict: boolean }, command: Command) => {
-      const globals = globalOptions(command);
-      const output = new Output(globals);
-      const path = file ?? globals.config ?? DEFAULT_FILE;
-      // Loaded on use: the engine (zod, the AWS SDK) is not needed for init or --help.
-      const { checkChainGraph, ConfigError, loadConfig } = await import('@bedrock-ha/core');
-      let loaded: BedrockHAConfig;
-      try {
-        loaded = await loadConfig(path);
-      } catch (error) {
-        if (!ConfigError.isInstance(error)) throw error;
-        if (output.json) output.result({ file: path, valid: false, issues: error.issues });
-        else printIssues(path, error);
-        context.setExitCode(ExitCode.usage);
-        return;
-      }
-      const chains = Object.entries(loaded.chains);
-      const endpoints = chains.reduce((sum, [, chain]) => sum + chain.endpoints.length, 0);
-      const graph = checkChainGraph(loaded, path);
-      if (options.strict && graph.findings.length > 0) context.setExitCode(ExitCode.failed);
-      if (output.json) {
-        output.result({
-          file: path,
-          valid: true,
-          chains: chains.map(([name]) => name),
-          endpoints,
-          warnings: graph.findings,
-          cycles: graph.cycles,
-          worstCase: graph.chains,
-        });
-        return;
-      }
-      output.line(
-        `${pc.green('ok')} ${path}: ${chains.length} chain${chains.length === 1 ? '' : 's'} (${chains.map(([name]) => name).join(', ')}), ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
-      );
-      output.line(renderWorstCases(graph));
-      for (const finding of graph.findings)
-        output.warn(`${finding.path}: ${finding.message} (${finding.fix})`);
-    });
+    .option(
+      '--capabilities',
+      "list what each endpoint's model can take (tools, images, context window...)",
+      false,
+    )
+    .action(
+      async (
+        file: string | undefined,
+        options: { strict: boolean; capabilities: boolean },
+        command: Command,
+      ) => {
+        const globals = globalOptions(command);
+        const output = new Output(globals);
+        const path = file ?? globals.config ?? DEFAULT_FILE;
+        // Loaded on use: the engine (zod, the AWS SDK) is not needed for init or --help.
+        const { checkChainGraph, ConfigError, describeCapabilities, loadConfig } = await import(
+          '@bedrock-ha/core'
+        );
+        let loaded: BedrockHAConfig;
+        try {
+          loaded = await loadConfig(path);
+        } catch (error) {
+          if (!ConfigError.isInstance(error)) throw error;
+          if (output.json) output.result({ file: path, valid: false, issues: error.issues });
+          else printIssues(path, error);
+          context.setExitCode(ExitCode.usage);
+          return;
+        }
+        const chains = Object.entries(loaded.chains);
+        const endpoints = chains.reduce((sum, [, chain]) => sum + chain.endpoints.length, 0);
+        const graph = checkChainGraph(loaded, path);
+        if (options.strict && graph.findings.length > 0) context.setExitCode(ExitCode.failed);
+        const capabilities = options.capabilities ? describeCapabilities(loaded) : undefined;
+        if (output.json) {
+          output.result({
+            file: path,
+            valid: true,
+            chains: chains.map(([name]) => name),
+            endpoints,
+            warnings: graph.findings,
+            cycles: graph.cycles,
+            worstCase: graph.chains,
+            ...(capabilities && { capabilities }),
+          });
+          return;
+        }
+        output.line(
+          `${pc.green('ok')} ${path}: ${chains.length} chain${chains.length === 1 ? '' : 's'} (${chains.map(([name]) => name).join(', ')}), ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`,
+        );
+        output.line(renderWorstCases(graph));
+        if (capabilities) output.line(renderCapabilities(capabilities));
+        for (const finding of graph.findings)
+          output.warn(`${finding.path}: ${finding.message} (${finding.fix})`);
+      },
+    );
 
   config
     .command('schema')

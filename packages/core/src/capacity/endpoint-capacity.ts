@@ -112,6 +112,19 @@ export class EndpointCapacity {
     return next(0);
   }
 
+  /**
+   * Whether `demand` (without one: a request of a token) would fit now, as this instance last saw
+   * the windows: a synchronous look, for routing, that reserves nothing.
+   */
+  hasRoom(demand?: Demand): boolean {
+    const tokens = demand ? this.tokensFor(demand) : 1;
+    const limit = this.tokenLimit();
+    // An empty bucket admits one request larger than it (see admit).
+    if (limit !== undefined && this.tokens.room(limit) < Math.min(tokens, limit)) return false;
+    if (this.requests && this.requests.room(this.capacity.requestsPerMinute! * this.scale) < 1) return false;
+    return !(this.day && this.day.room(this.capacity.tokensPerDay!) < tokens);
+  }
+
   /** The tokens a window admits: the declared figure, or the learned one when lower. */
   private tokenLimit(): number | undefined {
     const declared =

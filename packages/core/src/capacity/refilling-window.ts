@@ -70,6 +70,13 @@ export class RefillingWindow {
     return reserved instanceof Promise ? reserved.then(saw) : saw(reserved);
   }
 
+  /** The room left in a bucket of `limit` now, as this instance last saw it (no store round trip). */
+  room(limit: number): number {
+    const now = this.now();
+    this.roll(windowStart(now, this.windowMs));
+    return limit - (this.refilling && this.drainedAt === 0 ? 0 : this.level(now, limit));
+  }
+
   /** Corrects a reservation to `actual` (0 releases it): in the store, the bucket and what was seen. */
   settle(reservation: Reservation, actual: number): MaybePromise<void> {
     const change = actual - reservation.amount;

@@ -21,6 +21,8 @@ export class AttemptRecord {
     private readonly request: RunnerRequest,
     readonly endpoint: Endpoint,
     readonly attempt: number,
+    /** Request features stripped for this endpoint, recorded on every write. */
+    private readonly stripped: readonly string[] = [],
   ) {
     this.scope = request.scope.attempt(endpoint, attempt);
   }
@@ -55,6 +57,7 @@ export class AttemptRecord {
         ? { endpoint: endpointRef(this.endpoint), attempt: this.attempt }
         : attempts[this.index]!),
       durationMs: performance.now() - this.startedAt,
+      ...(this.stripped.length > 0 && { stripped: this.stripped }),
       ...fields,
       ...(error !== undefined && describeError(error)),
     };

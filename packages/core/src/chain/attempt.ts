@@ -29,7 +29,13 @@ export async function attemptOnce<T>(
   attempt: number,
 ): Promise<AttemptResult<T>> {
   const state = context.state(endpoint);
-  const record = new AttemptRecord(context, request, endpoint, attempt);
+  const fit = request.gate?.fit(endpoint);
+  const record = new AttemptRecord(context, request, endpoint, attempt, fit?.stripped);
+  // An endpoint whose model lacks what the request needs is not called (nor its breaker asked).
+  if (fit && fit.unsupported.length > 0) {
+    record.end({ outcome: 'skipped', reason: 'unsupported-capability', unsupported: fit.unsupported });
+    return { skipped: 'unsupported-capability' };
+  }
 
   // Synchronous with the in-memory store: only a networked store's answer is awaited.
   let admission = state.admit();
@@ -87,6 +93,7 @@ export async function attemptOnce<T>(
       return { skipped: reason };
     }
     const verdict = context.classify(error, endpoint);
+    if (verdict.reason === 'context-length') request.gate?.outgrew(endpoint, error);
     state.ended(admission, verdict.errorClass === 'request' ? 'neutral' : 'failure', verdict.reason);
     lease.end({ outcome: 'failure', ...verdict }, { error });
     return { error, verdict };

@@ -1,3 +1,4 @@
+import type { CapabilityGate } from '../capabilities/capability-gate.js';
 import type { Demand } from '../capacity/token-estimate.js';
 import { AllEndpointsFailedError } from '../errors/all-endpoints-failed-error.js';
 import type { Attempt } from '../errors/attempt.js';
@@ -76,6 +77,8 @@ export interface RunnerRequest {
   readonly errors: unknown[];
   /** What the request reserves on endpoints that declare or learn their capacity (estimated once). */
   readonly demand?: Demand | undefined;
+  /** Which endpoints can serve the request, when its chain knows their capabilities. */
+  readonly gate?: CapabilityGate | undefined;
 }
 
 /** The attempt that answered: an endpoint's value, and the attempt still open, if the call held it. */

@@ -1,4 +1,6 @@
+import type { ModelCapabilities } from '../capabilities/model-capabilities.js';
 import type { Capacity } from '../capacity/declared-capacity.js';
+import type { Strippable } from '../config/capabilities-schema.js';
 import type { ClientConfig } from '../config/config-schema.js';
 import type { BreakerConfig } from '../config/policy-schema.js';
 import type { ServiceTier } from '../config/service-tier-schema.js';
@@ -34,6 +36,8 @@ export interface Endpoint {
   readonly client: ClientConfig;
   /** What the endpoint can take, when its config declares (or learns) it. */
   readonly capacity?: Capacity | undefined;
+  /** What its model can take: bedrock-ha's table for the model, overridden by the config. */
+  readonly capabilities?: ModelCapabilities | undefined;
 }
 
 /** Which endpoint served a request: what results, errors and events report. */
@@ -55,6 +59,8 @@ export interface Chain {
   readonly resume: boolean;
   /** Start a second lane after this long without an answer; `undefined`: no hedging. */
   readonly hedgeAfterMs: number | undefined;
+  /** Optional request features removed for an endpoint that lacks them, instead of skipping it. */
+  readonly stripUnsupported?: readonly Strippable[] | undefined;
 }
 
 /** The plain reference to an endpoint that results and events carry. */

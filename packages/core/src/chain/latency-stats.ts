@@ -38,8 +38,9 @@ export const DEFAULT_DECAY_SAMPLES = 10;
 // still ordered by latency among the others that fail.
 const MAX_ERROR_RATE = 0.95;
 
-// Outcomes that say nothing about the endpoint: the caller went away, or another lane won.
-const NEUTRAL_REASONS = new Set(['cancelled', 'outrun', 'deadline']);
+// Outcomes that say nothing about the endpoint: the caller went away, another lane won, or the
+// request was too long for the model.
+const NEUTRAL_REASONS = new Set(['cancelled', 'outrun', 'deadline', 'context-length']);
 
 // Failures whose duration is the endpoint's slowness.
 const TIMEOUTS = new Set(['timeout', 'first-token-timeout']);

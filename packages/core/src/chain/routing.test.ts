@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../config/defaults.js';
-import type { EndpointState } from '../policies/endpoint-policies.js';
+import { resolveConfig } from '../config/resolve-config.js';
+import { EndpointState } from '../policies/endpoint-policies.js';
+import { classifyError } from '../policies/error-classification.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { Admission } from '../state/shared-breaker.js';
+import { EventHub } from '../telemetry/events.js';
 import type { Chain, Endpoint } from './endpoint.js';
 import { LatencyStats } from './latency-stats.js';
-import { ADAPTIVE_EXPLORATION_RATE, endpointOrder } from './routing.js';
+import { ADAPTIVE_EXPLORATION_RATE, endpointOrder, withAffinity } from './routing.js';
 
 function endpoint(id: string): Endpoint {
   return {
@@ -115,6 +120,43 @@ describe('endpointOrder, adaptive', () => {
     expect(ids(allOpen)[0]).toBe('west');
   });
 
+  it('leaves out parked endpoints and those without capacity for the request now', () => {
+    const { chains } = resolveConfig({
+      chains: {
+        c: {
+          routing: 'adaptive',
+          endpoints: [
+            { id: 'east', region: 'us-east-1', modelId: 'm', capacity: { tokensPerMinute: 1_000 } },
+            { id: 'west', region: 'us-west-2', modelId: 'm' },
+            { id: 'north', region: 'eu-north-1', modelId: 'm' },
+          ],
+        },
+      },
+    });
+    const live = chains.get('c')!;
+    const store = new MemoryStateStore();
+    const real = new Map(
+      live.endpoints.map((each) => [
+        each.id,
+        new EndpointState(each, classifyError, false, new EventHub(), store),
+      ]),
+    );
+    // West spends its daily quota: parked until the window resets.
+    const west = real.get('west')!;
+    west.ended(west.admit() as Admission, 'failure', 'daily-quota');
+    // East has 100 of its 1,000 tokens a minute left.
+    expect(real.get('east')!.capacity!.admit({ inputTokens: 900, maxTokens: 0 })).toBeDefined();
+    const stats = measured({ east: 30, west: 20, north: 400 });
+    const first = (demand: { inputTokens: number; maxTokens: number }, value: number) =>
+      ids(endpointOrder(live, real, scripted(notExploring, value, value), stats, demand))[0];
+    for (const value of [0, 0.5, 0.99]) {
+      // North is the slowest, but the only one with room for 600 tokens: every pick is north.
+      expect(first({ inputTokens: 500, maxTokens: 100 }, value)).toBe('north');
+      // 100 tokens fit east, which is faster; west stays parked.
+      expect(first({ inputTokens: 50, maxTokens: 50 }, value)).toBe('east');
+    }
+  });
+
   it('leaves ordered chains in configured order', () => {
     const stats = measured({ east: 400, west: 30, north: 100 });
     expect(ids(endpointOrder(chain('ordered'), states(), scripted(notExploring), stats))).toEqual([
@@ -122,5 +164,42 @@ describe('endpointOrder, adaptive', () => {
       'west',
       'north',
     ]);
+  });
+});
+
+describe('withAffinity', () => {
+  /** Breakers closed, but open (and cooling down) for `notReady`. */
+  const ready = (...notReady: string[]) => states(notReady);
+  const order = [east, west, north];
+
+  it("moves the key's home to the front when it is ready", () => {
+    expect(ids(withAffinity(chain('weighted'), order, { home: 'north', away: undefined }, ready()))).toEqual([
+      'north',
+      'east',
+      'west',
+    ]);
+    // The stand-in comes next, for when the home turns the attempt away (at capacity).
+    expect(ids(withAffinity(chain('weighted'), order, { home: 'north', away: 'west' }, ready()))).toEqual([
+      'north',
+      'west',
+      'east',
+    ]);
+  });
+
+  it('falls back to the endpoint that served the key last while the home is not ready', () => {
+    const preference = { home: 'north', away: 'west' };
+    expect(ids(withAffinity(chain('adaptive'), order, preference, ready('north')))).toEqual([
+      'west',
+      'east',
+      'north',
+    ]);
+    expect(withAffinity(chain('adaptive'), order, preference, ready('north', 'west'))).toBe(order);
+  });
+
+  it('leaves ordered chains, unknown keys and endpoints outside the chain alone', () => {
+    const preference = { home: 'north', away: undefined };
+    expect(withAffinity(chain('ordered'), order, preference, ready())).toBe(order);
+    expect(withAffinity(chain('weighted'), order, undefined, ready())).toBe(order);
+    expect(withAffinity(chain('weighted'), order, { home: 'gone', away: undefined }, ready())).toBe(order);
   });
 });

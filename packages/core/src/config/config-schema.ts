@@ -1,6 +1,7 @@
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
+import { capabilitiesSchema, stripUnsupportedSchema } from './capabilities-schema.js';
 import { capacitySchema } from './capacity-schema.js';
 import { policySchema, positiveMilliseconds } from './policy-schema.js';
 import { serviceTierSchema } from './service-tier-schema.js';
@@ -63,6 +64,7 @@ export const endpointSchema = z.strictObject({
   capacity: capacitySchema
     .optional()
     .describe('What the endpoint can take: the chain spills to the next endpoint before it would throttle.'),
+  capabilities: capabilitiesSchema.optional(),
   weight: z.number().gt(0).optional().describe('Share of first picks when the chain routes by weight.'),
   policy: policySchema.optional().describe('Overrides the chain and top-level policies for this endpoint.'),
   client: clientSchema.optional().describe('Overrides the top-level client settings for this endpoint.'),
@@ -95,6 +97,7 @@ export const chainSchema = z.strictObject({
     .describe(
       'ConverseStream: after content has flowed, continue an interrupted answer on the next endpoint.',
     ),
+  stripUnsupported: stripUnsupportedSchema,
   policy: policySchema
     .optional()
     .describe(
@@ -145,6 +148,22 @@ export const configSchema = z.strictObject({
     .optional()
     .describe('OpenTelemetry options.'),
   state: stateSchema.optional().describe('Where breakers, retry budgets and usage live; memory by default.'),
+  affinity: z
+    .union([
+      z.strictObject({
+        ttlMs: positiveMilliseconds
+          .optional()
+          .describe(
+            "How long a key stays bound after its last request, and its home preferred after a failover. Default 300000 (Bedrock's 5-minute cache TTL).",
+          ),
+        maxKeys: z.int().min(1).optional().describe('Keys remembered per process at most. Default 10000.'),
+      }),
+      z.literal(false),
+    ])
+    .optional()
+    .describe(
+      'Prompt-cache affinity: a request with an affinity key (the gateway: x-session-id, OpenAI user or prompt_cache_key) goes to the endpoint that served its key last, on weighted and adaptive chains; false turns it off.',
+    ),
 });
 
 /** Configuration as written by users (every default optional). */

@@ -4,6 +4,9 @@ import type { RetryBudgetOptions } from '../policies/retry-budget.js';
 // Constants live here, not beside the zod schemas: the engine needs them, and a precompiled
 // configuration's engine must not load the schemas.
 
+/** The request features a chain may strip for an endpoint that does not support them. */
+export const STRIPPABLE_FEATURES = ['cachePoint', 'performanceConfig', 'serviceTier'] as const;
+
 /** The length of Bedrock's daily quota window: one UTC day. */
 export const DAY_MS = 86_400_000;
 

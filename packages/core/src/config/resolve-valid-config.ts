@@ -1,9 +1,12 @@
+import { knownCapabilities, type ModelCapabilities } from '../capabilities/model-capabilities.js';
 import { resolveCapacity } from '../capacity/declared-capacity.js';
+import { type AffinityOptions, DEFAULT_AFFINITY } from '../chain/affinity.js';
 import { type Chain, type Endpoint, type Policy, parseModelId } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import type { CapabilitiesConfig } from './capabilities-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import type { BedrockHAConfig, EndpointConfig } from './config-schema.js';
-import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET } from './defaults.js';
+import { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET, STRIPPABLE_FEATURES } from './defaults.js';
 import type { PolicyConfig } from './policy-schema.js';
 import type { StateConfig } from './state-config-schema.js';
 
@@ -15,6 +18,8 @@ export interface ResolvedConfig {
   readonly captureContent: boolean;
   /** Where state lives, as configured (`{}`: this process's memory). */
   readonly state: StateConfig;
+  /** Prompt-cache affinity, or `false` when turned off. */
+  readonly affinity: AffinityOptions | false;
 }
 
 /**
@@ -95,6 +100,8 @@ export function resolveValidConfig(config: BedrockHAConfig, source?: string): Re
       deadlineMs: chain.deadlineMs ?? config.deadlineMs,
       resume: chain.resume ?? false,
       hedgeAfterMs: chain.hedge?.afterMs,
+      stripUnsupported:
+        chain.stripUnsupported === true ? [...STRIPPABLE_FEATURES] : chain.stripUnsupported || [],
     });
   }
   // A shared endpoint that several chains refer to would report its problems once per chain.
@@ -105,6 +112,7 @@ export function resolveValidConfig(config: BedrockHAConfig, source?: string): Re
     retryBudget: config.retryBudget === false ? false : { ...DEFAULT_RETRY_BUDGET, ...config.retryBudget },
     captureContent: config.telemetry?.captureContent ?? false,
     state: config.state ?? {},
+    affinity: config.affinity === false ? false : { ...DEFAULT_AFFINITY, ...config.affinity },
   };
 }
 
@@ -169,7 +177,20 @@ function resolveEndpoint(
     policy: mergePolicies(policies),
     client,
     ...(capacity && { capacity }),
+    capabilities: resolveCapabilities(modelId, definition.capabilities, definition.capacity?.model),
   };
+}
+
+/** The table's capabilities for the model, overridden field by field by the config's. */
+function resolveCapabilities(
+  modelId: string,
+  config: CapabilitiesConfig | undefined,
+  capacityModel: string | undefined,
+): ModelCapabilities {
+  const { model, ...declared } = config ?? {};
+  const merged: Record<string, unknown> = { ...knownCapabilities(modelId, model ?? capacityModel) };
+  for (const [key, value] of Object.entries(declared)) if (value !== undefined) merged[key] = value;
+  return merged as ModelCapabilities;
 }
 
 function article(word: string): string {

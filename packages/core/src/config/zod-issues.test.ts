@@ -33,7 +33,7 @@ describe('zodIssues', () => {
     expect(issue).toEqual({
       path: AT,
       message: 'unknown key "colour"',
-      fix: 'known keys: id, kind, region, modelId, serviceTier, capacity, weight, policy, client',
+      fix: 'known keys: id, kind, region, modelId, serviceTier, capacity, capabilities, weight, policy, client',
     });
   });
 

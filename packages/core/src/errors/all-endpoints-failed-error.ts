@@ -12,8 +12,18 @@ const MARK = errorMarker('AllEndpointsFailedError');
  *   network, no access, model not ready): an outage of the whole chain (a gateway answers 503).
  * - `mixed`: some endpoints throttled and others failed otherwise.
  * - `all-skipped`: no endpoint was called: each was skipped, its breaker open or its bulkhead full.
+ * - `unsupported`: no endpoint can serve this request as it is: each lacks something it needs
+ *   (tools, images, a context window large enough...), or refused it as too long. The caller's to
+ *   change (a gateway answers 400).
  */
-export type AllEndpointsFailedReason = 'all-throttled' | 'all-unavailable' | 'mixed' | 'all-skipped';
+export type AllEndpointsFailedReason =
+  | 'all-throttled'
+  | 'all-unavailable'
+  | 'mixed'
+  | 'all-skipped'
+  | 'unsupported';
+
+const UNSUPPORTED = new Set(['unsupported-capability', 'context-length']);
 
 /**
  * Every endpoint of the chain failed or was skipped. `reason` sums up why, `errors` holds each
@@ -30,10 +40,16 @@ export class AllEndpointsFailedError extends BedrockHAError {
   readonly lastError: unknown;
 
   constructor(chain: string, attempts: readonly Attempt[], lastError: unknown, errors?: readonly unknown[]) {
-    super(`Every endpoint of chain "${chain}" failed: ${summarizeAttempts(attempts)}`, chain, attempts, {
-      cause: lastError,
-    });
-    this.reason = failedReason(attempts);
+    const reason = failedReason(attempts);
+    super(
+      reason === 'unsupported'
+        ? `No endpoint of chain "${chain}" can serve this request: ${summarizeAttempts(attempts)}. Remove what the endpoints lack from the request (or shorten it), add an endpoint whose model supports it, or correct the endpoints' capabilities in the config.`
+        : `Every endpoint of chain "${chain}" failed: ${summarizeAttempts(attempts)}`,
+      chain,
+      attempts,
+      { cause: lastError },
+    );
+    this.reason = reason;
     this.errors = errors ?? (lastError === undefined ? [] : [lastError]);
     this.lastError = lastError;
   }
@@ -45,6 +61,8 @@ export class AllEndpointsFailedError extends BedrockHAError {
 }
 
 function failedReason(attempts: readonly Attempt[]): AllEndpointsFailedReason {
+  if (attempts.length > 0 && attempts.every((attempt) => UNSUPPORTED.has(attempt.reason ?? '')))
+    return 'unsupported';
   const failed = attempts.filter((attempt) => attempt.outcome === 'failure');
   if (failed.length === 0) return 'all-skipped';
   const throttled = failed.filter((attempt) => attempt.reason === 'throttled').length;

@@ -15,16 +15,23 @@ export interface Attempt {
   readonly errorMessage?: string;
   /** The system code behind a network failure, such as `ECONNREFUSED` or `ENOTFOUND`. */
   readonly errorCode?: string;
+  /** A skip for `unsupported-capability`: what the request needs that the endpoint's model lacks. */
+  readonly unsupported?: readonly string[];
+  /** Optional request features removed for this endpoint, which lacks them (chain's `stripUnsupported`). */
+  readonly stripped?: readonly string[];
   readonly durationMs: number;
 }
 
-/** The attempts in one line: `east ThrottlingException, west skipped (circuit-open)`. */
+/**
+ * The attempts in one line: `east ThrottlingException, west skipped (circuit-open)`, `north
+ * skipped (unsupported-capability: tools, images)`.
+ */
 export function summarizeAttempts(attempts: readonly Attempt[]): string {
   return attempts
     .map((attempt) =>
       attempt.outcome === 'skipped'
-        ? `${attempt.endpoint.endpointId} skipped (${attempt.reason})`
-        : `${attempt.endpoint.endpointId} ${errorLabel(attempt)}`,
+        ? `${attempt.endpoint.endpointId} skipped (${attempt.reason}${attempt.unsupported?.length ? `: ${attempt.unsupported.join(', ')}` : ''})`
+        : `${attempt.endpoint.endpointId} ${errorLabel(attempt)}${attempt.reason === 'context-length' ? ' (context-length)' : ''}`,
     )
     .join(', ');
 }

@@ -1,6 +1,8 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
-import { estimateDemand } from '../capacity/token-estimate.js';
+import { CapabilityGate } from '../capabilities/capability-gate.js';
+import { type Demand, estimateDemand } from '../capacity/token-estimate.js';
+import { AffinityRouting } from '../chain/affinity-routing.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
 import { type Chain, type Endpoint, endpointRef } from '../chain/endpoint.js';
 import { LatencyStats } from '../chain/latency-stats.js';
@@ -38,6 +40,8 @@ export class Engine {
   readonly chainsOf = new Map<string, string[]>();
   /** Each endpoint's latency and error-rate averages, by endpoint id, for adaptive routing. */
   readonly latency = new LatencyStats();
+  /** Which endpoint each affinity key belongs to (this process's own). */
+  readonly affinity: AffinityRouting;
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
   private readonly random: () => number;
@@ -53,6 +57,7 @@ export class Engine {
     this.classify = (error, endpoint) => custom?.(error, endpoint) ?? classifyError(error);
     const now = options.now ?? Date.now;
     const store = this.stateStore(options, now);
+    this.affinity = new AffinityRouting(config.affinity, options.affinityKey, now);
     for (const chain of config.chains.values())
       for (const endpoint of chain.endpoints) {
         if (!this.states.has(endpoint.id))
@@ -74,9 +79,8 @@ export class Engine {
   }
 
   /**
-   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a
-   * fleet) is wrapped so that its failures and slowness fall back to local state, each fallback an
-   * event (the telemetry counts it, the server logs the store's breaker).
+   * Breakers, retry budgets and usage live in the store; a store of the user's own (shared by a fleet)
+   * falls back to local state on failures and slowness, each fallback an event (telemetry counts it).
    */
   private stateStore(options: BedrockHAOptions, now: () => number): StateStore {
     const { state } = this.config;
@@ -116,16 +120,21 @@ export class Engine {
   ): Promise<O & Served> {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
+    const key = this.affinity.keyFor(chain, input, request);
     try {
       const answer = await runChain(
         this.contextFor(chain),
         run,
-        endpointOrder(chain, this.states, this.random, this.latency),
+        this.order(chain, key, run.demand),
         {
           call: (endpoint, { signal }) =>
             sendCommand<O>(
               this.clientOf(endpoint),
-              operation.command(input, endpoint.modelId, endpoint.serviceTier),
+              operation.command(
+                run.gate ? run.gate.inputFor(endpoint, input) : input,
+                endpoint.modelId,
+                endpoint.serviceTier,
+              ),
               request.middleware,
               signal,
             ),
@@ -134,6 +143,7 @@ export class Engine {
         },
         chain.hedgeAfterMs,
       );
+      this.affinity.served(chain, key, answer.endpoint);
       const servedBy = endpointRef(answer.endpoint);
       const details = operation.describe(answer.value);
       run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
@@ -158,9 +168,12 @@ export class Engine {
     const chain = this.chain(name);
     const run = this.begin(chain, operation.name, input, request);
     const context = this.contextFor(chain);
-    const endpoints = endpointOrder(chain, this.states, this.random, this.latency);
+    const key = this.affinity.keyFor(chain, input, request);
+    const endpoints = this.order(chain, key, run.demand);
     try {
-      const send = streamSender(operation, input, this.clientOf, request.middleware);
+      const { gate } = run;
+      const inputFor = (endpoint: Endpoint) => (gate ? gate.inputFor(endpoint, input) : input);
+      const send = streamSender(operation, inputFor, this.clientOf, request.middleware);
       const answer: EndpointAnswer<StreamLease<E>> = await runChain(
         context,
         run,
@@ -168,6 +181,7 @@ export class Engine {
         streamStep(send, operation.info),
         chain.hedgeAfterMs,
       );
+      this.affinity.served(chain, key, answer.endpoint);
       const session = new StreamSession<E>({
         context,
         request: run,
@@ -186,6 +200,12 @@ export class Engine {
       // Up to the first content: a stream's success counts its time to first token.
       this.latency.observe(run.attempts);
     }
+  }
+
+  /** The order a request tries the chain in: by its routing, then its affinity key's preference. */
+  private order(chain: Chain, key: string | undefined, demand: Demand | undefined): readonly Endpoint[] {
+    const order = endpointOrder(chain, this.states, this.random, this.latency, demand);
+    return this.affinity.order(chain, key, order, this.states, demand);
   }
 
   private contextFor(chain: Chain): RunnerContext {
@@ -207,6 +227,11 @@ export class Engine {
       // Estimated only for a chain with an endpoint that manages its capacity.
       ...(chain.endpoints.some((endpoint) => endpoint.capacity) && {
         demand: estimateDemand(operation, input),
+      }),
+      // Only for a chain that knows what some endpoint's model can take, or strips for it.
+      ...((chain.stripUnsupported?.length ||
+        chain.endpoints.some((endpoint) => Object.keys(endpoint.capabilities ?? {}).length > 0)) && {
+        gate: new CapabilityGate(chain, operation, input),
       }),
     };
   }

@@ -119,14 +119,15 @@ export function sendCommand<O>(
 /** How a streaming operation starts one stream on an endpoint. */
 export function streamSender<I, O, E>(
   operation: StreamOperation<I, O, E>,
-  input: I,
+  /** The request as each endpoint gets it (without the features stripped for it). */
+  inputFor: (endpoint: Endpoint) => I,
   clientOf: (endpoint: Endpoint) => BedrockRuntimeClient,
   middleware: AttemptMiddleware | undefined,
 ): SendStream<E> {
   return async (endpoint, signal) => {
     const output = await sendCommand<O>(
       clientOf(endpoint),
-      operation.command(input, endpoint.modelId, endpoint.serviceTier),
+      operation.command(inputFor(endpoint), endpoint.modelId, endpoint.serviceTier),
       middleware,
       signal,
     );

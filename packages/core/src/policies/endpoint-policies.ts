@@ -80,7 +80,8 @@ export class EndpointState implements AttemptPolicies {
   readonly usage: UsageCounters;
   /** Token-aware admission, when the endpoint declares (or learns) its capacity. */
   readonly capacity: EndpointCapacity | undefined;
-  private readonly shared: SharedBreaker | undefined;
+  /** The breaker as the state store shares it; affinity reads whether its cool-down is over. */
+  readonly shared: SharedBreaker | undefined;
   private readonly parking: DailyParking;
   private readonly ref: EndpointRef;
 
@@ -148,6 +149,11 @@ export class EndpointState implements AttemptPolicies {
     return this.breaker ? STATES[this.breaker.state] : 'closed';
   }
 
+  /** True while the endpoint's daily quota is spent, as this instance last saw it. */
+  get parked(): boolean {
+    return this.parking.parkedUntil() !== undefined;
+  }
+
   /**
    * True when the breaker turns calls away now: open and still cooling down, or half-open with its
    * probe in flight. cockatiel makes callers wait for a half-open probe; a chain fails over instead.
@@ -198,12 +204,13 @@ export class EndpointState implements AttemptPolicies {
    * when the caller did: a caller's choice must not open the breaker for everyone else. Throttles
    * of an endpoint with token-aware admission (declared or learned) do not count: admission keeps
    * traffic within its capacity, the throttles left are its bucket's edge seen a few milliseconds
-   * apart, and a breaker's cool-down would keep the endpoint idle while its window has room.
+   * apart, and a breaker's cool-down would keep the endpoint idle while its window has room. A
+   * request too long for the model's context window says nothing of the endpoint either.
    */
   private speaksOfHealth(reason: FailureReason): boolean {
     if (reason === 'unsupported-tier') return this.endpoint.serviceTier !== undefined;
     if (reason === 'throttled' && this.capacity) return false;
-    return reason !== 'local-error' && reason !== 'daily-quota';
+    return reason !== 'local-error' && reason !== 'daily-quota' && reason !== 'context-length';
   }
 
   private admitBreaker(parking: ParkingAdmission): MaybePromise<Admission | Refusal> {

@@ -76,6 +76,18 @@ describe('classifyError', () => {
     });
   });
 
+  it.each([
+    'Input is too long for requested model.',
+    'The model returned the following errors: Input is too long for requested model.',
+    'The model returned the following errors: prompt is too long: 205000 tokens > 200000 maximum',
+    'input length and `max_tokens` exceed context limit: 199000 + 64000 > 204698, decrease input length or `max_tokens` and try again',
+  ])('treats a request longer than the model’s window as a context-length failover: %s', (message) => {
+    expect(classifyError(new ValidationException({ ...sdk, message }))).toEqual({
+      errorClass: 'endpoint',
+      reason: 'context-length',
+    });
+  });
+
   it('keeps a service tier value Bedrock does not know (only a caller can send one) a request error', () => {
     const message = 'service tier provided is invalid';
     expect(classifyError(new ValidationException({ ...sdk, message })).errorClass).toBe('request');

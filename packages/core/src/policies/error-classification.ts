@@ -28,6 +28,8 @@ export type FailureReason =
   | 'quota-exceeded'
   | 'daily-quota'
   | 'unsupported-tier'
+  | 'unsupported-capability'
+  | 'context-length'
   | 'invalid-request'
   | 'local-error'
   | 'circuit-open'
@@ -94,6 +96,18 @@ const UNSUPPORTED_TIER = [
 ];
 const UNSUPPORTED_TIER_ERROR: Classification = { errorClass: 'endpoint', reason: 'unsupported-tier' };
 
+// The request is longer than this model's context window: Bedrock's "Input is too long for
+// requested model.", Anthropic's "prompt is too long: N tokens > M maximum" and "input length and
+// `max_tokens` exceed context limit". A model with a larger window may serve it: fail over, without
+// retrying here and without counting against the endpoint's health.
+const CONTEXT_LENGTH = [
+  /input is too long/i,
+  /prompt is too long/i,
+  /exceeds? (the )?context (limit|window|length)/i,
+  /too many input tokens/i,
+];
+const CONTEXT_LENGTH_ERROR: Classification = { errorClass: 'endpoint', reason: 'context-length' };
+
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -136,7 +150,10 @@ export function errorCodeOf(error: unknown): string | undefined {
  * A throttle whose message says "per day" (Bedrock's tokens-per-day quota) is an endpoint error,
  * reason `daily-quota`: no retry, no breaker count; the engine parks the endpoint until the daily
  * window resets. A service tier the model or region refuses is an endpoint error too, reason
- * `unsupported-tier`: the chain fails over, as the request itself is fine.
+ * `unsupported-tier`: the chain fails over, as the request itself is fine. A request longer than the
+ * model's context window is an endpoint error, reason `context-length`: the chain fails over to a
+ * model with a larger window, without retry or breaker count. Every other ValidationException is
+ * the caller's: it fails at once.
  *
  * An error raised locally before the request left the process (the SDK's serializer overflowing
  * its stack on deeply nested JSON, Node refusing a header value) is a request error, reason
@@ -164,6 +181,8 @@ export function classifyError(error: unknown): Classification {
   if (known?.reason === 'throttled' && DAILY_QUOTA.test(message)) return DAILY_QUOTA_ERROR;
   if (known?.reason === 'invalid-request' && UNSUPPORTED_TIER.some((pattern) => pattern.test(message)))
     return UNSUPPORTED_TIER_ERROR;
+  if (known?.reason === 'invalid-request' && CONTEXT_LENGTH.some((pattern) => pattern.test(message)))
+    return CONTEXT_LENGTH_ERROR;
   if (known?.reason === 'invalid-request' && ENDPOINT_VALIDATION.some((pattern) => pattern.test(message)))
     return { errorClass: 'endpoint', reason: 'invalid-model' };
   if (known) return known;

@@ -34,6 +34,8 @@ export class SharedBreaker {
   private published = 0;
   /** Whether this instance holds the store's probe, so that only the holder gives it back. */
   private holdingProbe = false;
+  /** Epoch ms until which the breaker this instance last published open cools down. */
+  private publishedOpenUntil = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -95,8 +97,14 @@ export class SharedBreaker {
     return acquired instanceof Promise ? acquired.then(taken) : taken(acquired);
   }
 
+  /** Whether the cool-down this instance last published is over (or none is): a call may probe. */
+  coolDownOver(): boolean {
+    return this.now() >= this.publishedOpenUntil;
+  }
+
   private publish(record: BreakerRecord): void {
     this.published++;
+    this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
     this.releaseProbe();
   }

@@ -14,6 +14,10 @@ export interface EndpointUsage {
   readonly requests: number;
   /** Input plus output tokens those attempts reported (a stream's, when its usage is known). */
   readonly tokens: number;
+  /** Input tokens they read from the endpoint's prompt cache (`cacheReadInputTokens`), besides `tokens`. */
+  readonly cacheReadTokens: number;
+  /** Input tokens they wrote to its prompt cache (`cacheWriteInputTokens`), besides `tokens`. */
+  readonly cacheWriteTokens: number;
 }
 
 /**
@@ -22,36 +26,49 @@ export interface EndpointUsage {
  * fleet. Nothing waits for the store; the totals it answers are kept for `health()`.
  */
 export class UsageCounters {
-  private requests: Reservation | undefined;
-  private tokens: Reservation | undefined;
-  private readonly requestsKey: string;
-  private readonly tokensKey: string;
+  private readonly totals = new Map<string, Reservation>();
+  private readonly keys: Record<'requests' | 'tokens' | 'cacheRead' | 'cacheWrite', string>;
 
   constructor(
     private readonly store: StateStore,
     key: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.requestsKey = `${key}:requests`;
-    this.tokensKey = `${key}:tokens`;
+    this.keys = {
+      requests: `${key}:requests`,
+      tokens: `${key}:tokens`,
+      cacheRead: `${key}:cache-read-tokens`,
+      cacheWrite: `${key}:cache-write-tokens`,
+    };
   }
 
   /** Counts a successful attempt and the tokens it used. */
   record(usage: Usage | undefined): void {
-    this.count(this.requestsKey, 1, (reservation) => (this.requests = reservation));
-    const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-    if (tokens > 0) this.count(this.tokensKey, tokens, (reservation) => (this.tokens = reservation));
+    this.count(this.keys.requests, 1);
+    this.count(this.keys.tokens, (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0));
+    this.count(this.keys.cacheRead, usage?.cacheReadInputTokens ?? 0);
+    this.count(this.keys.cacheWrite, usage?.cacheWriteInputTokens ?? 0);
   }
 
   /** The current window's totals, as last seen. */
   snapshot(): EndpointUsage {
     const current = windowStart(this.now(), USAGE_WINDOW_MS);
-    const total = (reservation: Reservation | undefined) =>
-      reservation?.windowStart === current ? reservation.total : 0;
-    return { windowMs: USAGE_WINDOW_MS, requests: total(this.requests), tokens: total(this.tokens) };
+    const total = (key: string) => {
+      const reservation = this.totals.get(key);
+      return reservation?.windowStart === current ? reservation.total : 0;
+    };
+    return {
+      windowMs: USAGE_WINDOW_MS,
+      requests: total(this.keys.requests),
+      tokens: total(this.keys.tokens),
+      cacheReadTokens: total(this.keys.cacheRead),
+      cacheWriteTokens: total(this.keys.cacheWrite),
+    };
   }
 
-  private count(key: string, amount: number, keep: (reservation: Reservation) => void): void {
+  private count(key: string, amount: number): void {
+    if (!(amount > 0)) return;
+    const keep = (reservation: Reservation) => this.totals.set(key, reservation);
     const reserved: MaybePromise<Reservation | undefined> = this.store.reserve(key, amount, WINDOW);
     if (reserved instanceof Promise) ignoreRejection(reserved.then((value) => value && keep(value)));
     else if (reserved) keep(reserved);

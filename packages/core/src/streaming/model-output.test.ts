@@ -198,3 +198,36 @@ describe('invokeBodyInfo', () => {
     expect(invokeBodyInfo(bytes({ generation: 'Tokyo' }))).toEqual({});
   });
 });
+
+describe('prompt-cache usage of InvokeModel streams', () => {
+  it("reads Anthropic's cache tokens from message_start and the invocation metrics, and Nova's from metadata", () => {
+    expect(
+      invokeChunkInfo(
+        chunk({
+          type: 'message_start',
+          message: {
+            usage: { input_tokens: 5, cache_read_input_tokens: 1200, cache_creation_input_tokens: 0 },
+          },
+        }),
+      ).usage,
+    ).toEqual({ inputTokens: 5, cacheReadInputTokens: 1200, cacheWriteInputTokens: 0 });
+    expect(
+      invokeChunkInfo(
+        chunk({
+          type: 'message_stop',
+          'amazon-bedrock-invocationMetrics': {
+            inputTokenCount: 5,
+            outputTokenCount: 9,
+            cacheReadInputTokenCount: 0,
+            cacheWriteInputTokenCount: 1200,
+          },
+        }),
+      ).usage,
+    ).toEqual({ inputTokens: 5, outputTokens: 9, cacheReadInputTokens: 0, cacheWriteInputTokens: 1200 });
+    expect(
+      invokeChunkInfo(
+        chunk({ metadata: { usage: { inputTokens: 5, outputTokens: 9, cacheReadInputTokenCount: 700 } } }),
+      ).usage,
+    ).toMatchObject({ inputTokens: 5, outputTokens: 9, cacheReadInputTokens: 700 });
+  });
+});

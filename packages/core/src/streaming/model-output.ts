@@ -58,7 +58,7 @@ type Json = Record<string, any>;
 function anthropicChunkInfo(body: Json): StreamEventInfo | undefined {
   switch (body.type) {
     case 'message_start':
-      return { content: false, stop: false, usage: { inputTokens: body.message?.usage?.input_tokens } };
+      return { content: false, stop: false, usage: anthropicUsage(body.message?.usage) };
     case 'content_block_start':
       return { content: body.content_block?.type === 'tool_use', stop: false };
     case 'content_block_delta':
@@ -78,12 +78,36 @@ function anthropicChunkInfo(body: Json): StreamEventInfo | undefined {
       return {
         content: false,
         stop: true,
-        usage: metrics && { inputTokens: metrics.inputTokenCount, outputTokens: metrics.outputTokenCount },
+        usage: metrics && {
+          inputTokens: metrics.inputTokenCount,
+          outputTokens: metrics.outputTokenCount,
+          cacheReadInputTokens: metrics.cacheReadInputTokenCount,
+          cacheWriteInputTokens: metrics.cacheWriteInputTokenCount,
+        },
       };
     }
     default:
       return undefined;
   }
+}
+
+/** Anthropic's `usage` (the message's start): input tokens and the prompt cache's reads and writes. */
+function anthropicUsage(usage: Json | undefined): Usage {
+  return {
+    inputTokens: usage?.input_tokens,
+    cacheReadInputTokens: usage?.cache_read_input_tokens,
+    cacheWriteInputTokens: usage?.cache_creation_input_tokens,
+  };
+}
+
+/** Nova's `usage`; its prompt-cache counts are named `cache*InputTokenCount`. */
+function novaUsage(usage: Json): Usage {
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheReadInputTokens: usage.cacheReadInputTokenCount ?? usage.cacheReadInputTokens,
+    cacheWriteInputTokens: usage.cacheWriteInputTokenCount ?? usage.cacheWriteInputTokens,
+  };
 }
 
 function novaChunkInfo(body: Json): StreamEventInfo | undefined {
@@ -98,7 +122,7 @@ function novaChunkInfo(body: Json): StreamEventInfo | undefined {
     return {
       content: false,
       stop: false,
-      usage: usage && { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
+      usage: usage && novaUsage(usage),
     };
   }
   return undefined;
@@ -121,7 +145,7 @@ export function invokeBodyInfo(body: Uint8Array): { usage?: Usage; finishReasons
       };
     if (json.usage?.inputTokens !== undefined)
       return {
-        usage: { inputTokens: json.usage.inputTokens, outputTokens: json.usage.outputTokens },
+        usage: novaUsage(json.usage),
         finishReasons: json.stopReason ? [json.stopReason] : [],
         text: (json.output?.message?.content ?? []).map((block: Json) => block.text ?? '').join(''),
       };

@@ -25,6 +25,10 @@ export const ATTR_BEDROCK_HA_STATE_STORE_OPERATION = 'bedrock_ha.state_store.ope
 export const ATTR_BEDROCK_HA_STATE_STORE_REASON = 'bedrock_ha.state_store.reason';
 /** The Bedrock service tier an endpoint asks for (priority, default, flex, reserved), when it sets one. */
 export const ATTR_BEDROCK_HA_SERVICE_TIER = 'bedrock_ha.service_tier';
+/** An attempt skipped for `unsupported-capability`: what the request needs that the endpoint lacks. */
+export const ATTR_BEDROCK_HA_UNSUPPORTED = 'bedrock_ha.unsupported';
+/** Optional request features removed for the attempt's endpoint, which lacks them. */
+export const ATTR_BEDROCK_HA_STRIPPED = 'bedrock_ha.stripped';
 export const ATTR_CLOUD_REGION = 'cloud.region';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';

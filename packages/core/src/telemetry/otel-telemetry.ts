@@ -188,6 +188,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     }
     recorder().operationDuration(seconds, measured);
     if (result.outcome === 'success') {
+      // Tokens by the endpoint that served them: a prompt cache's hits are that endpoint's.
+      const served = { ...measured, ...endpointAttributes(result.servedBy) };
       const usage = result.usage;
       const counts: [number | undefined, TokenType][] = [
         [usage?.inputTokens, 'input'],
@@ -195,8 +197,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         [usage?.cacheReadInputTokens, 'cache_read'],
         [usage?.cacheWriteInputTokens, 'cache_creation'],
       ];
-      for (const [count, type] of counts)
-        if (count !== undefined) recorder().tokenUsage(count, type, measured);
+      for (const [count, type] of counts) if (count !== undefined) recorder().tokenUsage(count, type, served);
     }
   }
 

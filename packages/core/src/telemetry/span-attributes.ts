@@ -8,6 +8,8 @@ import {
   ATTR_BEDROCK_HA_BREAKER_STATE,
   ATTR_BEDROCK_HA_ERROR_CLASS,
   ATTR_BEDROCK_HA_FAILURE_REASON,
+  ATTR_BEDROCK_HA_STRIPPED,
+  ATTR_BEDROCK_HA_UNSUPPORTED,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
@@ -33,6 +35,8 @@ export function endAttempt(span: Span, endpoint: Endpoint, result: AttemptEnd): 
   };
   if (attempt.reason) attributes[ATTR_BEDROCK_HA_FAILURE_REASON] = attempt.reason;
   if (attempt.errorClass) attributes[ATTR_BEDROCK_HA_ERROR_CLASS] = attempt.errorClass;
+  if (attempt.unsupported?.length) attributes[ATTR_BEDROCK_HA_UNSUPPORTED] = [...attempt.unsupported];
+  if (attempt.stripped?.length) attributes[ATTR_BEDROCK_HA_STRIPPED] = [...attempt.stripped];
   if (attempt.outcome === 'success') {
     Object.assign(attributes, usageAttributes(result.usage), {
       [ATTR_GEN_AI_RESPONSE_MODEL]: endpoint.modelId,

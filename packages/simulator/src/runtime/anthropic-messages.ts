@@ -1,4 +1,5 @@
 import { validationError } from '../errors.js';
+import { anthropicCachePoints } from '../prompt-cache/cache-points.js';
 import { isRejectedPrefill, PREFILL_TRAILING_WHITESPACE, type Reply } from '../responder.js';
 import { contentText, type InvokeDialect, invocationMetrics, questionAndPrefill } from './invoke-dialect.js';
 
@@ -36,6 +37,7 @@ export const anthropicMessages: InvokeDialect = {
       maxTokens,
       stopSequences: Array.isArray(request.stop_sequences) ? (request.stop_sequences as string[]) : undefined,
       outputTokens: call.target.behaviour.outputTokens,
+      cachePoints: anthropicCachePoints(request),
       forcedTool:
         toolChoice?.type === 'tool'
           ? toolChoice.name
@@ -63,7 +65,7 @@ export const anthropicMessages: InvokeDialect = {
         : [{ type: 'text', text: reply.text }],
       stop_reason: reply.stopReason,
       stop_sequence: reply.stopSequence ?? null,
-      usage: { input_tokens: reply.inputTokens, output_tokens: reply.outputTokens },
+      usage: { input_tokens: reply.inputTokens, output_tokens: reply.outputTokens, ...cacheUsage(reply) },
     };
   },
 
@@ -86,7 +88,7 @@ export const anthropicMessages: InvokeDialect = {
             content: [],
             stop_reason: null,
             stop_sequence: null,
-            usage: { input_tokens: reply.inputTokens, output_tokens: 1 },
+            usage: { input_tokens: reply.inputTokens, output_tokens: 1, ...cacheUsage(reply) },
           },
         },
         content: false,
@@ -122,4 +124,14 @@ function messageId(reply: Reply): string {
 // `anthropic.claude-3-haiku-20240307-v1:0` -> `claude-3-haiku-20240307`, as the body reports it.
 function modelName(modelId: string): string {
   return modelId.replace(/^anthropic\./, '').replace(/-v\d+:\d+$/, '');
+}
+
+/** Anthropic's cache fields of `usage`, when the request has checkpoints. */
+function cacheUsage(reply: Reply) {
+  return (
+    reply.cache && {
+      cache_creation_input_tokens: reply.cache.writeTokens,
+      cache_read_input_tokens: reply.cache.readTokens,
+    }
+  );
 }

@@ -1,5 +1,6 @@
 import { validationError } from '../errors.js';
 import { eventFrame, rawEventFrame } from '../event-stream.js';
+import { converseCachePoints } from '../prompt-cache/cache-points.js';
 import { isRejectedPrefill, PREFILL_TRAILING_WHITESPACE, type Prompt, type Reply } from '../responder.js';
 import { EVENT_STREAM_HEADERS, type StreamEvent, writeEventStream } from './event-stream-writer.js';
 import { paceCompleteAnswer } from './pacing.js';
@@ -97,6 +98,7 @@ function parseConverse(body: Buffer, call: Call): Prompt {
     jsonSchema: textFormatSchemaOf(request, model),
     serviceTier: serviceTierOf(request.serviceTier),
     prefill,
+    cachePoints: converseCachePoints(request),
   };
 }
 
@@ -127,10 +129,13 @@ function forcedTool(toolConfig: unknown): string | undefined {
 }
 
 function usage(reply: Reply) {
+  const read = reply.cache?.readTokens ?? 0;
+  const write = reply.cache?.writeTokens ?? 0;
   return {
     inputTokens: reply.inputTokens,
     outputTokens: reply.outputTokens,
-    totalTokens: reply.inputTokens + reply.outputTokens,
+    totalTokens: reply.inputTokens + reply.outputTokens + read + write,
+    ...(reply.cache && { cacheReadInputTokens: read, cacheWriteInputTokens: write }),
   };
 }
 

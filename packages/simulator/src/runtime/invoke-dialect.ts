@@ -21,6 +21,10 @@ export function invocationMetrics(reply: Reply, call: Call) {
       firstTokenMs + (tokensPerSecond > 0 ? (reply.outputTokens * 1000) / tokensPerSecond : 0),
     ),
     firstByteLatency: Math.round(firstTokenMs),
+    ...(reply.cache && {
+      cacheReadInputTokenCount: reply.cache.readTokens,
+      cacheWriteInputTokenCount: reply.cache.writeTokens,
+    }),
   };
 }
 

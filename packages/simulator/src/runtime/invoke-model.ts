@@ -17,11 +17,15 @@ function tierHeader(reply: Reply): Record<string, string> {
   return reply.serviceTier === undefined ? {} : { [SERVICE_TIER_HEADER]: reply.serviceTier };
 }
 
-function tokenHeaders(call: Call, inputTokens: number, outputTokens: number): Record<string, string> {
+function tokenHeaders(call: Call, reply: Reply): Record<string, string> {
   return {
-    'x-amzn-bedrock-input-token-count': String(inputTokens),
-    'x-amzn-bedrock-output-token-count': String(outputTokens),
+    'x-amzn-bedrock-input-token-count': String(reply.inputTokens),
+    'x-amzn-bedrock-output-token-count': String(reply.outputTokens),
     'x-amzn-bedrock-invocation-latency': String(Math.round(call.elapsedMs())),
+    ...(reply.cache && {
+      'x-amzn-bedrock-cache-read-input-token-count': String(reply.cache.readTokens),
+      'x-amzn-bedrock-cache-write-input-token-count': String(reply.cache.writeTokens),
+    }),
   };
 }
 
@@ -31,7 +35,7 @@ export const invokeModelHandler: RuntimeHandler = {
   async respond(call, reply) {
     if (!(await paceCompleteAnswer(call, reply))) return 'aborted';
     call.exchange.json(200, dialectOf(call).response(reply, call), {
-      ...tokenHeaders(call, reply.inputTokens, reply.outputTokens),
+      ...tokenHeaders(call, reply),
       ...tierHeader(reply),
     });
     return 'success';

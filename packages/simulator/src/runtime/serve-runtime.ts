@@ -3,9 +3,10 @@ import type { Exchange } from '../exchange.js';
 import { applyFaultPlan, serveLogged } from '../logged-request.js';
 import type { RuntimeOperation } from '../operations.js';
 import { admit, requestedTier } from '../quota/admission.js';
-import type { Reply } from '../responder.js';
+import type { Prompt, Reply } from '../responder.js';
 import type { RequestRecord } from '../stats.js';
-import { resolveTarget } from '../target.js';
+import { resolveTarget, type Target } from '../target.js';
+import { enforceContextWindow } from './context-window.js';
 import { converseHandler, converseStreamHandler } from './converse.js';
 import { invokeModelHandler, invokeModelStreamHandler } from './invoke-model.js';
 import type { Call, RuntimeHandler } from './runtime-handler.js';
@@ -58,6 +59,7 @@ async function run(
   const prompt = handler.parse(await exchange.body(), call);
   const reply: Reply = context.responder.reply(prompt);
   record.inputTokens = reply.inputTokens;
+  enforceContextWindow(operation, target, reply.inputTokens);
 
   const { tier, admission, behaviour } = admit(
     context,
@@ -70,7 +72,12 @@ async function run(
   record.reservedTokens = admission.reserved;
   if (tier !== undefined) record.serviceTier = tier;
   call.target = { ...target, behaviour };
-  const served: Reply = tier === undefined ? reply : { ...reply, serviceTier: tier };
+  const served: Reply = withCache(
+    context,
+    target,
+    prompt,
+    tier === undefined ? reply : { ...reply, serviceTier: tier },
+  );
   let outcome: string | undefined;
   try {
     if (action?.type === 'malformed') {
@@ -87,4 +94,15 @@ async function run(
     record.outputTokens = output;
     admission.release(reply.inputTokens + output, context.now());
   }
+}
+
+/**
+ * The reply with its prompt-cache use, when the prompt has checkpoints: read and written tokens
+ * are taken out of `inputTokens`, as Bedrock reports them (admission counted them all).
+ */
+function withCache(context: SimulatorContext, target: Target, prompt: Prompt, reply: Reply): Reply {
+  if (!prompt.cachePoints?.length) return reply;
+  const cache = context.promptCache.use(target.capacityKey, prompt.cachePoints, context.now());
+  const cached = Math.min(reply.inputTokens, cache.readTokens + cache.writeTokens);
+  return { ...reply, inputTokens: reply.inputTokens - cached, cache };
 }
