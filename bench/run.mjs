@@ -2,7 +2,8 @@
 // `pnpm bench`: runs every benchmark, prints a table per benchmark and one of every figure against
 // its target, and writes bench/results/*.json. Exits non-zero only when a benchmark errors, never
 // on a missed target: these machines are shared and noisy, so targets are read as ratios measured
-// side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS).
+// side by side in one run. `BENCH_ONLY=latency,failover` runs some (names: the keys of BENCHMARKS)
+// and merges their rows into results/targets.json, keeping the other benchmarks' rows.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { adaptiveRouting } from './adaptive-routing.mjs';
@@ -11,6 +12,7 @@ import { capacityAdmission } from './capacity-admission.mjs';
 import { coreLatency } from './core-latency.mjs';
 import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
+import { fleetState, printFleetState } from './fleet-state.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
 import { limits, printLimits } from './limits.mjs';
@@ -23,6 +25,7 @@ import {
 import { simulatorOverhead } from './simulator-overhead.mjs';
 import { simulatorThroughput } from './simulator-throughput.mjs';
 import { targetRows } from './targets.mjs';
+import { mergedTargets } from './targets-file.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
@@ -193,9 +196,12 @@ const BENCHMARKS = {
     run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
     print: printLimits,
   },
+  fleet: { file: 'fleet-state', run: () => fleetState(), print: printFleetState },
 };
 
 const outcomes = {};
+/** Each benchmark's load average before and after it ran. */
+const loads = {};
 let failed = false;
 for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
   if (only && !only.includes(name)) continue;
@@ -203,7 +209,8 @@ for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
     const loadBefore = load();
     const result = await benchmark.run();
     benchmark.print(result);
-    write(benchmark.file, result, { before: loadBefore, after: load() });
+    loads[name] = { before: loadBefore, after: load() };
+    write(benchmark.file, result, loads[name]);
     outcomes[name] = result;
   } catch (error) {
     failed = true;
@@ -211,11 +218,18 @@ for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
   }
 }
 
-const targets = targetRows(outcomes);
+// Each row names the benchmark that produced it (so that a partial run replaces only its own) and
+// the machine's load while it ran.
+const targets = Object.entries(outcomes).flatMap(([name, result]) =>
+  targetRows({ [name]: result }).map((row) => ({ ...row, benchmark: name, loadAverage: loads[name] })),
+);
 if (targets.length > 0) {
   console.log('\nEvery figure against its target (this run)\n');
-  console.table(targets);
-  if (!only) write('targets', { targets }, { after: load() });
+  console.table(targets.map(({ benchmark, loadAverage, ...row }) => row));
+  // Rows of benchmarks that did not run, or failed, are kept from the last run that had them.
+  const file = new URL('targets.json', resultsDir);
+  const merged = mergedTargets(file, targets, Object.keys(outcomes), Object.keys(BENCHMARKS));
+  write('targets', { targets: merged }, { after: load() });
 }
 const errored = [...(outcomes.simulator?.results ?? []), ...(outcomes.overhead?.results ?? [])].some(
   (row) => row.errors > 0 || row.requests === 0,

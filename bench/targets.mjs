@@ -1,4 +1,5 @@
 // Every figure of this run against its target (issue 8), as rows for one table and targets.json.
+import { fleetRows } from './fleet-targets.mjs';
 
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
@@ -13,6 +14,7 @@ export function targetRows({
   adaptive,
   capacity,
   affinity,
+  fleet,
 }) {
   const rows = [];
   if (latency) {
@@ -207,6 +209,7 @@ export function targetRows({
   }
   if (affinity) rows.push(...cacheAffinityRows(affinity));
   if (limits) rows.push(...limitRows(limits));
+  if (fleet) rows.push(...fleetRows(fleet));
   return rows;
 }
 

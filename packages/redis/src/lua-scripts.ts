@@ -38,36 +38,58 @@ if tokens >= capacity then redis.call('DEL', KEYS[1]) else redis.call('SET', KEY
 return tostring(tokens)`,
 );
 
-// A window is a hash {start, total} on one key, so every window script touches one declared key.
-// `now` is Redis's clock (TIME), so every instance agrees on the window whatever its own clock.
+// A window is a hash {start, total, previous} on one key, so every window script touches one
+// declared key; `previous` is the total the window before `start` ended with. `now` is Redis's
+// clock (TIME), so every instance agrees on the window whatever its own clock.
 const CURRENT_WINDOW = `local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local windowMs = tonumber(ARGV[1])
 local start = now - (now % windowMs)
-local stored = redis.call('HMGET', KEYS[1], 'start', 'total')
+local stored = redis.call('HMGET', KEYS[1], 'start', 'total', 'previous')
 local total = 0
-if tonumber(stored[1]) == start then total = tonumber(stored[2]) end
+local previous = 0
+if tonumber(stored[1]) == start then
+  total = tonumber(stored[2])
+  previous = tonumber(stored[3]) or 0
+elseif tonumber(stored[1]) == start - windowMs then
+  previous = tonumber(stored[2])
+end
 `;
 
-/** KEYS[1] window; ARGV windowMs, amount, limit ('' for none). {start, total} or false when it does not fit. */
+/**
+ * KEYS[1] window; ARGV windowMs, amount, limit ('' for none), previousSeen ('' for none).
+ * {start, total, previous}, or false when it does not fit.
+ */
 export const RESERVE = script(
   'reserve',
   `${CURRENT_WINDOW}local amount = tonumber(ARGV[2])
-if ARGV[3] ~= '' and total + amount > tonumber(ARGV[3]) then return false end
+local unseen = 0
+if ARGV[4] ~= nil and ARGV[4] ~= '' then unseen = math.max(0, previous - tonumber(ARGV[4])) end
+if ARGV[3] ~= '' and total + unseen + amount > tonumber(ARGV[3]) then return false end
 total = total + amount
-redis.call('HSET', KEYS[1], 'start', tostring(start), 'total', tostring(total))
+redis.call('HSET', KEYS[1], 'start', tostring(start), 'total', tostring(total), 'previous', tostring(previous))
 redis.call('PEXPIRE', KEYS[1], windowMs * 2)
-return {tostring(start), tostring(total)}`,
+return {tostring(start), tostring(total), tostring(previous)}`,
 );
 
-/** KEYS[1] window; ARGV windowStart, reserved amount, actual. A no-op once the window rolled over. */
+/**
+ * KEYS[1] window; ARGV windowStart, reserved amount, actual, windowMs. Corrects the window's
+ * total, or the total the previous window ended with once it has just rolled over; else a no-op.
+ */
 export const SETTLE = script(
   'settle',
-  `local stored = redis.call('HMGET', KEYS[1], 'start', 'total')
-if tonumber(stored[1]) ~= tonumber(ARGV[1]) then return 0 end
-local total = math.max(0, tonumber(stored[2]) + tonumber(ARGV[3]) - tonumber(ARGV[2]))
-redis.call('HSET', KEYS[1], 'total', tostring(total))
-return 1`,
+  `local stored = redis.call('HMGET', KEYS[1], 'start', 'total', 'previous')
+local change = tonumber(ARGV[3]) - tonumber(ARGV[2])
+local start = tonumber(stored[1])
+if start == tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'total', tostring(math.max(0, tonumber(stored[2]) + change)))
+  return 1
+end
+if start ~= nil and ARGV[4] ~= nil and start == tonumber(ARGV[1]) + tonumber(ARGV[4]) then
+  redis.call('HSET', KEYS[1], 'previous', tostring(math.max(0, (tonumber(stored[3]) or 0) + change)))
+  return 1
+end
+return 0`,
 );
 
 /** KEYS[1] window; ARGV windowMs. The current window's total. */

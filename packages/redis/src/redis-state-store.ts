@@ -117,14 +117,23 @@ export class RedisStateStore implements StateStore {
 
   async reserve(key: string, amount: number, window: WindowOptions): Promise<Reservation | undefined> {
     const limit = window.limit === undefined ? '' : String(window.limit);
-    const reply = await this.run<[string, string] | null>(RESERVE, this.key(key, ':window'), [
+    const previousSeen = window.previousSeen === undefined ? '' : String(window.previousSeen);
+    const reply = await this.run<[string, string, string] | null>(RESERVE, this.key(key, ':window'), [
       window.windowMs,
       amount,
       limit,
+      previousSeen,
     ]);
     if (reply === null) return undefined;
-    const [windowStart, total] = reply;
-    return { key, windowStart: Number(windowStart), windowMs: window.windowMs, amount, total: Number(total) };
+    const [windowStart, total, previousTotal] = reply;
+    return {
+      key,
+      windowStart: Number(windowStart),
+      windowMs: window.windowMs,
+      amount,
+      total: Number(total),
+      previousTotal: Number(previousTotal),
+    };
   }
 
   async settle(reservation: Reservation, actual: number): Promise<void> {
@@ -132,6 +141,7 @@ export class RedisStateStore implements StateStore {
       reservation.windowStart,
       reservation.amount,
       actual,
+      reservation.windowMs,
     ]);
   }
 

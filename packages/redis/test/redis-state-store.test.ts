@@ -98,6 +98,28 @@ describe('RedisStateStore', () => {
     expect((await store.reserve('p:requests', 1, { windowMs: 200 }))?.total).toBe(1);
   });
 
+  it('answers the total the last window ended with, and counts what was added there unseen against the limit', async () => {
+    const store = await connect();
+    // An hour-long window, its predecessor written as another instance would have left it.
+    const hour = 3_600_000;
+    const [seconds] = (await redis.cli('TIME')).split('\n').map(Number);
+    const start = seconds! * 1000 - ((seconds! * 1000) % hour);
+    const key = `t${prefixes}:{p}:tokens:window`;
+    await redis.cli('HSET', key, 'start', String(start - hour), 'total', '80');
+    const window = { windowMs: hour, limit: 100, previousSeen: 0 };
+    const first = await store.reserve('p:tokens', 10, window);
+    expect(first).toMatchObject({ windowStart: start, total: 10, previousTotal: 80 });
+    expect(await store.reserve('p:tokens', 11, window)).toBeUndefined();
+    expect(await store.reserve('p:tokens', 11, { ...window, previousSeen: 80 })).toMatchObject({ total: 21 });
+    // A late settlement of the last window's reservation corrects the total it ended with.
+    const last = { key: 'p:tokens', windowStart: start - hour, windowMs: hour, amount: 80, total: 80 };
+    await store.settle(last, 30);
+    expect(await store.reserve('p:tokens', 1, { windowMs: hour })).toMatchObject({
+      total: 22,
+      previousTotal: 30,
+    });
+  });
+
   it('never admits past the limit when many callers on separate connections reserve at once', async () => {
     const first = await connect({ keyPrefix: 'race:' });
     const second = await connect({ keyPrefix: 'race:' });

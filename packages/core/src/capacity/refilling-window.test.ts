@@ -47,6 +47,27 @@ describe('RefillingWindow', () => {
     expect(window.reserve(10, 100)).toBeDefined();
   });
 
+  it('counts what others added at the end of the last window, after it last looked, against its bucket', () => {
+    const { clock, store, window } = windowAt(10_000);
+    window.reserve(10, 100);
+    clock.now = 10_900;
+    store.reserve('pt', 80, { windowMs: 1_000 });
+    // Its own 10 have refilled, but the bucket the fleet shares holds the other instance's 80.
+    clock.now = 11_000;
+    expect(window.reserve(21, 100)).toBeUndefined();
+    expect(window.reserve(20, 100)).toBeDefined();
+    expect(window.reserve(1, 100)).toBeUndefined();
+  });
+
+  it('does not take its own settlement after the window rolled over for another instance’s use', () => {
+    const { clock, window } = windowAt(10_000);
+    const first = window.reserve(60, 100)!;
+    clock.now = 11_000;
+    expect(window.reserve(50, 100)).toBeDefined();
+    window.settle(first as never, 0);
+    expect(window.reserve(50, 100)).toBeDefined();
+  });
+
   it('lets one reservation larger than the bucket into a full bucket when asked to', () => {
     const { window } = windowAt(10_000);
     expect(window.reserve(150, 100)).toBeUndefined();

@@ -54,7 +54,8 @@ export class RefillingWindow {
     atLeastOne = false,
   ): MaybePromise<Reservation | undefined> {
     const now = this.now();
-    this.roll(windowStart(now, this.windowMs));
+    const start = windowStart(now, this.windowMs);
+    this.roll(start);
     const seen = this.current?.total ?? 0;
     let room: number | undefined;
     if (limit !== undefined) {
@@ -62,9 +63,16 @@ export class RefillingWindow {
       room = limit - drained;
       if (atLeastOne && room < amount && drained === 0) room = amount;
     }
+    // A bucket spans window boundaries: what others added at the end of the last window, after
+    // this instance last looked, has drawn on it too, less what has refilled since.
+    const previousSeen =
+      limit !== undefined && this.refilling
+        ? this.previousSeen(start) + this.refilledSince(start, now, limit)
+        : undefined;
     const reserved = this.store.reserve(this.key, amount, {
       windowMs: this.windowMs,
       ...(room !== undefined && { limit: seen + room }),
+      ...(previousSeen !== undefined && { previousSeen }),
     });
     const saw = (reservation: Reservation | undefined) => this.saw(reservation, seen, now, limit);
     return reserved instanceof Promise ? reserved.then(saw) : saw(reserved);
@@ -113,7 +121,7 @@ export class RefillingWindow {
     if (!reservation) return undefined;
     this.roll(reservation.windowStart);
     if (this.current?.start !== reservation.windowStart) return reservation;
-    const added = Math.max(0, reservation.total - seen);
+    const added = Math.max(0, reservation.total - seen) + this.missedInPrevious(reservation, now, limit);
     this.current.total = reservation.total;
     // Everything added since last seen (by this instance or others) drew on the bucket. Without a
     // limit there is no refill rate: the last window's use stands in for the deficit.
@@ -121,6 +129,30 @@ export class RefillingWindow {
     this.drained = limit === undefined ? this.used() : before + added;
     this.drainedAt = now;
     return reservation;
+  }
+
+  /**
+   * What others added to the previous window after this instance last saw it, less what has
+   * refilled since that window ended: with a shared store, the fleet's reservations at the end of
+   * a window, which this instance (whose last look was earlier) would otherwise never count, and
+   * then admit into a bucket already drained.
+   */
+  private missedInPrevious(reservation: Reservation, now: number, limit: number | undefined): number {
+    const { previousTotal, windowStart: start } = reservation;
+    if (previousTotal === undefined || limit === undefined || !this.refilling) return 0;
+    const seen = this.previousSeen(start);
+    this.previous = { start: start - this.windowMs, total: Math.max(seen, previousTotal) };
+    return Math.max(0, previousTotal - seen - this.refilledSince(start, now, limit));
+  }
+
+  /** The previous window's total as this instance last saw it (0 when it did not look). */
+  private previousSeen(start: number): number {
+    return this.previous?.start === start - this.windowMs ? this.previous.total : 0;
+  }
+
+  /** What the bucket refilled between the window's `start` and `now`. */
+  private refilledSince(start: number, now: number, limit: number): number {
+    return (Math.max(0, now - start) * limit) / this.windowMs;
   }
 
   /** Moves the seen windows on to the one starting at `start`. */

@@ -18,7 +18,7 @@ import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policie
 import { type Endpoint, type EndpointRef, endpointRef } from '../chain/endpoint.js';
 import { DailyParking, type ParkingAdmission } from '../state/daily-parking.js';
 import { ADMITTED, type Admission, type ProbeOutcome, SharedBreaker } from '../state/shared-breaker.js';
-import type { MaybePromise, StateStore } from '../state/state-store.js';
+import type { MaybePromise, RecordRead, StateStore } from '../state/state-store.js';
 import { type EndpointUsage, UsageCounters } from '../state/usage-counters.js';
 import type { BreakerState, EventHub } from '../telemetry/events.js';
 import type { Usage } from '../telemetry/instrumentation.js';
@@ -165,14 +165,14 @@ export class EndpointState implements AttemptPolicies {
 
   /**
    * Leave to attempt this endpoint now, or why not: `parked` while its daily quota is spent,
-   * `circuit-open` when its breaker (here or in the state store) turns the attempt away.
-   * Synchronous with the in-memory store.
+   * `circuit-open` when its breaker (here or in the state store) turns the attempt away. Synchronous
+   * with the in-memory store; a networked one's parking and breaker records are read in one round trip.
    */
   admit(): MaybePromise<Admission | Refusal> {
     const parking = this.parking.admit();
-    return parking instanceof Promise
-      ? parking.then((value) => this.admitBreaker(value))
-      : this.admitBreaker(parking);
+    if (!(parking instanceof Promise)) return this.admitBreaker(parking);
+    const record = this.rejectsCalls ? undefined : this.shared?.read();
+    return parking.then((value) => this.admitBreaker(value, record));
   }
 
   /** An admitted attempt was served: refill the budget, count the usage, close a fleet probe, unpark. */
@@ -213,7 +213,7 @@ export class EndpointState implements AttemptPolicies {
     return reason !== 'local-error' && reason !== 'daily-quota' && reason !== 'context-length';
   }
 
-  private admitBreaker(parking: ParkingAdmission): MaybePromise<Admission | Refusal> {
+  private admitBreaker(parking: ParkingAdmission, record?: RecordRead): MaybePromise<Admission | Refusal> {
     if (parking === 'parked') return 'parked';
     const decided = (admission: Admission | undefined): Admission | Refusal => {
       if (admission === undefined) {
@@ -223,7 +223,7 @@ export class EndpointState implements AttemptPolicies {
       return parking === 'probe' ? { ...admission, parkingProbe: true } : admission;
     };
     if (!this.shared) return decided(this.rejectsCalls ? undefined : ADMITTED);
-    const admission = this.shared.admit(this.rejectsCalls);
+    const admission = this.shared.admit(this.rejectsCalls, record);
     return admission instanceof Promise ? admission.then(decided) : decided(admission);
   }
 

@@ -58,4 +58,20 @@ describe('MemoryStateStore', () => {
     expect(next).toMatchObject({ windowStart: 660_000 });
     expect(store.reserve('rpm', 1_000_000, { windowMs: 60_000 })).toMatchObject({ total: 1_000_000 });
   });
+
+  it('answers the total the last window ended with, corrected by late settlements, and counts what was added there unseen', () => {
+    const { clock, store } = storeAt(600_000);
+    const last = store.reserve('tpm', 80, { windowMs: 60_000 })!;
+    clock.now = 660_000;
+    // The caller saw none of the last window's 80: they count against its limit with its own 10.
+    const window = { windowMs: 60_000, limit: 100, previousSeen: 0 };
+    expect(store.reserve('tpm', 10, window)).toMatchObject({ total: 10, previousTotal: 80 });
+    expect(store.reserve('tpm', 11, window)).toBeUndefined();
+    expect(store.reserve('tpm', 11, { ...window, previousSeen: 80 })).toMatchObject({ total: 21 });
+    store.settle(last, 30);
+    expect(store.reserve('tpm', 1, { windowMs: 60_000 })).toMatchObject({ total: 22, previousTotal: 30 });
+    clock.now = 780_000;
+    // Two windows on: the one before was empty.
+    expect(store.reserve('tpm', 1, { windowMs: 60_000 })).toMatchObject({ total: 1, previousTotal: 0 });
+  });
 });

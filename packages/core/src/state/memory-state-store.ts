@@ -9,6 +9,8 @@ export interface MemoryStateStoreOptions {
 interface Window {
   start: number;
   total: number;
+  /** The total the window before `start` ended with (0 when there was none). */
+  previous: number;
 }
 
 /**
@@ -63,16 +65,27 @@ export class MemoryStateStore implements StateStore {
 
   reserve(key: string, amount: number, options: WindowOptions): Reservation | undefined {
     const window = this.current(key, options.windowMs);
-    if (options.limit !== undefined && window.total + amount > options.limit) return undefined;
+    const { limit, previousSeen } = options;
+    const unseen = previousSeen === undefined ? 0 : Math.max(0, window.previous - previousSeen);
+    if (limit !== undefined && window.total + unseen + amount > limit) return undefined;
     window.total += amount;
-    return { key, windowStart: window.start, windowMs: options.windowMs, amount, total: window.total };
+    return {
+      key,
+      windowStart: window.start,
+      windowMs: options.windowMs,
+      amount,
+      total: window.total,
+      previousTotal: window.previous,
+    };
   }
 
   settle(reservation: Reservation, actual: number): void {
     const window = this.windows.get(reservation.key);
-    // A window that has rolled over no longer holds the reservation.
-    if (!window || window.start !== reservation.windowStart) return;
-    window.total = Math.max(0, window.total + actual - reservation.amount);
+    const change = actual - reservation.amount;
+    if (window?.start === reservation.windowStart) window.total = Math.max(0, window.total + change);
+    // The window has just rolled over: the total it ended with is corrected instead.
+    else if (window?.start === reservation.windowStart + reservation.windowMs)
+      window.previous = Math.max(0, window.previous + change);
   }
 
   readWindow(key: string, windowMs: number): number {
@@ -85,9 +98,10 @@ export class MemoryStateStore implements StateStore {
     const start = windowStart(this.now(), windowMs);
     let window = this.windows.get(key);
     if (!window) {
-      window = { start, total: 0 };
+      window = { start, total: 0, previous: 0 };
       this.windows.set(key, window);
     } else if (window.start !== start) {
+      window.previous = window.start === start - windowMs ? window.total : 0;
       window.start = start;
       window.total = 0;
     }

@@ -1,5 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
-import type { BreakerRecord, MaybePromise, StateStore } from './state-store.js';
+import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
 export interface Admission {
@@ -64,12 +64,24 @@ export class SharedBreaker {
 
   /**
    * Whether an attempt may go ahead: `undefined` when the breaker turns it away (here, or in
-   * the store), else its admission. Synchronous with a synchronous store.
+   * the store), else its admission. Synchronous with a synchronous store. `read`: the record's
+   * read, when the caller started it already (see {@link read}).
    */
-  admit(rejectedLocally: boolean): MaybePromise<Admission | undefined> {
-    if (rejectedLocally) return undefined;
-    const record = this.store.readBreaker(this.key);
+  admit(rejectedLocally: boolean, read?: RecordRead): MaybePromise<Admission | undefined> {
+    if (rejectedLocally) {
+      ignoreRejection(read);
+      return undefined;
+    }
+    const record = read ?? this.read();
     return record instanceof Promise ? record.then((value) => this.decide(value)) : this.decide(record);
+  }
+
+  /**
+   * Reads the breaker record, for {@link admit}: a caller that also reads other keys from a
+   * networked store starts this read alongside them, so that they share one round trip.
+   */
+  read(): RecordRead {
+    return this.store.readBreaker(this.key);
   }
 
   /** Reports how a probe ended (a no-op for ordinary attempts) and hands the probe back. */

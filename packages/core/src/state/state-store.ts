@@ -18,12 +18,20 @@ export interface BreakerRecord {
   readonly coolDownMs: number;
 }
 
+/** A breaker record's read: the record now, or later from a networked store. */
+export type RecordRead = MaybePromise<BreakerRecord | undefined>;
+
 /** The window a usage counter counts in. */
 export interface WindowOptions {
   /** Length of the fixed window (ms); windows start at multiples of it since the epoch. */
   readonly windowMs: number;
   /** The most the window may hold; omitted: every reservation fits (a plain counter). */
   readonly limit?: number;
+  /**
+   * The previous window's total as the caller last saw it: what was added there since (by others
+   * sharing the store, at its end) counts against `limit` too. Omitted: only this window counts.
+   */
+  readonly previousSeen?: number;
 }
 
 /** Usage reserved in one window; hand it back to {@link StateStore.settle}. */
@@ -35,6 +43,11 @@ export interface Reservation {
   readonly amount: number;
   /** The window's total right after this reservation was added. */
   readonly total: number;
+  /**
+   * The total the window before this one ended with (0 when it was empty), when the store kept it:
+   * with a shared store, what the fleet added there, also after this instance last looked.
+   */
+  readonly previousTotal?: number;
 }
 
 /**
