@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Simulator } from '@bedrock-ha/simulator';
+import { eventually, startRedisServer } from '@bedrock-ha/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, emptyHome, runCli, startCli, TEST_CREDENTIALS } from './cli-process.js';
 import { PT_ARN, startSeedSimulator } from './seed-simulator.js';
@@ -147,5 +148,55 @@ describe('bedrock-ha serve', () => {
     });
     expect(fromFlag.code).toBe(2);
     expect(fromFlag.stderr).toContain('bedrock-ha: error: --api-key holds no key');
+  }, 30_000);
+
+  it('keeps its state in the Redis BEDROCK_HA_STATE_URL names, and refuses one that is not Redis without echoing it', async () => {
+    const redis = await startRedisServer();
+    try {
+      const env = cleanEnv(home, {
+        ...TEST_CREDENTIALS,
+        OTEL_SDK_DISABLED: 'true',
+        BEDROCK_HA_STATE_URL: ` ${redis.url} `,
+      });
+      const cli = startCli(
+        [
+          'serve',
+          '--port',
+          '0',
+          '--config',
+          config,
+          '--endpoint-url',
+          simulator.url,
+          '--log-level',
+          'silent',
+        ],
+        env,
+      );
+      try {
+        const [, url] = await cli.waitFor(/gateway listening on (http:\/\/\S+) /);
+        const response = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'claude-haiku', messages: [{ role: 'user', content: 'hello' }] }),
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(response.status).toBe(200);
+        // The request's retry budget and usage land in Redis, under the default prefix.
+        await eventually(
+          async () => (await redis.cli('KEYS', 'bedrock-ha:*')) !== '',
+          10_000,
+          'keys in Redis',
+        );
+      } finally {
+        expect(await cli.stop('SIGTERM')).toBe(0);
+      }
+    } finally {
+      await redis.stop();
+    }
+    const bad = await runCli(['serve', '--port', '0', '--config', config], {
+      env: cleanEnv(home, { ...TEST_CREDENTIALS, BEDROCK_HA_STATE_URL: 'http://user:CANARY@cache:6379' }),
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bedrock-ha: error: BEDROCK_HA_STATE_URL is not a Redis URL');
+    expect(bad.stderr).not.toContain('CANARY');
   }, 30_000);
 });

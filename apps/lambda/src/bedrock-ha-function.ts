@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CfnOutput, type Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
@@ -25,6 +26,7 @@ import {
   writeDeployedConfig,
 } from './deployed-config.js';
 import { frontDoorSettings } from './front-door-settings.js';
+import { type BedrockHAStateStore, stateStoreSettings, vpcAccessStatement } from './state-store-settings.js';
 
 /**
  * The name of the configuration file inside the deployed package: the configuration precompiled
@@ -81,12 +83,28 @@ export interface BedrockHAFunctionProps extends ConfigSource {
    * `AWS_LAMBDA_EXEC_WRAPPER`... Never a secret in plain text: it would be in the template.
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * A Redis or ElastiCache endpoint shared by every execution environment (breakers, retry
+   * budgets, usage windows): sets `BEDROCK_HA_STATE_URL`. An ElastiCache cache is reachable only
+   * from its VPC: set `vpc` too.
+   */
+  readonly stateStore?: BedrockHAStateStore;
+  /**
+   * Runs the function in this VPC (to reach ElastiCache). Bedrock is then reached through the
+   * VPC's egress: a `bedrock-runtime` interface endpoint (recommended) or a NAT gateway.
+   */
+  readonly vpc?: IVpc;
+  /** The function's subnets in `vpc` (default: the VPC's private subnets); private, with egress to Bedrock. */
+  readonly vpcSubnets?: SubnetSelection;
+  /** The function's security groups (default: one new group allowing all outbound traffic). */
+  readonly securityGroups?: ISecurityGroup[];
 }
 
 /**
  * A Lambda function serving a bedrock-ha configuration: arm64, Node.js 22 (or 24), the config
  * bundled as a file, a Function URL (AWS_IAM, RESPONSE_STREAM) or an HTTP API, a log group with
  * retention, and a role allowed to invoke exactly the Bedrock resources the configuration names.
+ * With `stateStore` (and `vpc` for ElastiCache), every execution environment shares one state.
  */
 export class BedrockHAFunction extends Construct {
   /** The function. */
@@ -100,6 +118,7 @@ export class BedrockHAFunction extends Construct {
     super(scope, id);
     const frontDoor = props.frontDoor ?? 'function-url';
     const door = frontDoorSettings(frontDoor, props);
+    const state = stateStoreSettings(props);
     const region = Stack.of(this).region;
     // Validated with the variables the function will have, which is where references are resolved.
     const config = deployedConfig(props, {
@@ -127,6 +146,8 @@ export class BedrockHAFunction extends Construct {
       applicationProfileModelArns: props.applicationProfileModelArns,
     });
     for (const statement of statements) role.addToPolicy(statement);
+    // The construct's own role, so CDK does not add the VPC access policy itself.
+    if (props.vpc) role.addToPolicy(vpcAccessStatement());
 
     const directory = packageDirectory(props.bundleDir);
     const configFile = writeDeployedConfig(directory, config);
@@ -144,9 +165,14 @@ export class BedrockHAFunction extends Construct {
         BEDROCK_HA_CONFIG: configFile,
         NODE_OPTIONS: '--enable-source-maps',
         ...door.environment,
+        ...state.environment,
         ...props.environment,
       },
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
     });
+    state.connect(this.function);
 
     if (frontDoor === 'function-url') {
       this.functionUrl = this.function.addFunctionUrl({

@@ -13,3 +13,4 @@ export { type BundleOptions, type BundleResult, bundleHandler } from './bundle-h
 export type { ConfigSource } from './deployed-config.js';
 export { HTTP_API_MAX_DEADLINE_MS, HTTP_API_MAX_TIMEOUT } from './front-door-settings.js';
 export { INFERENCE_PROFILE_REGIONS, partitionOf } from './inference-profile-regions.js';
+export type { BedrockHAStateStore } from './state-store-settings.js';

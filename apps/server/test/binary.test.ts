@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '@bedrock-ha/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, CREDENTIALS, HAIKU, harness, openaiClient, SIMULATOR, TOKYO } from './harness.js';
+import { BIN, runServer } from './server-process.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const EXAMPLE_CONFIG = fileURLToPath(new URL('../examples/bedrock-ha.yaml', import.meta.url));
 const SEED_SCENARIO = fileURLToPath(
   new URL('../../../packages/simulator/scenarios/seed-walkthrough.yaml', import.meta.url),
@@ -26,47 +24,7 @@ beforeAll(async () => {
 
 /** Runs the built binary with `env`; `lines` are its stdout JSON lines as they come. */
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      OTEL_SDK_DISABLED: 'true',
-      // Tests run side by side: a free metrics port each, not the default 9464.
-      BEDROCK_HA_METRICS_PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  test.defer(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const waiters: (() => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(JSON.parse(line));
-    for (const waiter of waiters.splice(0)) waiter();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    stderr: () => stderr,
-    /** Waits for the first stdout line with this `event`. */
-    async line(event: string): Promise<Record<string, unknown>> {
-      for (;;) {
-        const found = lines.find((line) => line.event === event);
-        if (found) return found;
-        const next = new Promise<void>((resolve) => waiters.push(resolve));
-        const status = await Promise.race([next.then(() => 'line'), exited.then(() => 'exited')]);
-        if (status === 'exited' && !lines.some((line) => line.event === event))
-          throw new Error(`exited before logging ${event}; stderr: ${stderr}`);
-      }
-    },
-  };
+  return runServer(test, env);
 }
 
 async function configFile(name: string, text: string): Promise<string> {

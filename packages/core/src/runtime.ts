@@ -34,7 +34,12 @@ export type { CapabilitiesConfig, Strippable } from './config/capabilities-schem
 export type { CapacityConfig } from './config/capacity-schema.js';
 export { ConfigError, type ConfigIssue } from './config/config-error.js';
 export type { BedrockHAConfig, ChainConfig, ClientConfig, EndpointConfig } from './config/config-schema.js';
-export { DEFAULT_POLICY, DEFAULT_RETRY_BUDGET, DEFAULT_STATE_TIMEOUT_MS } from './config/defaults.js';
+export {
+  DEFAULT_POLICY,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_STATE_BREAKER,
+  DEFAULT_STATE_TIMEOUT_MS,
+} from './config/defaults.js';
 export { describeJsonSyntaxError, type JsonSyntaxError } from './config/json-syntax-error.js';
 export {
   PRECOMPILED_FORMAT,
@@ -42,7 +47,7 @@ export {
   type PrecompiledConfigFile,
   readPrecompiledConfig,
 } from './config/precompiled-config.js';
-export type { StateConfig } from './config/state-config-schema.js';
+export type { StateBreakerConfig, StateConfig } from './config/state-config-schema.js';
 export type { ChainWorstCase, EndpointWorstCase } from './config/worst-case.js';
 export type { DropInClient, SendOptions } from './drop-in/drop-in-client.js';
 export {

@@ -20,8 +20,12 @@ import {
 } from './harness.js';
 
 const { simulator, engine } = harness({ checkTimers: true });
-/** Margin over an exact deadline for a loaded machine; the matrix asks for 50 ms. */
-const SLACK_MS = 100;
+/**
+ * Margin over an exact deadline for a loaded machine (CI runs at load averages of 20 and more);
+ * the matrix asks for 50 ms, which the bench, not a unit test, can hold a quiet machine to. Still
+ * well short of the 2 s slow endpoint and of a fresh 400 ms attempt where the tests tell them apart.
+ */
+const SLACK_MS = 150;
 
 /** A chain of endpoints in the given regions, all on the one simulator. */
 function chainOf(

@@ -42,6 +42,29 @@ describe('state config', () => {
     });
   });
 
+  it("refuses a store breaker that could never open or never close, naming the setting's range", () => {
+    const error = configError(() =>
+      createBedrockHA({ chains: CHAINS, state: { breaker: { failures: 0, halfOpenAfterMs: 2.5 } } }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'state.breaker.failures', message: 'must be at least 1, got 0' },
+      { path: 'state.breaker.halfOpenAfterMs', message: 'expected an integer, got number 2.5' },
+    ]);
+  });
+
+  it('names the store breaker settings it knows when one is misspelled', () => {
+    const error = configError(() =>
+      createBedrockHA({ chains: CHAINS, state: { breaker: { failureThreshold: 3 } } as never }),
+    );
+    expect(error.issues).toEqual([
+      {
+        path: 'state.breaker',
+        message: 'unknown key "failureThreshold"',
+        fix: 'known keys: failures, halfOpenAfterMs',
+      },
+    ]);
+  });
+
   it('runs on the store it is given when state says redis', () => {
     const ha = createBedrockHA(
       { chains: CHAINS, state: { store: 'redis', url: 'redis://127.0.0.1:6379', timeoutMs: 20 } },

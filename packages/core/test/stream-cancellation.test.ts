@@ -179,7 +179,8 @@ describe('a deadline bounds a stream until its first content only', () => {
     const opening = ha.converseStream('haiku', { messages: userMessage(PROMPT) }, { deadlineMs: 250 });
 
     await expect(opening).rejects.toBeInstanceOf(DeadlineExceededError);
-    expect(performance.now() - started).toBeLessThan(250 + 50);
+    // Far below the 5 s first token, with room for a loaded machine's scheduling.
+    expect(performance.now() - started).toBeLessThan(2_500);
     await vi.waitFor(() => expect(outcomesIn(sim, 'us-east-1')).toEqual({ aborted: 1 }));
 
     ha.destroy();

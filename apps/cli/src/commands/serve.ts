@@ -40,6 +40,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const { config } = await resolveEngineConfig(globals, options, output);
       const apiKeys = apiKeysOf(options.apiKey, process.env.BEDROCK_HA_API_KEYS);
       const auth = authOf(process.env.BEDROCK_HA_AUTH);
+      const stateUrl = stateUrlOf(process.env.BEDROCK_HA_STATE_URL);
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
       const { startServer } = await import('@bedrock-ha/node');
@@ -51,6 +52,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.host ? { host: options.host } : {}),
           apiKeys,
           ...(auth ? { auth } : {}),
+          ...(stateUrl ? { stateUrl } : {}),
           logLevel: options.logLevel,
         });
       } catch (error) {
@@ -96,4 +98,20 @@ function authOf(variable: string | undefined): 'api-keys' | 'none' | undefined {
   if (!mode) return undefined;
   if (mode === 'none' || mode === 'api-keys') return mode;
   throw new CliError(`BEDROCK_HA_AUTH "${variable}" is not a mode`, ExitCode.usage, 'use api-keys or none');
+}
+
+/**
+ * `BEDROCK_HA_STATE_URL`: the Redis a fleet of gateways shares its state through (it overrides the
+ * config's `state`, as for the server). Never echoed: it may hold a password.
+ */
+function stateUrlOf(variable: string | undefined): string | undefined {
+  const url = variable?.trim();
+  if (!url) return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/.test(url))
+    throw new CliError(
+      'BEDROCK_HA_STATE_URL is not a Redis URL',
+      ExitCode.usage,
+      'use redis://host:6379, or rediss://user:password@host:6379 for TLS; unset it to keep state in this process',
+    );
+  return url;
 }

@@ -1,5 +1,6 @@
 import type { Policy } from '../chain/endpoint.js';
 import type { RetryBudgetOptions } from '../policies/retry-budget.js';
+import type { StateConfig } from './state-config-schema.js';
 
 // Constants live here, not beside the zod schemas: the engine needs them, and a precompiled
 // configuration's engine must not load the schemas.
@@ -38,3 +39,25 @@ export const DEFAULT_RETRY_BUDGET: RetryBudgetOptions = {
   retryCost: 14,
   successRefill: 1,
 };
+
+/**
+ * The store's own breaker when the config leaves it out: after `failures` failed or slow calls in a
+ * row, the engine leaves the store alone for `halfOpenAfterMs`, then tries it again.
+ */
+export const DEFAULT_STATE_BREAKER = { failures: 5, halfOpenAfterMs: 5_000 } as const;
+
+/**
+ * The bounds `withLocalFallback` puts on a shared store, from `state`: its call timeout and its own
+ * breaker, defaults filled in.
+ */
+export function storeBounds(state: StateConfig): {
+  timeoutMs: number;
+  failureThreshold: number;
+  coolDownMs: number;
+} {
+  return {
+    timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+    failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
+    coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
+  };
+}

@@ -1,6 +1,30 @@
 import * as z from 'zod';
+import { DEFAULT_STATE_BREAKER, DEFAULT_STATE_TIMEOUT_MS } from './defaults.js';
 
-import { DEFAULT_STATE_TIMEOUT_MS } from './defaults.js';
+/**
+ * The breaker on the store itself (not on an endpoint): how many failed or slow calls in a row
+ * make the engine stop calling the store, and for how long it then answers from local state only.
+ */
+export const stateBreakerSchema = z.strictObject({
+  failures: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe(
+      `Store calls in a row that fail or outlast timeoutMs before the engine stops calling the store (default ${DEFAULT_STATE_BREAKER.failures}).`,
+    ),
+  halfOpenAfterMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(3_600_000)
+    .optional()
+    .describe(
+      `How long the store is left alone once its breaker opens, before one call tries it again (ms, default ${DEFAULT_STATE_BREAKER.halfOpenAfterMs}).`,
+    ),
+});
 
 /**
  * Where breakers, retry budgets and usage windows live: this process (`memory`, the default) or a
@@ -36,6 +60,11 @@ export const stateSchema = z
       .describe(
         `A store call slower than this is answered from local state (ms, default ${DEFAULT_STATE_TIMEOUT_MS}).`,
       ),
+    breaker: stateBreakerSchema
+      .optional()
+      .describe(
+        'The breaker on the store itself: after `failures` failed or slow calls in a row, local state answers alone for halfOpenAfterMs.',
+      ),
   })
   .refine((state) => state.store !== 'redis' || state.url !== undefined, {
     message: "store 'redis' needs url: set state.url (or BEDROCK_HA_STATE_URL) to redis://host:6379",
@@ -44,3 +73,5 @@ export const stateSchema = z
 
 /** The state settings as written in a config. */
 export type StateConfig = z.input<typeof stateSchema>;
+/** The store's own breaker settings (`state.breaker`) as written in a config. */
+export type StateBreakerConfig = z.input<typeof stateBreakerSchema>;

@@ -10,7 +10,7 @@ import { RequestClock } from '../chain/request-clock.js';
 import { endpointOrder } from '../chain/routing.js';
 import { runChain } from '../chain/run-chain.js';
 import { ConfigError } from '../config/config-error.js';
-import { DEFAULT_STATE_TIMEOUT_MS } from '../config/defaults.js';
+import { storeBounds } from '../config/defaults.js';
 import type { ResolvedConfig } from '../config/resolve-valid-config.js';
 import { UnknownChainError } from '../errors/unknown-chain-error.js';
 import { EndpointState } from '../policies/endpoint-policies.js';
@@ -91,7 +91,7 @@ export class Engine {
     const { events } = this;
     return withLocalFallback(options.stateStore, {
       now,
-      timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
+      ...storeBounds(state),
       onFallback: ({ operation, reason, error }) =>
         events.stateStoreFallback.emit({
           operation,

@@ -25,7 +25,7 @@ import type { Usage } from '../telemetry/instrumentation.js';
 import type { Classification, FailureReason } from './error-classification.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 
-/** What the engine shows of one endpoint's health. */
+/** One endpoint's health; `breaker` is `open` too while the shared record this engine last read is. */
 export interface EndpointHealth {
   readonly endpointId: string;
   readonly region: string;
@@ -238,7 +238,7 @@ export class EndpointState implements AttemptPolicies {
       modelId: this.endpoint.modelId,
       ...(this.endpoint.serviceTier && { serviceTier: this.endpoint.serviceTier }),
       chains,
-      breaker: this.breakerState,
+      breaker: this.shared?.shown(this.breakerState) ?? this.breakerState,
       active: this.bulkhead && limits ? limits.maxConcurrent - this.bulkhead.executionSlots : 0,
       queued: this.bulkhead && limits ? limits.maxQueued - this.bulkhead.queueSlots : 0,
       retryBudget: this.budget?.available,

@@ -137,6 +137,13 @@ describe('withLocalFallback', () => {
     expect(inner.readBreaker('pt')).toEqual(record);
   });
 
+  it('refuses a bound that is not a whole number of at least 1 when it is made', () => {
+    expect(() => withLocalFallback(new MemoryStateStore(), { failureThreshold: 0 })).toThrow(
+      new RangeError('withLocalFallback: failureThreshold must be a whole number of at least 1, got 0'),
+    );
+    expect(() => withLocalFallback(new MemoryStateStore(), { coolDownMs: 0.5 })).toThrow(RangeError);
+  });
+
   it('wraps a store once', () => {
     const wrapped = withLocalFallback(new MemoryStateStore());
     expect(withLocalFallback(wrapped)).toBe(wrapped);

@@ -34,6 +34,8 @@ const FALLBACK_MARKER = Symbol.for('bedrock-ha.LocalFallbackStore');
  * `timeoutMs` is answered from it. After `failureThreshold` failures in a row, the store itself
  * is left alone for `coolDownMs` (a breaker on the store), then tried again.
  *
+ * Throws `RangeError` when a bound is not a whole number of at least 1.
+ *
  * Local answers are this instance's view only: while the store is away, instances decide alone,
  * as they would without a shared store. A call that timed out may still apply to the store later.
  */
@@ -62,6 +64,11 @@ class LocalFallbackStore implements StateStore {
     private readonly store: StateStore,
     private readonly options: LocalFallbackOptions,
   ) {
+    for (const name of ['timeoutMs', 'failureThreshold', 'coolDownMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+        throw new RangeError(`withLocalFallback: ${name} must be a whole number of at least 1, got ${value}`);
+    }
     this.now = options.now ?? Date.now;
     this.local = new MemoryStateStore({ now: this.now });
   }

@@ -25,6 +25,21 @@ describe('SharedBreaker', () => {
     expect(first.admit(true)).toBeUndefined();
   });
 
+  it('knows until when the record it last read or wrote is open, for health()', () => {
+    const { first, second, openFirst } = twoEngines();
+    openFirst(500);
+    expect(first.openUntil()).toBe(1_500);
+    expect(second.openUntil()).toBe(0); // not read yet
+    second.admit(false);
+    expect(second.openUntil()).toBe(1_500);
+    expect(second.shown('closed')).toBe('open');
+    expect(second.shown('half-open')).toBe('half-open');
+    first.closed();
+    second.admit(false);
+    expect(second.openUntil()).toBe(0);
+    expect(second.shown('closed')).toBe('closed');
+  });
+
   it('turns another engine away while the cool-down runs, then lets one caller probe', () => {
     const { clock, store, second, openFirst } = twoEngines();
     openFirst(500);

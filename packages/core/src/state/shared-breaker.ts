@@ -1,4 +1,5 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
+import type { BreakerState } from '../telemetry/events.js';
 import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
@@ -34,6 +35,8 @@ export class SharedBreaker {
   private published = 0;
   /** Whether this instance holds the store's probe, so that only the holder gives it back. */
   private holdingProbe = false;
+  /** The record as this instance last read or wrote it, for health(). */
+  private seen: BreakerRecord | undefined;
   /** Epoch ms until which the breaker this instance last published open cools down. */
   private publishedOpenUntil = 0;
 
@@ -97,7 +100,24 @@ export class SharedBreaker {
     this.releaseProbe();
   }
 
+  /**
+   * Until when the record, as this instance last read or wrote it, turns calls away (epoch ms; 0
+   * when it does not): a breaker another instance opened shows here once a request read it.
+   */
+  openUntil(): number {
+    return this.seen?.state === 'open' ? this.seen.openUntil : 0;
+  }
+
+  /**
+   * The state `health()` shows: `local` (this instance's breaker), or `open` while that is closed
+   * but the record as this instance last saw it is open (another instance opened it).
+   */
+  shown(local: BreakerState): BreakerState {
+    return local === 'closed' && this.openUntil() > this.now() ? 'open' : local;
+  }
+
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
+    this.seen = record;
     if (!record || record.state === 'closed') return ADMITTED;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
@@ -116,6 +136,7 @@ export class SharedBreaker {
 
   private publish(record: BreakerRecord): void {
     this.published++;
+    this.seen = record;
     this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
     this.releaseProbe();
