@@ -3,7 +3,7 @@
 // `maxAttempts: 1`), so the two differ only by the engine. The simulator runs in its own process;
 // the CPU measured is the load generator's, which here is the engine plus the SDK. Scenarios run
 // in alternating rounds, so drift on a shared machine hits every scenario alike.
-import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockHA, defaultClientFactory } from '@bedrock-ha/core';
 import { median, percentile, round3 } from './percentiles.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
@@ -35,6 +35,23 @@ const rawTarget = (url) => {
   return {
     send: () => client.send(new ConverseCommand({ modelId: HAIKU, messages })),
     close: () => client.destroy(),
+  };
+};
+// The SDK's client with its middleware stack untouched (the default factory swaps its retry
+// middleware, issue 20) and the same keep-alive HTTP/1.1 handler: what the default client saves.
+const sdkTarget = (url) => {
+  // A default client lends its handler (the SDK's default for this client is HTTP/2).
+  const donor = defaultClientFactory({ region: 'us-east-1', client: { endpoint: url, credentials } });
+  const client = new BedrockRuntimeClient({
+    region: 'us-east-1',
+    endpoint: url,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: donor.config.requestHandler,
+  });
+  return {
+    send: () => client.send(new ConverseCommand({ modelId: HAIKU, messages })),
+    close: () => donor.destroy(),
   };
 };
 const haTarget = (options) => (url) => {
@@ -71,6 +88,7 @@ const SCENARIOS = [
     make: haTarget({ policy: failover }),
     fault: THROTTLE_EAST,
   },
+  { key: 'sdk', name: 'untouched SDK client (its own retry middleware), same handler', make: sdkTarget },
 ];
 
 const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));

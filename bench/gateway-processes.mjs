@@ -125,12 +125,15 @@ export async function stopAll(children) {
 }
 
 /**
- * One load-generator run: `target` has `url`, `headers`, `body` and `pid` (the process whose CPU
+ * One load-generator run: `target` has `url`, `headers`, `body`, `pid` (the process whose CPU
  * is sampled when the load generator marks its measured window's start and end, so process start,
- * warm-up and drain are left out).
+ * warm-up and drain are left out) and, for a stream, `firstToken` (see load-generator.mjs).
  */
-export async function drive({ url, headers = {}, body, pid }, { concurrency, seconds, probe = false }) {
-  const options = { url, headers, body, concurrency, seconds, warmupSeconds: 1, probe };
+export async function drive(
+  { url, headers = {}, body, pid, firstToken },
+  { concurrency, seconds, probe = false },
+) {
+  const options = { url, headers, body, concurrency, seconds, warmupSeconds: 1, probe, firstToken };
   const loader = spawn(process.execPath, [here('./load-generator.mjs'), JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -5,7 +5,8 @@
 // Per target: the serving process's CPU per request over the measured window, throughput, the
 // client's p50/p99, and the longest wait of a new connection for its first answer (the first
 // requests of every connection, plus a fresh connection every 100 ms of the window). Each round runs
-// every target once in a rotating order; ratios are medians of per-round pairs.
+// every target once in a rotating order; ratios are medians of per-round pairs. Then the same for
+// streams (limits-streaming.mjs): CPU per stream against the minimal pipe, time to first token.
 import {
   converseBody,
   drive,
@@ -16,6 +17,7 @@ import {
   startPortkey,
   stopAll,
 } from './gateway-processes.mjs';
+import { limitsStreaming, printLimitsStreaming } from './limits-streaming.mjs';
 import { median } from './percentiles.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -59,8 +61,14 @@ function pairedRatio(runs, peers, value) {
   };
 }
 
+/** The non-streaming targets, then the streaming ones (`streaming`: limits-streaming.mjs's result). */
+export async function limits(options = {}) {
+  const unary = await limitsUnary(options);
+  return { ...unary, streaming: await limitsStreaming(options) };
+}
+
 /** Runs every target at each concurrency in rotating rounds; one row per target and concurrency. */
-export async function limits({ seconds = 4, rounds = 2, oursEnv } = {}) {
+async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
   const sim = await startSimulatorProcess();
   let children = [];
   try {
@@ -129,4 +137,5 @@ export function printLimits(result) {
           : `${row.throughputVsPortkey} (${range(throughputVsPortkeyRange)})`,
     })),
   );
+  if (result.streaming) printLimitsStreaming(result.streaming);
 }

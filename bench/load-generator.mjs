@@ -7,11 +7,16 @@
 // New connections: every request sent on a connection the agent just opened (the first
 // `concurrency` at the start, and any reopened later) records its wait until the answer's headers;
 // with `probe: true`, a fresh connection also sends one request every 100 ms of the measured
-// window, so a server that serves its old connections first shows it.
+// window, so a server that serves its old connections first shows it. Streams: with `firstToken`
+// (a regular expression's source), the time until the answer's bytes first match it (the first
+// content event) is recorded per request, as time to first token.
 import http from 'node:http';
 import { percentile } from './percentiles.mjs';
 
-const { url, headers, body, concurrency, seconds, warmupSeconds, probe } = JSON.parse(process.argv[2]);
+const { url, headers, body, concurrency, seconds, warmupSeconds, probe, firstToken } = JSON.parse(
+  process.argv[2],
+);
+const firstTokenPattern = firstToken && new RegExp(firstToken);
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const payload = Buffer.from(body);
@@ -21,6 +26,9 @@ const requestHeaders = { ...headers, 'content-type': 'application/json', 'conten
 const newConnectionWaits = [];
 /** The same, of the probes alone (fresh connections opened while the load runs). */
 const probeWaits = [];
+/** Times to first token (`firstToken` set) of the requests the window counts. */
+const firstTokens = [];
+let counting = false;
 
 function send(fresh = false) {
   return new Promise((resolve) => {
@@ -37,7 +45,15 @@ function send(fresh = false) {
       (response) => {
         if (!request.reusedSocket) newConnectionWaits.push(performance.now() - sent);
         if (fresh) probeWaits.push(performance.now() - sent);
-        response.on('data', () => {});
+        let seen = '';
+        response.on('data', (chunk) => {
+          if (!firstTokenPattern || seen === undefined) return;
+          // The last bytes of the previous chunk too, so a marker split between two still matches.
+          seen = seen.slice(-64) + chunk.toString('latin1');
+          if (!firstTokenPattern.test(seen)) return;
+          if (counting && !fresh) firstTokens.push(performance.now() - sent);
+          seen = undefined;
+        });
         response.on('end', () => resolve(response.statusCode));
         response.on('error', () => resolve(0));
       },
@@ -47,7 +63,6 @@ function send(fresh = false) {
   });
 }
 
-let counting = false;
 let stop = false;
 const latencies = [];
 const statuses = {};
@@ -96,5 +111,15 @@ console.log(
     newConnectionMaxWaitMs: Number(Math.max(0, ...newConnectionWaits).toFixed(2)),
     probes: probeWaits.length,
     probeMaxWaitMs: Number(Math.max(0, ...probeWaits).toFixed(2)),
+    ...(firstTokenPattern &&
+      firstTokens.length > 0 && {
+        firstTokenP50Ms: Number(
+          percentile(
+            firstTokens.sort((a, b) => a - b),
+            0.5,
+          ).toFixed(2),
+        ),
+        firstTokenP99Ms: Number(percentile(firstTokens, 0.99).toFixed(2)),
+      }),
   }),
 );

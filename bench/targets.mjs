@@ -1,11 +1,13 @@
 // Every figure of this run against its target (issue 8), as rows for one table and targets.json.
 import { fleetRows } from './fleet-targets.mjs';
+import { limitRows, overheadRows } from './limits-targets.mjs';
 
 const row = (figure, target, measured, met) => ({ figure, target, measured, met: met ? 'yes' : 'NO' });
 
 /** Rows for the benchmarks that ran; `outcomes` maps benchmark names to their results. */
 export function targetRows({
   latency,
+  overhead,
   failover,
   memory,
   gateway,
@@ -209,52 +211,8 @@ export function targetRows({
   }
   if (affinity) rows.push(...cacheAffinityRows(affinity));
   if (limits) rows.push(...limitRows(limits));
+  rows.push(...overheadRows({ overhead, failover }));
   if (fleet) rows.push(...fleetRows(fleet));
-  return rows;
-}
-
-/** Issue 20's limits: our routes against the minimal proxy and Portkey, and the tail. */
-function limitRows({ results }) {
-  const rows = [];
-  const ours = results.filter((result) => result.key.startsWith('ours'));
-  const direct = (concurrency) =>
-    results.find((result) => result.key === 'direct' && result.concurrency === concurrency);
-  for (const result of ours) {
-    const at = `${result.target}, concurrency ${result.concurrency}`;
-    rows.push(
-      row(
-        `6. CPU per request / minimal proxy's, ${at}`,
-        '<= 3x',
-        `${result.cpuVsProxy}x (rounds ${result.cpuVsProxyRange.join('-')}x; ${result.cpuMsPerRequest} ms)`,
-        result.cpuVsProxy <= 3,
-      ),
-    );
-    if (result.concurrency === 64 && result.key === 'oursOpenAI')
-      rows.push(
-        row(
-          `6. req/s / Portkey's, ${at}`,
-          '>= 2x',
-          `${result.throughputVsPortkey}x (rounds ${result.throughputVsPortkeyRange.join('-')}x; ${result.requestsPerSecond} req/s)`,
-          result.throughputVsPortkey >= 2,
-        ),
-      );
-    rows.push(
-      row(
-        `6. client p99 / p50, ${at}`,
-        '<= 3x',
-        `${result.p99OverP50}x (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`,
-        result.p99OverP50 <= 3,
-      ),
-    );
-    rows.push(
-      row(
-        `6. longest wait of a new connection for its first answer, ${at}`,
-        '<= 250 ms',
-        `${result.newConnectionMaxWaitMs} ms (fresh connections while loaded: ${result.probeMaxWaitMs} ms; the simulator direct: ${direct(result.concurrency).newConnectionMaxWaitMs} ms)`,
-        result.newConnectionMaxWaitMs <= 250,
-      ),
-    );
-  }
   return rows;
 }
 

@@ -150,6 +150,64 @@ describe('bedrock-ha serve', () => {
     expect(fromFlag.stderr).toContain('bedrock-ha: error: --api-key holds no key');
   }, 30_000);
 
+  it('keeps requests with one --affinity-header value on one endpoint, and exits 2 on a bad name', async () => {
+    const env = cleanEnv(home, { ...TEST_CREDENTIALS, OTEL_SDK_DISABLED: 'true' });
+    const spread = join(home, 'spread.yaml');
+    await writeFile(
+      spread,
+      [
+        'chains:',
+        '  spread:',
+        '    routing: weighted',
+        '    endpoints:',
+        ...['us-east-1', 'us-west-2', 'eu-west-1'].map(
+          (region) =>
+            `      - { id: ${region}, region: ${region}, modelId: anthropic.claude-3-haiku-20240307-v1:0 }`,
+        ),
+      ].join('\n'),
+    );
+    const args = [
+      'serve',
+      '--port',
+      '0',
+      '--config',
+      spread,
+      '--endpoint-url',
+      simulator.url,
+      '--log-level',
+      'silent',
+    ];
+    const cli = startCli([...args, '--affinity-header', 'X-Conversation'], env);
+    try {
+      const [, url] = await cli.waitFor(/gateway listening on (http:\/\/\S+) /);
+      const servedBy = async (headers: Record<string, string>, times: number) => {
+        const endpoints = new Set<string | null>();
+        for (let index = 0; index < times; index++) {
+          const response = await fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            body: JSON.stringify({ model: 'spread', messages: [{ role: 'user', content: 'hello' }] }),
+            headers: { 'content-type': 'application/json', ...headers },
+          });
+          expect(response.status).toBe(200);
+          await response.arrayBuffer();
+          endpoints.add(response.headers.get('x-bedrock-ha-endpoint'));
+        }
+        return endpoints;
+      };
+      expect((await servedBy({ 'x-conversation': 'conversation-1' }, 8)).size).toBe(1);
+      // The default header is no longer the key: these spread by weight.
+      expect((await servedBy({ 'x-session-id': 'session-1' }, 12)).size).toBeGreaterThan(1);
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    }
+    const refused = await runCli([...args, '--affinity-header', 'session id'], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'bedrock-ha: error: --affinity-header "session id" is not a header name',
+    );
+    expect(refused.stderr).toContain('x-session-id');
+  }, 60_000);
+
   it('keeps its state in the Redis BEDROCK_HA_STATE_URL names, and refuses one that is not Redis without echoing it', async () => {
     const redis = await startRedisServer();
     try {

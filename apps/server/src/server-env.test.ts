@@ -92,6 +92,18 @@ describe('serverOptionsFromEnv', () => {
     ]);
   });
 
+  it('reads the affinity header in lower case, and refuses one that is no header name', () => {
+    expect(
+      serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', BEDROCK_HA_AFFINITY_HEADER: ' X-Conversation ' }),
+    ).toMatchObject({ affinityHeader: 'x-conversation' });
+    expect(serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json' })).not.toHaveProperty('affinityHeader');
+    expect(() =>
+      serverOptionsFromEnv({ BEDROCK_HA_CONFIG: 'c.json', BEDROCK_HA_AFFINITY_HEADER: 'session id' }),
+    ).toThrow(
+      'BEDROCK_HA_AFFINITY_HEADER "session id" is not a header name: use letters, digits and - (e.g. x-session-id)',
+    );
+  });
+
   it('reads the origins from BEDROCK_HA_CORS_ORIGINS', () => {
     const options = serverOptionsFromEnv({
       BEDROCK_HA_CONFIG: 'config.yaml',

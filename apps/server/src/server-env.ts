@@ -32,6 +32,8 @@ export const SERVER_ENV = {
     'a Redis URL (redis://host:6379, rediss://user:password@host:6379 for TLS) whose server every gateway instance shares breakers, budgets and usage through (default: this process only)',
   BEDROCK_HA_IDLE_TIMEOUT_MS:
     'ms a connection with no request in flight stays open, HTTP/1.1 keep-alive and HTTP/2 (default 65000)',
+  BEDROCK_HA_AFFINITY_HEADER:
+    'the request header whose value keeps requests on one endpoint for prompt-cache hits (default x-session-id)',
   ...METRICS_ENV,
 } as const;
 
@@ -82,6 +84,11 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     problems.push(
       'BEDROCK_HA_STATE_URL is not a Redis URL: use redis://host:6379, or rediss://user:password@host:6379 for TLS',
     );
+  const affinityHeader = env.BEDROCK_HA_AFFINITY_HEADER?.trim().toLowerCase();
+  if (affinityHeader && !HEADER_NAME.test(affinityHeader))
+    problems.push(
+      `BEDROCK_HA_AFFINITY_HEADER "${env.BEDROCK_HA_AFFINITY_HEADER}" is not a header name: use letters, digits and - (e.g. x-session-id)`,
+    );
   const metrics = metricsOptionsFromEnv(env, problems);
   if (problems.length > 0) throw new ServerEnvError(problems);
   const host = env.HOST?.trim();
@@ -101,9 +108,13 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     ...(stateUrl ? { stateUrl } : {}),
+    ...(affinityHeader ? { affinityHeader } : {}),
     ...(metrics && { metrics }),
   };
 }
+
+/** An HTTP header name (RFC 9110 token), in lower case as it arrives. */
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** A comma-separated list (keys, origins), trimmed, empty entries left out. */
 function listFrom(text: string | undefined): string[] {

@@ -203,4 +203,50 @@ describe('the bedrock-ha-server binary', () => {
       error: { name: 'ShutdownCut' },
     });
   });
+
+  it('keeps requests with one BEDROCK_HA_AFFINITY_HEADER value on one endpoint, and refuses a bad name', async () => {
+    const sim = await test.simulator(SIMULATOR);
+    const config = await configFile(
+      'spread.yaml',
+      [
+        `client: { endpoint: "${sim.url}", credentials: { accessKeyId: ${CREDENTIALS.accessKeyId}, secretAccessKey: ${CREDENTIALS.secretAccessKey} } }`,
+        'chains:',
+        '  spread:',
+        '    routing: weighted',
+        '    endpoints:',
+        ...['us-east-1', 'us-west-2', 'eu-west-1'].map(
+          (region) => `      - { id: ${region}, region: ${region}, modelId: "${HAIKU}" }`,
+        ),
+      ].join('\n'),
+    );
+    const server = run({
+      BEDROCK_HA_CONFIG: config,
+      PORT: '0',
+      BEDROCK_HA_API_KEYS: API_KEY,
+      BEDROCK_HA_AFFINITY_HEADER: 'X-Conversation',
+    });
+    const client = openaiClient((await server.line('start')).url as string);
+    const servedBy = async (headers: Record<string, string>, times: number) => {
+      const endpoints = new Set<string | null>();
+      for (let index = 0; index < times; index++) {
+        const { response } = await client.chat.completions
+          .create({ model: 'spread', messages: [{ role: 'user', content: 'hello' }] }, { headers })
+          .withResponse();
+        endpoints.add(response.headers.get('x-bedrock-ha-endpoint'));
+      }
+      return endpoints;
+    };
+    // The configured header is the key, whatever case the variable gave it in.
+    const sticky = await servedBy({ 'x-conversation': 'conversation-1' }, 8);
+    expect(sticky.size).toBe(1);
+    expect([...sticky][0]).toMatch(/^(us-east-1|us-west-2|eu-west-1)$/);
+    // x-session-id is no longer the key: requests carrying only it spread by weight.
+    expect((await servedBy({ 'x-session-id': 'session-1' }, 12)).size).toBeGreaterThan(1);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    const refused = run({ BEDROCK_HA_CONFIG: config, PORT: '0', BEDROCK_HA_AFFINITY_HEADER: 'session id' });
+    expect(await refused.exited).toBe(2);
+    expect(refused.stderr()).toContain('BEDROCK_HA_AFFINITY_HEADER "session id" is not a header name');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HAIKU, harness, UNLIMITED, userMessage } from './harness.js';
+import { HAIKU, harness, seeded, UNLIMITED, userMessage } from './harness.js';
 
 const { simulator, engine } = harness();
 const messages = userMessage('Hello');
@@ -40,7 +40,7 @@ describe('adaptive routing', () => {
     const sim = await simulator({ quotas: { onDemand: UNLIMITED } });
     // 1 s rather than the 400 ms: far beyond what a loaded machine adds to the fast region.
     sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: SLOW_MS } });
-    const ha = engine(sim, config);
+    const ha = engine(sim, config, { random: seeded(1) });
     await send(ha, 5); // warm-up: each region measured once
     const served = await send(ha, 60);
     expect(share(served, 'west')).toBeGreaterThanOrEqual(0.8);
@@ -51,7 +51,7 @@ describe('adaptive routing', () => {
   it('measures streams by their time to first token', async () => {
     const sim = await simulator({ quotas: { onDemand: UNLIMITED } });
     sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: SLOW_MS } });
-    const ha = engine(sim, config);
+    const ha = engine(sim, config, { random: seeded(1) });
     await send(ha, 5, true);
     expect(share(await send(ha, 40, true), 'west')).toBeGreaterThanOrEqual(0.8);
   });
@@ -59,7 +59,7 @@ describe('adaptive routing', () => {
   it('moves traffic back when the slow region recovers and the other slows down', async () => {
     const sim = await simulator({ quotas: { onDemand: UNLIMITED } });
     const slowEast = sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 400 } });
-    const ha = engine(sim, config);
+    const ha = engine(sim, config, { random: seeded(1) });
     await send(ha, 40);
     sim.faults.remove(slowEast);
     sim.faults.add({ match: { region: 'us-west-2' }, fault: { type: 'latency', ms: 400 } });
@@ -77,11 +77,15 @@ describe('adaptive routing', () => {
       fault: { type: 'error', error: 'ServiceUnavailableException' },
       when: { probability: 0.5 },
     });
-    const ha = engine(sim, {
-      ...config,
-      // A breaker that stays closed and no retry: the error rate alone must steer traffic.
-      policy: { breaker: { mode: 'off' }, retry: { maxAttempts: 1 } },
-    });
+    const ha = engine(
+      sim,
+      {
+        ...config,
+        // A breaker that stays closed and no retry: the error rate alone must steer traffic.
+        policy: { breaker: { mode: 'off' }, retry: { maxAttempts: 1 } },
+      },
+      { random: seeded(1) },
+    );
     await send(ha, 10);
     const before = requestsIn(sim, 'us-east-1');
     await send(ha, 60);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConverseCommand, type Message } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
 import type { BedrockHA, ConverseInput } from '../src/index.js';
-import { HAIKU, harness, UNLIMITED } from './harness.js';
+import { HAIKU, harness, seeded, UNLIMITED } from './harness.js';
 
 const { simulator, engine } = harness();
 
@@ -154,10 +154,3 @@ describe('prompt-cache affinity', () => {
 });
 
 /** A seeded random source, so that weighted picks are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}

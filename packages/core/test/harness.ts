@@ -215,3 +215,17 @@ export function requestCount(
 ): number {
   return sim.counters(filter).reduce((sum, counter) => sum + counter.requests, 0);
 }
+
+/**
+ * A seeded pseudo-random source for an engine's `random` option (mulberry32): routing and jitter
+ * decisions repeat run after run, so a test of a share of traffic does not depend on chance.
+ */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -54,6 +54,9 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', template: '/model/{chain}/invoke-with-response-stream', handler: bedrockInvokeStream },
 ];
 
+// Each template split once, not per request and route.
+const TEMPLATE_SEGMENTS = new Map(ROUTES.map((route) => [route, route.template.split('/')]));
+
 /** A matched route: its name for the log, its handler, its path parameters. */
 export interface RouteMatch {
   readonly name: string;
@@ -74,7 +77,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
   const segments = path.split('?')[0]!.split('/');
   const allowed: string[] = [];
   for (const route of ROUTES) {
-    const raw = matchTemplate(route.template.split('/'), segments);
+    const raw = matchTemplate(TEMPLATE_SEGMENTS.get(route)!, segments);
     if (!raw) continue;
     if (route.method === method.toUpperCase()) {
       const name = `${route.method} ${route.template}`;

@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+
 /** Bounds on the connections a {@link dualProtocolServer} keeps, before and after a request. */
 export interface ConnectionLimits {
   /**
@@ -42,4 +44,21 @@ export function resolveLimits(
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`${name} must be a positive whole number, got ${value}`);
   return resolved;
+}
+
+/** Logs refused connections: the first at once, then at most one line every 10 s with the count. */
+export function connectionLimitLog(logger: Logger, maxConnections: number): (open: number) => void {
+  let refused = 0;
+  let loggedAt = Number.NEGATIVE_INFINITY;
+  return (open) => {
+    refused++;
+    const now = performance.now();
+    if (now - loggedAt < 10_000) return;
+    loggedAt = now;
+    logger.warn(
+      { event: 'connection-limit', maxConnections, open, refused },
+      `connection limit of ${maxConnections} reached: refused ${refused} connection(s); raise BEDROCK_HA_MAX_CONNECTIONS or add instances`,
+    );
+    refused = 0;
+  };
 }

@@ -66,12 +66,17 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * port behind the API keys (`gatewayRoute: true`). Absent: no Prometheus exposition.
    */
   readonly metrics?: MetricsOptions;
-  /** Passed to `createBedrockHA` (a custom `clientFactory` or `classifyError`). */
+  /**
+   * The request header whose value is the prompt-cache affinity key: requests with one value stay
+   * on the endpoint that served the last one. Case-insensitive; default `x-session-id`.
+   */
+  readonly affinityHeader?: string;
   /**
    * A Redis URL whose server holds breakers, budgets and usage for a fleet of gateways (what
    * `BEDROCK_HA_STATE_URL` sets); overrides the config's `state`. Needs `@bedrock-ha/redis`.
    */
   readonly stateUrl?: string;
+  /** Passed to `createBedrockHA` (a custom `clientFactory` or `classifyError`). */
   readonly engineOptions?: Omit<BedrockHAOptions, 'telemetry'>;
 }
 

@@ -9,8 +9,14 @@ import {
 import { createGateway, openStateStore, withStateUrl } from '@bedrock-ha/http';
 import type { Logger } from 'pino';
 import { AccessLog } from './access-log.js';
+import { checkAffinityHeader } from './affinity-header.js';
 import { AUTH_MODES, checkAuthPolicy, isAuthMode } from './auth-policy.js';
-import { type ConnectionLimits, DEFAULT_MAX_CONNECTIONS, resolveLimits } from './connection-limits.js';
+import {
+  type ConnectionLimits,
+  connectionLimitLog,
+  DEFAULT_MAX_CONNECTIONS,
+  resolveLimits,
+} from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
 import { answerOverloaded, InFlightLimit } from './in-flight-limit.js';
@@ -55,6 +61,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apiKeys = options.apiKeys ?? [];
   checkAuthPolicy(host, apiKeys, auth);
   resolveLimits(options);
+  checkAffinityHeader(options.affinityHeader);
   const inFlightLimit = new InFlightLimit(options.maxInFlight);
   const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
@@ -88,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.corsOrigins?.length ? { cors: { allowedOrigins: options.corsOrigins } } : {}),
     onRequestLog,
     ...(metrics && options.metrics?.gatewayRoute && { metrics: metrics.scrape }),
+    ...(options.affinityHeader !== undefined && { affinityHeader: options.affinityHeader }),
   });
   const inFlight = new InFlightRequests();
   // One handler for both protocols: the same auth, body limit, access log and disconnect
@@ -215,23 +223,6 @@ function limitsOf(options: ServerOptions): ConnectionLimits {
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
-  };
-}
-
-/** Logs refused connections: the first at once, then at most one line every 10 s with the count. */
-function connectionLimitLog(logger: Logger, maxConnections: number): (open: number) => void {
-  let refused = 0;
-  let loggedAt = Number.NEGATIVE_INFINITY;
-  return (open) => {
-    refused++;
-    const now = performance.now();
-    if (now - loggedAt < 10_000) return;
-    loggedAt = now;
-    logger.warn(
-      { event: 'connection-limit', maxConnections, open, refused },
-      `connection limit of ${maxConnections} reached: refused ${refused} connection(s); raise BEDROCK_HA_MAX_CONNECTIONS or add instances`,
-    );
-    refused = 0;
   };
 }
 

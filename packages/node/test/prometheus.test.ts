@@ -83,6 +83,46 @@ describe('Prometheus metrics', () => {
     );
   });
 
+  it('counts prompt-cache reads and writes: by token type, and per endpoint this minute', async () => {
+    const sim = await test.simulator();
+    const { server } = await test.server(sim, { metrics: { port: 0 } });
+    const openai = openaiClient(server.url);
+    // A system prompt of about 1,500 tokens behind a cache checkpoint (over its minimum).
+    const system = {
+      type: 'text' as const,
+      text: Array.from({ length: 300 }, (_, index) => `Rule ${index}: be brief.`).join(' '),
+      cache_control: { type: 'ephemeral' },
+    };
+    const cached: number[] = [];
+    for (let turn = 0; turn < 2; turn++) {
+      const answer = await openai.chat.completions.create({
+        model: 'chat',
+        messages: [
+          { role: 'system', content: [system] },
+          { role: 'user', content: 'hello' },
+        ],
+      });
+      cached.push(answer.usage?.prompt_tokens_details?.cached_tokens ?? 0);
+    }
+    // The first turn writes the cache, the second reads it.
+    expect(cached[0]).toBe(0);
+    expect(cached[1]).toBeGreaterThan(1_000);
+
+    const { samples } = await scrape(server.metricsUrl!);
+    const tokens = (type: string) =>
+      total(samples, 'gen_ai_client_token_usage_sum', { bedrock_ha_chain: 'chat', gen_ai_token_type: type });
+    expect(tokens('cache_read')).toBe(cached[1]);
+    expect(tokens('cache_creation')).toBeGreaterThan(1_000);
+    const primary = { bedrock_ha_endpoint_id: 'primary' };
+    expect(total(samples, 'bedrock_ha_endpoint_minute_cache_read_tokens', primary)).toBe(cached[1]);
+    expect(total(samples, 'bedrock_ha_endpoint_minute_cache_write_tokens', primary)).toBe(
+      tokens('cache_creation'),
+    );
+    expect(
+      total(samples, 'bedrock_ha_endpoint_minute_cache_read_tokens', { bedrock_ha_endpoint_id: 'backup' }),
+    ).toBe(0);
+  });
+
   it('serves only GET /metrics on its own port, and no /metrics on the gateway unless asked', async () => {
     const sim = await test.simulator();
     const { server } = await test.server(sim, { metrics: { port: 0 } });

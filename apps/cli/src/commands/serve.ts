@@ -13,6 +13,7 @@ interface ServeOptions extends SeedFlags {
   readonly host?: string;
   readonly apiKey?: string[];
   readonly logLevel: string;
+  readonly affinityHeader?: string;
 }
 
 /** `bedrock-ha serve`: the OpenAI-compatible and Bedrock-native gateway, until SIGINT or SIGTERM. */
@@ -30,6 +31,10 @@ export function registerServe(program: Command, context: CommandContext): void {
       'accepted API keys (default: BEDROCK_HA_API_KEYS, comma-separated); required off loopback unless BEDROCK_HA_AUTH=none',
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent', 'info')
+    .option(
+      '--affinity-header <name>',
+      'request header whose value keeps requests on one endpoint for prompt-cache hits (default: BEDROCK_HA_AFFINITY_HEADER, then x-session-id)',
+    )
     .option('--provisioned-arn <arn>', "serve the AWS sample's setup instead of a --config file")
     .option('--primary-region <region>', "the PT's region (default: --region, then the ARN's)")
     .option('--fallback-region <region>', 'region of the on-demand fallback (default: us-west-2)')
@@ -40,6 +45,7 @@ export function registerServe(program: Command, context: CommandContext): void {
       const { config } = await resolveEngineConfig(globals, options, output);
       const apiKeys = apiKeysOf(options.apiKey, process.env.BEDROCK_HA_API_KEYS);
       const auth = authOf(process.env.BEDROCK_HA_AUTH);
+      const affinityHeader = affinityHeaderOf(options.affinityHeader, process.env.BEDROCK_HA_AFFINITY_HEADER);
       const stateUrl = stateUrlOf(process.env.BEDROCK_HA_STATE_URL);
       // Loaded here, not at the top: the gateway brings Express and the OpenTelemetry SDK, which
       // every other command can do without.
@@ -54,6 +60,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(auth ? { auth } : {}),
           ...(stateUrl ? { stateUrl } : {}),
           logLevel: options.logLevel,
+          ...(affinityHeader !== undefined && { affinityHeader }),
         });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -98,6 +105,19 @@ function authOf(variable: string | undefined): 'api-keys' | 'none' | undefined {
   if (!mode) return undefined;
   if (mode === 'none' || mode === 'api-keys') return mode;
   throw new CliError(`BEDROCK_HA_AUTH "${variable}" is not a mode`, ExitCode.usage, 'use api-keys or none');
+}
+
+/** `--affinity-header`, else `BEDROCK_HA_AFFINITY_HEADER`, in lower case; a name that is no header is a usage error. */
+function affinityHeaderOf(flag: string | undefined, variable: string | undefined): string | undefined {
+  const name = (flag ?? variable)?.trim().toLowerCase();
+  if (!name) return undefined;
+  if (/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return name;
+  const source = flag === undefined ? 'BEDROCK_HA_AFFINITY_HEADER' : '--affinity-header';
+  throw new CliError(
+    `${source} "${flag ?? variable}" is not a header name`,
+    ExitCode.usage,
+    'use letters, digits and - (e.g. x-session-id)',
+  );
 }
 
 /**

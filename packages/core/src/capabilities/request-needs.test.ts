@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestNeeds } from './request-needs.js';
+import { requestNeeds, scopedNeeds } from './request-needs.js';
 import { stripFeatures } from './strip-features.js';
 
 const text = (value: string) => ({ text: value });
@@ -119,6 +119,58 @@ describe('stripFeatures', () => {
       system: [text('s')],
       messages: [{ role: 'user', content: [text('hi')] }],
       toolConfig: { tools: [{ toolSpec: { name: 't' } }] },
+    });
+  });
+});
+
+describe('scopedNeeds (the engine hot path)', () => {
+  const window = 200_000;
+  const none = new Set<never>();
+
+  it('bounds a Converse text by its UTF-16 units, counting bytes only when the bound could exceed the window', () => {
+    const short = { messages: [{ role: 'user', content: [text('é'.repeat(1_000))] }] };
+    // 1,000 units: at most 3,000 bytes, far below the window, so no byte is counted.
+    expect(scopedNeeds('Converse', short, { features: none, window }).textTokens).toBe(750);
+    // 400,000 ASCII units: the bound (300,000) would not fit, so the exact count (100,000) decides.
+    const long = { messages: [{ role: 'user', content: [text('x'.repeat(400_000))] }] };
+    expect(scopedNeeds('Converse', long, { features: none, window }).textTokens).toBe(100_000);
+    // No window known and no walked feature in scope: nothing is walked.
+    expect(
+      scopedNeeds('Converse', long, { features: new Set(['tools']), window: undefined }).textTokens,
+    ).toBe(0);
+  });
+
+  it('leaves an InvokeModel body unparsed when its bytes fit the window and it shows no feature in scope', () => {
+    const data = 'A'.repeat(400_000);
+    const body = JSON.stringify({
+      max_tokens: 512,
+      messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data } }] }],
+    });
+    const unparsed = scopedNeeds('InvokeModel', { body }, { features: new Set(['tools']), window });
+    expect(unparsed.textTokens).toBe(Math.ceil(body.length / 4));
+    expect(unparsed.maxTokens).toBe(512);
+    expect([...unparsed.features]).toEqual([]);
+    // With images in scope, the body shows one: parsed, and its base64 left out of the text.
+    const parsed = scopedNeeds(
+      'InvokeModel',
+      { body: new TextEncoder().encode(body) },
+      {
+        features: new Set(['images']),
+        window,
+      },
+    );
+    expect([...parsed.features]).toEqual(['images']);
+    expect(parsed.textTokens).toBe(0);
+  });
+
+  it('parses a body whose maxTokens is not a plain number, or could push it past the window', () => {
+    const body = (maxTokens: unknown) =>
+      JSON.stringify({ max_tokens: maxTokens, messages: [{ role: 'user', content: 'hi' }] });
+    const scope = { features: none, window };
+    expect(scopedNeeds('InvokeModel', { body: body('512') }, scope).maxTokens).toBeUndefined();
+    expect(scopedNeeds('InvokeModel', { body: body(250_000) }, scope)).toMatchObject({
+      maxTokens: 250_000,
+      textTokens: 1, // 'hi'
     });
   });
 });

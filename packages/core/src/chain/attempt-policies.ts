@@ -1,7 +1,8 @@
-import type { BulkheadPolicy, CircuitBreakerPolicy, TimeoutPolicy } from 'cockatiel';
+import type { BulkheadPolicy, CircuitBreakerPolicy } from 'cockatiel';
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
 import { sendRetryingStaleConnection } from '../sdk/stale-connection.js';
+import { TIMED_OUT, withTimeout } from './attempt-timeout.js';
 import type { Endpoint } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -21,9 +22,11 @@ export class RequestCancelled extends Error {
 /** Which endpoint timeout bounds an attempt's call: the whole call, or a stream up to its first content. */
 export type AttemptTimeout = 'attemptMs' | 'firstTokenMs';
 
-/** An endpoint's policies that an attempt runs through, built once per endpoint (`EndpointState`). */
+/**
+ * An endpoint's policies that an attempt runs through, built once per endpoint (`EndpointState`);
+ * the timeouts are the endpoint's `policy.timeouts`.
+ */
 export interface AttemptPolicies {
-  readonly timeouts: Readonly<Record<AttemptTimeout, TimeoutPolicy>>;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
 }
@@ -62,18 +65,20 @@ export function callThroughPolicies<T>(
   // records never see it (the timeout still covers both tries).
   const send = (signal: AbortSignal) => sendRetryingStaleConnection(() => attempt(signal), signal);
   const call = async (): Promise<T> => {
-    // The signal the endpoint's timeout policy gave this attempt: aborted while the request's is
-    // not, it means the timeout fired. (The SDK's own AbortError may win the race against
-    // cockatiel's TaskCancelledError, so isTaskCancelledError cannot tell: cockatiel-gaps.test.ts.)
+    // The signal the timeout gave this attempt: aborted while the request's is not, it means the
+    // timeout fired, whichever error the call ended with (the SDK's own AbortError, say).
     let attemptSignal: AbortSignal | undefined;
     try {
       if (timeoutMs === undefined) return await send(clock.signal);
-      return await policies.timeouts[timeout].execute(({ signal }) => {
+      return await withTimeout(timeoutMs, clock.signal, (signal) => {
         attemptSignal = signal;
         return send(signal);
-      }, clock.signal);
+      });
     } catch (error) {
-      if (!clock.signal.aborted && attemptSignal?.aborted && timeoutMs !== undefined)
+      if (
+        timeoutMs !== undefined &&
+        (error === TIMED_OUT || (!clock.signal.aborted && attemptSignal?.aborted))
+      )
         throw new TIMEOUT_ERRORS[timeout](timeoutMs);
       throw error;
     }

@@ -1,6 +1,6 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockHAOptions, RequestOptions, Served } from '../bedrock-ha-api.js';
-import { CapabilityGate } from '../capabilities/capability-gate.js';
+import { capabilityGate } from '../capabilities/capability-gate.js';
 import { type Demand, estimateDemand } from '../capacity/token-estimate.js';
 import { AffinityRouting } from '../chain/affinity-routing.js';
 import type { EndpointAnswer, RunnerContext, RunnerRequest } from '../chain/chain-request.js';
@@ -228,11 +228,8 @@ export class Engine {
       ...(chain.endpoints.some((endpoint) => endpoint.capacity) && {
         demand: estimateDemand(operation, input),
       }),
-      // Only for a chain that knows what some endpoint's model can take, or strips for it.
-      ...((chain.stripUnsupported?.length ||
-        chain.endpoints.some((endpoint) => Object.keys(endpoint.capabilities ?? {}).length > 0)) && {
-        gate: new CapabilityGate(chain, operation, input),
-      }),
+      // Only for a chain with an endpoint that lacks a feature or knows its context window.
+      gate: capabilityGate(chain, operation, input),
     };
   }
 }

@@ -78,20 +78,4 @@ describe('an endpoint breaker, on a fake clock', () => {
       await state.breaker!.execute(() => Promise.reject(invalid)).catch(() => undefined);
     expect(state.breakerState).toBe('closed');
   });
-
-  it("times an attempt out at the endpoint's attemptMs", async () => {
-    const { state } = endpointState();
-    let attemptSignal: AbortSignal | undefined;
-    const attempt = state.timeouts.attemptMs
-      .execute(({ signal }) => {
-        attemptSignal = signal;
-        return new Promise(() => undefined);
-      })
-      .catch((error: Error) => error.message);
-    vi.advanceTimersByTime(2_999);
-    expect(attemptSignal?.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
-    expect(attemptSignal?.aborted).toBe(true);
-    expect(await attempt).toMatch(/timed out after 3000/);
-  });
 });

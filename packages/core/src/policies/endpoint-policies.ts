@@ -9,9 +9,6 @@ import {
   handleWhen,
   noJitterGenerator,
   SamplingBreaker,
-  type TimeoutPolicy,
-  TimeoutStrategy,
-  timeout,
 } from 'cockatiel';
 import { type CapacityHealth, EndpointCapacity } from '../capacity/endpoint-capacity.js';
 import { type AttemptPolicies, RequestCancelled } from '../chain/attempt-policies.js';
@@ -52,9 +49,6 @@ export interface EndpointHealth {
 /** Why an endpoint turned an attempt away without calling it. */
 export type Refusal = Extract<FailureReason, 'circuit-open' | 'parked'>;
 
-const timeoutAfter = (ms: number): TimeoutPolicy =>
-  timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
-
 const STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -67,13 +61,6 @@ const STATES: Record<CircuitState, BreakerState> = {
  * built from cockatiel's policies.
  */
 export class EndpointState implements AttemptPolicies {
-  /**
-   * The attempt timeout (`timeouts.attemptMs`) and a stream's first-token timeout
-   * (`timeouts.firstTokenMs`), built once: Aggressive settles at the timeout even if the SDK is
-   * slow to honour the abort; abortOnReturn off, as aborting a finished call's signal costs a
-   * DOMException per request (and would end a stream that has begun).
-   */
-  readonly timeouts: AttemptPolicies['timeouts'];
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly bulkhead: BulkheadPolicy | undefined;
   readonly budget: RetryBudget | undefined;
@@ -98,8 +85,6 @@ export class EndpointState implements AttemptPolicies {
     this.parking = new DailyParking(store, endpoint.id, endpoint.policy.dailyQuota, now);
     this.usage = new UsageCounters(store, endpoint.id);
     this.capacity = endpoint.capacity && new EndpointCapacity(endpoint.capacity, store, endpoint.id);
-    const { attemptMs, firstTokenMs } = endpoint.policy.timeouts;
-    this.timeouts = { attemptMs: timeoutAfter(attemptMs), firstTokenMs: timeoutAfter(firstTokenMs) };
     if (settings.mode !== 'off') {
       const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
       this.shared = shared;

@@ -1,6 +1,8 @@
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ClientConfig } from '../config/config-schema.js';
+import { withCachedSigner } from './cached-signer.js';
+import { withSingleAttempt } from './single-attempt.js';
 import { KEEP_ALIVE_IDLE_MS, watchStaleConnections } from './stale-connection.js';
 
 /** What a client factory is asked for: a region and how to connect and sign. */
@@ -16,7 +18,10 @@ export type ClientFactory = (spec: ClientSpec) => BedrockRuntimeClient;
  * The default client: `maxAttempts: 1`, because the chain is the only retry loop (retries at
  * several layers multiply load); keep-alive HTTP/1.1 connections, because the SDK's default for
  * this client opens a new HTTP/2 session per request; a connect timeout so a dead region fails
- * fast. Attempt timeouts come from the policies through the abort signal.
+ * fast. Attempt timeouts come from the policies through the abort signal. The SDK's retry
+ * middleware, which at one attempt only sets headers and `$metadata`, is swapped for one that does
+ * just that (`single-attempt.ts`), and the client keeps its SigV4 signer instead of building one per
+ * request (`cached-signer.ts`); a factory of your own gets the SDK's clients untouched.
  */
 export const defaultClientFactory: ClientFactory = ({ region, client }) => {
   // Through getBuiltinModule, not an import: an ES import of node:http reads every export to build
@@ -39,7 +44,7 @@ export const defaultClientFactory: ClientFactory = ({ region, client }) => {
   if (client.profile !== undefined) config.profile = client.profile;
   // A copy: the SDK writes into the object it is given, and the config's must stay as written.
   if (client.credentials !== undefined) config.credentials = { ...client.credentials };
-  return new BedrockRuntimeClient(config);
+  return withCachedSigner(withSingleAttempt(new BedrockRuntimeClient(config)));
 };
 
 /**

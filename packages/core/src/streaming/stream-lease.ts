@@ -40,27 +40,53 @@ export class StreamLease<E> {
     private readonly attempt: HeldAttempt,
   ) {}
 
+  // One idle timer for the whole stream, re-armed (`refresh`) at each `next()` rather than a timer
+  // and a promise race per event (issue 20). When it fires while nobody waits for an event, the
+  // consumer is the slow one, not the endpoint: ignored, and re-armed by the next `next()`.
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private waiting: ((reason: unknown) => void) | undefined;
+
   /**
    * The stream's next event; after `timeouts.idleMs` of silence, aborts the call and rejects with
-   * {@link StreamIdleTimeoutError}.
+   * {@link StreamIdleTimeoutError} (at once, even if the call does not honour the abort).
    */
-  async next(): Promise<IteratorResult<E>> {
+  next(): Promise<IteratorResult<E>> {
     const idleMs = this.endpoint.policy.timeouts.idleMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.controller.abort();
-        reject(new StreamIdleTimeoutError(idleMs));
-      }, idleMs);
+    if (this.idleTimer) this.idleTimer.refresh();
+    else this.idleTimer = setTimeout(() => this.idle(idleMs), idleMs);
+    return new Promise((resolve, reject) => {
+      this.waiting = reject;
+      const settled = () => {
+        if (this.waiting === reject) this.waiting = undefined;
+      };
+      this.iterator.next().then(
+        (next) => {
+          settled();
+          if (next.done) this.stopIdleTimer();
+          // Over HTTP/2 an aborted stream can end quietly instead of throwing.
+          if (this.controller.signal.aborted) reject(this.controller.signal.reason);
+          else resolve(next);
+        },
+        (error: unknown) => {
+          settled();
+          this.stopIdleTimer();
+          reject(error);
+        },
+      );
     });
-    try {
-      const next = await Promise.race([this.iterator.next(), silence]);
-      // Over HTTP/2 an aborted stream can end quietly instead of throwing.
-      if (this.controller.signal.aborted) throw this.controller.signal.reason;
-      return next;
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  private idle(idleMs: number): void {
+    const reject = this.waiting;
+    if (!reject) return;
+    this.waiting = undefined;
+    this.controller.abort();
+    reject(new StreamIdleTimeoutError(idleMs));
+  }
+
+  private stopIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   /**
@@ -69,6 +95,7 @@ export class StreamLease<E> {
    * the first call counts.
    */
   end(fields: AttemptFields, report?: AttemptReport, brokenBy?: unknown): void {
+    this.stopIdleTimer();
     this.attempt.end(fields, report, brokenBy);
   }
 

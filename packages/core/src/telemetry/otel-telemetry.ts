@@ -74,6 +74,18 @@ export interface TelemetryOptions {
   readonly events: BedrockHAEvents;
 }
 
+// What a `ProxyTracerProvider` (the global one) delegates to while no tracing SDK is registered.
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * True when nothing would record a request's spans: the tracer provider is the global proxy with no
+ * SDK behind it, so every span would be a non-recording copy of the caller's context. Asked per
+ * request, because an SDK registered later takes over the proxy.
+ */
+function tracingOff(provider: TracerProvider): boolean {
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_TRACER_PROVIDER;
+}
+
 /** OpenTelemetry instrumentation of the engine; `dispose()` unsubscribes it from the engine's events. */
 export interface Telemetry extends Instrumentation {
   dispose(): void;
@@ -97,12 +109,15 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   // OpenTelemetry SDK after building the engine still gets metrics (the metrics API has no proxy
   // provider, unlike tracing).
   let metricsRecorder: TelemetryMetrics | undefined;
+  // The no-op meter (no SDK registered by the first request) records nothing: skipped.
+  let metricsOff = false;
   const recorder = (): TelemetryMetrics => {
     if (metricsRecorder) return metricsRecorder;
     const meter =
       safely(() =>
         (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, TELEMETRY_VERSION),
       ) ?? createNoopMeter();
+    metricsOff = meter === createNoopMeter();
     metricsRecorder = createTelemetryMetrics(meter, options.events);
     return metricsRecorder;
   };
@@ -204,6 +219,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   return {
     request: (start) => {
       recorder();
+      // Neither spans nor metrics would record anything: the request is not instrumented at all,
+      // which saves the attributes, spans and contexts it would build for nothing (issue 20).
+      if (metricsOff && safely(() => tracingOff(options.tracerProvider ?? trace.getTracerProvider())))
+        return NO_REQUEST_SCOPE;
       return safely(() => request(start)) ?? NO_REQUEST_SCOPE;
     },
     dispose: () => metricsRecorder?.dispose(),

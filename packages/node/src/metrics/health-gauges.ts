@@ -10,6 +10,8 @@ export const HEALTH_GAUGES = {
   queued: 'bedrock_ha.endpoint.queued',
   minuteRequests: 'bedrock_ha.endpoint.minute.requests',
   minuteTokens: 'bedrock_ha.endpoint.minute.tokens',
+  minuteCacheReadTokens: 'bedrock_ha.endpoint.minute.cache_read_tokens',
+  minuteCacheWriteTokens: 'bedrock_ha.endpoint.minute.cache_write_tokens',
 } as const;
 
 type Reading = (endpoint: EndpointHealth, attributes: Attributes) => [number, Attributes][];
@@ -40,13 +42,23 @@ const GAUGES: readonly [name: string, description: string, read: Reading][] = [
     'Input plus output tokens the endpoint served in the current minute (capacity use)',
     (endpoint, at) => [[endpoint.usage.tokens, at]],
   ],
+  [
+    HEALTH_GAUGES.minuteCacheReadTokens,
+    'Input tokens the endpoint read from its prompt cache in the current minute (besides minute.tokens)',
+    (endpoint, at) => [[endpoint.usage.cacheReadTokens, at]],
+  ],
+  [
+    HEALTH_GAUGES.minuteCacheWriteTokens,
+    'Input tokens the endpoint wrote to its prompt cache in the current minute (besides minute.tokens)',
+    (endpoint, at) => [[endpoint.usage.cacheWriteTokens, at]],
+  ],
 ];
 
 /**
  * Observable gauges over `ha.health()`, read at each collection (a scrape): every configured
  * endpoint's breaker (one series per state, 1 for the current one, so a dashboard can chart each),
  * calls running and queued, and its capacity use (requests and tokens served in the current minute,
- * fleet-wide with a shared state store). Unlike the engine's own breaker gauge, endpoints not
+ * and prompt-cache reads and writes, fleet-wide with a shared state store). Unlike the engine's own breaker gauge, endpoints not
  * called yet appear too. Returns the function that removes the callbacks.
  */
 export function registerHealthGauges(meter: Meter, ha: BedrockHA): () => void {
