@@ -108,7 +108,7 @@ describe('Prometheus metrics', () => {
     expect(cached[0]).toBe(0);
     expect(cached[1]).toBeGreaterThan(1_000);
 
-    const { samples } = await scrape(server.metricsUrl!);
+    const { samples } = await scrapeMetrics(server.metricsUrl!);
     const tokens = (type: string) =>
       total(samples, 'gen_ai_client_token_usage_sum', { bedrock_ha_chain: 'chat', gen_ai_token_type: type });
     expect(tokens('cache_read')).toBe(cached[1]);
