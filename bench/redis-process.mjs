@@ -94,6 +94,8 @@ const STORE_METHODS = [
   'writeBreaker',
   'acquireProbe',
   'releaseProbe',
+  'countFailure',
+  'resetFailures',
   'takeTokens',
   'refillTokens',
   'reserve',

@@ -89,6 +89,8 @@ export function pendingStateStore(opening: Promise<OpenedStateStore | undefined>
     writeBreaker: (key: string, record: BreakerRecord) => target().writeBreaker(key, record),
     acquireProbe: (key: string, ttlMs: number) => target().acquireProbe(key, ttlMs),
     releaseProbe: (key: string) => target().releaseProbe(key),
+    countFailure: (key: string, windowMs: number) => target().countFailure(key, windowMs),
+    resetFailures: (key: string) => target().resetFailures(key),
     takeTokens: (key: string, cost: number, capacity: number) => target().takeTokens(key, cost, capacity),
     refillTokens: (key: string, amount: number, capacity: number) =>
       target().refillTokens(key, amount, capacity),

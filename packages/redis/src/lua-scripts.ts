@@ -38,6 +38,14 @@ if tokens >= capacity then redis.call('DEL', KEYS[1]) else redis.call('SET', KEY
 return tostring(tokens)`,
 );
 
+/** KEYS[1] failure count; ARGV windowMs. Adds one failure and keeps the count windowMs longer: the count. */
+export const COUNT_FAILURE = script(
+  'countFailure',
+  `local count = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return count`,
+);
+
 // A window is a hash {start, total, previous} on one key, so every window script touches one
 // declared key; `previous` is the total the window before `start` ended with. `now` is Redis's
 // clock (TIME), so every instance agrees on the window whatever its own clock.

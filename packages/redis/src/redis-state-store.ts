@@ -1,6 +1,14 @@
 import type { BreakerRecord, Reservation, StateStore, WindowOptions } from '@bedrock-ha/core';
 import { createClient, type RedisClientType } from '@redis/client';
-import { type LuaScript, READ_WINDOW, REFILL_TOKENS, RESERVE, SETTLE, TAKE_TOKENS } from './lua-scripts.js';
+import {
+  COUNT_FAILURE,
+  type LuaScript,
+  READ_WINDOW,
+  REFILL_TOKENS,
+  RESERVE,
+  SETTLE,
+  TAKE_TOKENS,
+} from './lua-scripts.js';
 import { checkRedisUrl, redactRedisUrl } from './redis-url.js';
 
 /** Options of {@link RedisStateStore}. */
@@ -104,6 +112,15 @@ export class RedisStateStore implements StateStore {
 
   async releaseProbe(key: string): Promise<void> {
     await this.send(['DEL', this.key(key, ':probe')]);
+  }
+
+  async countFailure(key: string, windowMs: number): Promise<number> {
+    const ttl = Math.max(1, Math.ceil(windowMs));
+    return Number(await this.run<number>(COUNT_FAILURE, this.key(key, ''), [ttl]));
+  }
+
+  async resetFailures(key: string): Promise<void> {
+    await this.send(['DEL', this.key(key, '')]);
   }
 
   async takeTokens(key: string, cost: number, capacity: number): Promise<number | undefined> {

@@ -41,6 +41,17 @@ describe('RedisStateStore', () => {
     expect(await store.readBreaker('primary:breaker')).toMatchObject({ state: 'closed' });
   });
 
+  it('counts failures across connections until reset, and keeps the count for its window only', async () => {
+    const [one, two] = [await connect({ keyPrefix: 'failures:' }), await connect({ keyPrefix: 'failures:' })];
+    expect(await one.countFailure('pt:failures', 60_000)).toBe(1);
+    expect(await two.countFailure('pt:failures', 60_000)).toBe(2);
+    const ttl = Number(await redis.cli('PTTL', 'failures:{pt}:failures'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await two.resetFailures('pt:failures');
+    expect(await one.countFailure('pt:failures', 60_000)).toBe(1);
+  });
+
   it('hands the probe to one caller until it is released or its TTL passes', async () => {
     const store = await connect({ keyPrefix: 'probe:' });
     const other = await connect({ keyPrefix: 'probe:' });

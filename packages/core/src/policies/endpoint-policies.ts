@@ -86,7 +86,7 @@ export class EndpointState implements AttemptPolicies {
     this.usage = new UsageCounters(store, endpoint.id);
     this.capacity = endpoint.capacity && new EndpointCapacity(endpoint.capacity, store, endpoint.id);
     if (settings.mode !== 'off') {
-      const shared = new SharedBreaker(store, `${endpoint.id}:breaker`);
+      const shared = SharedBreaker.forEndpoint(store, endpoint.id, settings);
       this.shared = shared;
       const breaker = circuitBreaker(
         handleWhen((error) => {

@@ -27,6 +27,18 @@ describe('MemoryStateStore', () => {
     expect(store.acquireProbe('a', 100)).toBe(true);
   });
 
+  it('counts failures until reset, and forgets a count with no failure for its window', () => {
+    const { clock, store } = storeAt();
+    expect(store.countFailure('a', 100)).toBe(1);
+    clock.now += 99;
+    expect(store.countFailure('a', 100)).toBe(2);
+    expect(store.countFailure('b', 100)).toBe(1);
+    store.resetFailures('a');
+    expect(store.countFailure('a', 100)).toBe(1);
+    clock.now += 100;
+    expect(store.countFailure('a', 100)).toBe(1);
+  });
+
   it('takes tokens from a bucket that starts full, refuses what it cannot pay, refills to capacity', () => {
     const { store } = storeAt();
     expect(store.takeTokens('a', 15, 20)).toBe(5);

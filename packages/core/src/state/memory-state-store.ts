@@ -24,6 +24,8 @@ export class MemoryStateStore implements StateStore {
   /** Probe holders' expiry, epoch ms. */
   private readonly probes = new Map<string, number>();
   private readonly buckets = new Map<string, number>();
+  /** Failure counts and when each is forgotten (epoch ms). */
+  private readonly failures = new Map<string, { count: number; until: number }>();
   private readonly windows = new Map<string, Window>();
 
   constructor(options: MemoryStateStoreOptions = {}) {
@@ -48,6 +50,18 @@ export class MemoryStateStore implements StateStore {
 
   releaseProbe(key: string): void {
     this.probes.delete(key);
+  }
+
+  countFailure(key: string, windowMs: number): number {
+    const now = this.now();
+    const kept = this.failures.get(key);
+    const count = kept && kept.until > now ? kept.count + 1 : 1;
+    this.failures.set(key, { count, until: now + windowMs });
+    return count;
+  }
+
+  resetFailures(key: string): void {
+    this.failures.delete(key);
   }
 
   takeTokens(key: string, cost: number, capacity: number): number | undefined {

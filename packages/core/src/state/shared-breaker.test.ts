@@ -81,4 +81,72 @@ describe('SharedBreaker', () => {
     expect(store.readBreaker('pt:breaker')).toMatchObject({ openUntil: 2_500, coolDownMs: 1_000 });
     expect(store.acquireProbe('pt:breaker', 1_000)).toBe(true);
   });
+
+  describe('with fleet counting', () => {
+    const fleet = { failures: 3, coolDownMs: 500, maxCoolDownMs: 1_500 };
+    function fleetOfTwo() {
+      const clock = { now: 1_000 };
+      const now = () => clock.now;
+      const store = new MemoryStateStore({ now });
+      const engines = [0, 1].map(() => new SharedBreaker(store, 'pt:breaker', now, fleet));
+      return { clock, store, a: engines[0]!, b: engines[1]! };
+    }
+
+    it('opens for every engine once their failures together reach the threshold', () => {
+      const { store, a, b } = fleetOfTwo();
+      a.settle(ADMITTED, 'failure');
+      b.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toBeUndefined();
+      a.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toEqual({ state: 'open', openUntil: 1_500, coolDownMs: 500 });
+      expect(a.admit(false)).toBeUndefined();
+      expect(b.admit(false)).toBeUndefined();
+    });
+
+    it('resets the count on a success only from an engine that added to it', () => {
+      const { store, a, b } = fleetOfTwo();
+      a.settle(ADMITTED, 'failure');
+      b.settle(ADMITTED, 'failure');
+      b.settle(ADMITTED, 'success');
+      a.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toBeUndefined();
+      // Neither a neutral outcome nor a success of an engine that added nothing resets it.
+      a.settle(ADMITTED, 'neutral');
+      b.settle(ADMITTED, 'success');
+      a.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toBeUndefined();
+      b.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toMatchObject({ state: 'open' });
+    });
+
+    it('doubles the cool-down after each failed probe up to the longest, and counts afresh once closed', () => {
+      const { clock, store, a, b } = fleetOfTwo();
+      for (const engine of [a, b, a]) engine.settle(ADMITTED, 'failure');
+      for (const coolDownMs of [1_000, 1_500, 1_500]) {
+        clock.now = store.readBreaker('pt:breaker')?.openUntil ?? 0;
+        b.settle(b.admit(false) as never, 'failure');
+        expect(store.readBreaker('pt:breaker')).toMatchObject({
+          coolDownMs,
+          openUntil: clock.now + coolDownMs,
+        });
+      }
+      clock.now += 1_500;
+      a.settle(a.admit(false) as never, 'success');
+      expect(store.readBreaker('pt:breaker')).toMatchObject({ state: 'closed' });
+      for (const engine of [b, b]) engine.settle(ADMITTED, 'failure');
+      expect(store.readBreaker('pt:breaker')).toMatchObject({ state: 'closed' });
+    });
+
+    it('opens the local breaker with the fleet’s grown cool-down when its probes failed meanwhile', () => {
+      const { clock, store, a, b } = fleetOfTwo();
+      for (const engine of [a, b, a]) engine.settle(ADMITTED, 'failure');
+      clock.now = 1_500;
+      const probe = b.admit(false);
+      // B's own breaker opens on this probe's failure, choosing its first cool-down (500).
+      b.recordCoolDowns(new ConstantBackoff(500)).next(undefined);
+      b.opened();
+      b.settle(probe as never, 'failure');
+      expect(store.readBreaker('pt:breaker')).toEqual({ state: 'open', openUntil: 2_500, coolDownMs: 1_000 });
+    });
+  });
 });

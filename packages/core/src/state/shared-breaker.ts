@@ -1,5 +1,7 @@
 import type { IBackoff, IBackoffFactory } from 'cockatiel';
+import type { BreakerConfig } from '../config/policy-schema.js';
 import type { BreakerState } from '../telemetry/events.js';
+import { FAILURE_MEMORY_MS, type FleetBreaker, fleetBreaker } from './fleet-breaker.js';
 import type { BreakerRecord, MaybePromise, RecordRead, StateStore } from './state-store.js';
 
 /** Leave to make one attempt, and whether it is the endpoint's half-open probe. */
@@ -39,12 +41,36 @@ export class SharedBreaker {
   private seen: BreakerRecord | undefined;
   /** Epoch ms until which the breaker this instance last published open cools down. */
   private publishedOpenUntil = 0;
+  /** With `fleet`: the cool-down of the record this instance last read, while it was open (else 0). */
+  private seenCoolDownMs = 0;
+  /** Failures this instance added to the fleet's count since its last success. */
+  private localFailures = 0;
+  private readonly failuresKey: string;
 
+  /**
+   * `fleet`: count failures fleet-wide and grow the cool-down of failed probes; omitted, each
+   * engine counts its own failures and a failed probe reopens with the same cool-down.
+   */
   constructor(
     private readonly store: StateStore,
     private readonly key: string,
     private readonly now: () => number = Date.now,
-  ) {}
+    private readonly fleet?: FleetBreaker,
+  ) {
+    this.failuresKey = `${key.slice(0, key.lastIndexOf(':') + 1)}failures`;
+  }
+
+  /**
+   * An endpoint's shared breaker: consecutive failures are counted fleet-wide too (a failure rate
+   * stays each engine's own), and failed probes grow the cool-down as the local backoff does.
+   */
+  static forEndpoint(
+    store: StateStore,
+    endpointId: string,
+    settings: Exclude<BreakerConfig, { mode: 'off' }>,
+  ): SharedBreaker {
+    return new SharedBreaker(store, `${endpointId}:breaker`, Date.now, fleetBreaker(settings));
+  }
 
   /** Wraps the breaker's half-open backoff so that each cool-down it hands out is known here. */
   recordCoolDowns(factory: IBackoffFactory<unknown>): IBackoffFactory<unknown> {
@@ -55,9 +81,14 @@ export class SharedBreaker {
     return { next: (context) => record(factory.next(context)) };
   }
 
-  /** The local breaker opened: publish it with the cool-down it just chose. */
+  /**
+   * The local breaker opened: publish it with the cool-down it just chose, or, with `fleet`, the
+   * fleet's grown one when it was open at this instance's last look (its probes failed meanwhile).
+   */
   opened(): void {
-    this.publish({ state: 'open', openUntil: this.now() + this.coolDownMs, coolDownMs: this.coolDownMs });
+    const coolDownMs =
+      this.seenCoolDownMs > 0 ? Math.max(this.coolDownMs, this.grown(this.seenCoolDownMs)) : this.coolDownMs;
+    this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
   }
 
   /** The local breaker closed after a successful probe. */
@@ -89,10 +120,13 @@ export class SharedBreaker {
 
   /** Reports how a probe ended (a no-op for ordinary attempts) and hands the probe back. */
   settle(admission: Admission, outcome: ProbeOutcome): void {
-    if (!admission.probe) return;
+    if (!admission.probe) {
+      if (outcome !== 'neutral') this.count(outcome === 'failure');
+      return;
+    }
     // A transition of the local breaker since the probe began was published already, and is newer.
     if (admission.published === this.published) {
-      const coolDownMs = admission.coolDownMs ?? 0;
+      const coolDownMs = this.grown(admission.coolDownMs ?? 0);
       if (outcome === 'success') this.publish({ state: 'closed', openUntil: 0, coolDownMs: 0 });
       else if (outcome === 'failure')
         this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
@@ -116,9 +150,46 @@ export class SharedBreaker {
     return local === 'closed' && this.openUntil() > this.now() ? 'open' : local;
   }
 
+  /**
+   * Counts an ordinary attempt's outcome fleet-wide: a failure adds to the store's count, and the
+   * failure that brings it to the threshold opens the breaker for every engine. A success resets the
+   * count only when this instance added to it since its last success, so a healthy endpoint costs
+   * the store nothing.
+   */
+  private count(failed: boolean): void {
+    const threshold = this.fleet?.failures;
+    if (threshold === undefined) return;
+    if (!failed) {
+      if (this.localFailures === 0) return;
+      this.localFailures = 0;
+      ignoreRejection(this.store.resetFailures(this.failuresKey));
+      return;
+    }
+    this.localFailures++;
+    const reached = (count: number) => {
+      // Exactly one engine sees the count reach the threshold; none reopens a breaker already open.
+      if (count !== threshold || this.now() < this.openUntil()) return;
+      const coolDownMs = this.fleet?.coolDownMs ?? 0;
+      this.publish({ state: 'open', openUntil: this.now() + coolDownMs, coolDownMs });
+    };
+    const count = this.store.countFailure(this.failuresKey, FAILURE_MEMORY_MS);
+    if (count instanceof Promise) count.then(reached, () => {});
+    else reached(count);
+  }
+
+  /** The cool-down after a failed probe that waited `coolDownMs`: doubled up to the longest, with `fleet`. */
+  private grown(coolDownMs: number): number {
+    if (!this.fleet) return coolDownMs;
+    return Math.min(this.fleet.maxCoolDownMs, Math.max(this.fleet.coolDownMs, coolDownMs * 2));
+  }
+
   private decide(record: BreakerRecord | undefined): MaybePromise<Admission | undefined> {
     this.seen = record;
-    if (!record || record.state === 'closed') return ADMITTED;
+    if (!record || record.state === 'closed') {
+      this.seenCoolDownMs = 0;
+      return ADMITTED;
+    }
+    if (this.fleet) this.seenCoolDownMs = record.coolDownMs;
     if (this.now() < record.openUntil) return undefined;
     const probe: Admission = { probe: true, coolDownMs: record.coolDownMs, published: this.published };
     const acquired = this.store.acquireProbe(this.key, PROBE_TTL_MS);
@@ -138,7 +209,13 @@ export class SharedBreaker {
     this.published++;
     this.seen = record;
     this.publishedOpenUntil = record.state === 'open' ? record.openUntil : 0;
+    if (record.state === 'closed') this.seenCoolDownMs = 0;
     ignoreRejection(this.store.writeBreaker(this.key, record));
+    // A closed breaker starts counting afresh, fleet-wide.
+    if (record.state === 'closed' && this.fleet?.failures !== undefined) {
+      this.localFailures = 0;
+      ignoreRejection(this.store.resetFailures(this.failuresKey));
+    }
     this.releaseProbe();
   }
 

@@ -94,6 +94,16 @@ export interface StateStore {
   releaseProbe(key: string): MaybePromise<void>;
 
   /**
+   * Adds one failure to the count `key` (shared by every engine on the store) and keeps it for
+   * `windowMs` after this failure (a count with no failure for that long is forgotten): the count
+   * now, this failure included (`INCR` + `PEXPIRE` on Redis).
+   */
+  countFailure(key: string, windowMs: number): MaybePromise<number>;
+
+  /** Forgets the failure count `key` (a success, or its breaker closed); a no-op when there is none. */
+  resetFailures(key: string): MaybePromise<void>;
+
+  /**
    * Takes `cost` tokens from the bucket `key` (which starts full at `capacity`): the tokens left,
    * or `undefined` (and nothing taken) when fewer than `cost` are left.
    */
