@@ -26,7 +26,16 @@ interface DemoJson {
     breakerTransitions: number;
     throttled: Record<string, number>;
     spilled: Record<string, number>;
-    primary?: { tokensPerMinute: number; usedTokens: number; utilizationPercent: number };
+    primary?: {
+      endpointId: string;
+      tokensPerMinute: number;
+      durationMs: number;
+      burstTokens: number;
+      refilledTokens: number;
+      allowedTokens: number;
+      usedTokens: number;
+      utilizationPercent: number;
+    };
     returnedToPrimary?: { index: number; atMs: number };
     latency: { p50Ms?: number; p99Ms?: number };
   };
@@ -151,7 +160,10 @@ describe('bedrock-ha demo', () => {
     expect(stdout).not.toMatch(/Throttling detected/);
     expect(stdout).not.toMatch(/Breaker of pt-east/);
     expect(stdout).toMatch(/^pt-east\s+us-east-1\s+provisioned\s+\d+\s+0\s+[1-9]\d*\s/m);
-    expect(stdout).toMatch(/^PT utilization\s+\d+% \(\d+ tokens used of 3000 a minute\)$/m);
+    // Against what the PT could serve in this run (its one-second burst + what refilled), not a minute.
+    expect(stdout).toMatch(
+      /^PT utilization\s+\d+%: \d+ of the \d+ tokens pt-east's 3,000\/min quota allowed in this \d+\.\d\d s run \(50 burst at the start \+ \d+ refilled\)$/m,
+    );
   }, 60_000);
 
   it('--json reports throttled attempts per endpoint and the PT utilization, with and without admission', async () => {
@@ -172,9 +184,14 @@ describe('bedrock-ha demo', () => {
     expect(reactive.summary.spilled['pt-east']).toBe(0);
     for (const demo of [admitted, reactive]) {
       // The PT's use agrees with the simulator's own count of what it served.
-      expect(demo.summary.primary?.tokensPerMinute).toBe(3000);
-      expect(demo.summary.primary?.usedTokens).toBeGreaterThan(0);
-      expect(demo.summary.primary?.utilizationPercent).toBeGreaterThan(0);
+      const primary = demo.summary.primary!;
+      expect(primary).toMatchObject({ endpointId: 'pt-east', tokensPerMinute: 3000, burstTokens: 50 });
+      expect(primary.refilledTokens).toBe(Math.round((3000 * primary.durationMs) / 60_000));
+      expect(
+        Math.abs(primary.allowedTokens - primary.burstTokens - primary.refilledTokens),
+      ).toBeLessThanOrEqual(1);
+      expect(primary.usedTokens).toBeGreaterThan(0);
+      expect(primary.utilizationPercent).toBe(Math.round((primary.usedTokens / primary.allowedTokens) * 100));
       const ptThrottles = demo.simulatorCounters
         .filter((counter) => counter.region === 'us-east-1' && counter.model.includes('provisioned-model'))
         .reduce((sum, counter) => sum + (counter.outcomes.ThrottlingException ?? 0), 0);

@@ -19,12 +19,20 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type BedrockInvokeOptions, bedrockInvokeStatements } from './bedrock-invoke-statements.js';
 import { CHUNK_DIRECTORY } from './bundle-layout.js';
-import { type ConfigSource, deployedConfig, writeDeployedConfig } from './deployed-config.js';
+import {
+  CONFIG_FILE_NAME,
+  type ConfigSource,
+  deployedConfig,
+  writeDeployedConfig,
+} from './deployed-config.js';
 import { frontDoorSettings } from './front-door-settings.js';
 import { type BedrockHAStateStore, stateStoreSettings, vpcAccessStatement } from './state-store-settings.js';
 
-/** The name of the configuration file inside the deployed package when `config` is an object. */
-export const CONFIG_FILE = 'bedrock-ha.json';
+/**
+ * The name of the configuration file inside the deployed package: the configuration precompiled
+ * at synth (validated, YAML turned into JSON, references kept), which the handler trusts at init.
+ */
+export const CONFIG_FILE = CONFIG_FILE_NAME;
 
 /**
  * Properties of {@link BedrockHAFunction}. Give the configuration as `configPath` (bundled as

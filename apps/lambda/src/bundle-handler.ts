@@ -33,8 +33,10 @@ export interface BundleResult {
  * Workspace packages are bundled from their sources, so no build is needed first.
  *
  * Code splitting puts what the SDK imports dynamically (the SSO, INI, STS and web-identity
- * credential providers, which a Lambda's role credentials never need) in `chunks/`, so the cold
- * start compiles less.
+ * credential providers, which a Lambda's role credentials never need), configuration validation
+ * (zod, the schema, `yaml`; not needed for a precompiled configuration), the OpenAI request schema
+ * (loaded on the first chat completion) and the Redis client in `chunks/`, so the cold start
+ * compiles less.
  */
 export async function bundleHandler(options: BundleOptions): Promise<BundleResult> {
   const file = join(options.outDir, 'handler.mjs');
@@ -55,7 +57,12 @@ export async function bundleHandler(options: BundleOptions): Promise<BundleResul
     // `module` picks the ES module builds of the SDK and smithy where their `exports` offer one (it
     // is no longer implied once `conditions` is set); `mainFields` does the same for packages
     // without `exports`. ES modules tree-shake better than CommonJS and skip its wrappers at init.
-    conditions: ['@bedrock-ha/source', 'module'],
+    // `@bedrock-ha/lazy-validation` resolves @bedrock-ha/core and @bedrock-ha/lambda to their entries
+    // without synchronous configuration loading: the configuration schema and zod are then reachable
+    // only through `loadLambdaEngine`'s dynamic import, so they land in a chunk of their own that a
+    // precompiled configuration never loads (esbuild splits by file, so a barrel that re-exported
+    // them would pull them into the entry).
+    conditions: ['@bedrock-ha/lazy-validation', '@bedrock-ha/source', 'module'],
     mainFields: ['module', 'main'],
     minify: options.minify ?? true,
     sourcemap: 'linked',

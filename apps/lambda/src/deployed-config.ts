@@ -1,12 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type BedrockHAConfig,
   ConfigError,
+  type ConfigFormat,
   type ConfigIssue,
   parseConfigText,
+  precompileConfig,
   readConfigFile,
 } from '@bedrock-ha/core';
+
+/** The configuration file's name in the deployment package (precompiled JSON, whatever the source). */
+export const CONFIG_FILE_NAME = 'bedrock-ha.json';
 
 /** Where the function's configuration comes from at synth. */
 export interface ConfigSource {
@@ -18,9 +23,13 @@ export interface ConfigSource {
 
 /** A configuration ready to bundle: the text that is deployed, and the values it resolves to at synth. */
 export interface DeployedConfig {
-  /** The file name inside the deployment package, e.g. `bedrock-ha.yaml`. */
+  /** The file name inside the deployment package: `bedrock-ha.json`. */
   readonly fileName: string;
-  /** What the file holds: the source text itself, never a resolved copy of it. */
+  /**
+   * What the file holds: the configuration precompiled (`precompileConfig`), as written (YAML turned
+   * into JSON, `${NAME}` references kept), never a resolved copy of it. The handler trusts it
+   * without loading the schema when it has no references left to fill in.
+   */
   readonly text: string;
   /** The configuration with references filled from the synth environment, for the IAM policy. */
   readonly resolved: BedrockHAConfig;
@@ -51,11 +60,7 @@ export function deployedConfig(
     throw sourceError('both `config` and `configPath` are set', 'pass only one of them');
   if (source.configPath !== undefined) deployed = readConfig(source.configPath, env);
   else if (source.config !== undefined)
-    deployed = {
-      fileName: 'bedrock-ha.json',
-      text: `${JSON.stringify(source.config, null, 2)}\n`,
-      resolved: source.config,
-    };
+    deployed = precompiled(JSON.stringify(source.config), 'json', env, undefined);
   else
     throw sourceError(
       'no configuration was given',
@@ -76,14 +81,23 @@ export function writeDeployedConfig(directory: string, config: DeployedConfig): 
 
 function readConfig(path: string, env: Readonly<Record<string, string | undefined>>): DeployedConfig {
   const { text, format } = readConfigFile(path);
-  let resolved: BedrockHAConfig;
+  return precompiled(text, format, env, path);
+}
+
+/** Validated once here, with the function's variables: the handler skips the schema at init. */
+function precompiled(
+  text: string,
+  format: ConfigFormat,
+  env: Readonly<Record<string, string | undefined>>,
+  source: string | undefined,
+): DeployedConfig {
   try {
-    resolved = parseConfigText(text, format, { env, source: path });
+    const resolved = parseConfigText(text, format, { env, source });
+    return { fileName: CONFIG_FILE_NAME, text: precompileConfig(text, format, { env, source }), resolved };
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error;
-    throw new ConfigError(error.issues.map(functionEnvironmentFix), path);
+    throw new ConfigError(error.issues.map(functionEnvironmentFix), source);
   }
-  return { fileName: `bedrock-ha${extname(path).toLowerCase()}`, text, resolved };
 }
 
 // The references are resolved in the function, so the fix is the function's environment, not the shell's.

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Simulator, startSimulator } from '@bedrock-ha/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundleResult, bundleHandler } from '../src/index.js';
+import { runBundle } from './run-bundle.js';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 const PT_ARN = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/bundletest01';
@@ -27,28 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
 });
-
-/** Runs the bundle in a fresh Node process; resolves with what it printed. */
-function runBundle(env: Record<string, string>, events: unknown) {
-  const eventsFile = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-events-')), 'events.json');
-  writeFileSync(eventsFile, JSON.stringify(events));
-  const child = spawn(
-    process.execPath,
-    [fileURLToPath(new URL('invoke-bundle.mjs', import.meta.url)), bundle.file, eventsFile],
-    { env: { PATH: process.env.PATH, ...env } },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
 
 describe('the bundled handler in a fresh Node process', () => {
   it('initialises from BEDROCK_HA_CONFIG_JSON and serves HTTP, direct and streaming invocations through failover', async () => {
@@ -79,6 +57,7 @@ describe('the bundled handler in a fresh Node process', () => {
     };
 
     const { code, stdout, stderr } = await runBundle(
+      bundle.file,
       { BEDROCK_HA_CONFIG_JSON: JSON.stringify(config) },
       events,
     );
@@ -144,6 +123,7 @@ describe('the bundled handler in a fresh Node process', () => {
     const functionUrl = JSON.parse(readFileSync(join(fixtures, 'function-url-event.json'), 'utf8'));
 
     const { code, stdout, stderr } = await runBundle(
+      bundle.file,
       { BEDROCK_HA_CONFIG: path, SIM_URL: sim.url },
       { http: functionUrl, direct, stream: functionUrl },
     );
@@ -155,7 +135,7 @@ describe('the bundled handler in a fresh Node process', () => {
   }, 60_000);
 
   it('fails its init with the configuration problem when no configuration is set', async () => {
-    const { code, stderr } = await runBundle({}, { http: {}, direct: {}, stream: {} });
+    const { code, stderr } = await runBundle(bundle.file, {}, { http: {}, direct: {}, stream: {} });
 
     expect(code).not.toBe(0);
     expect(stderr).toContain('ConfigError');

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readPrecompiledConfig } from '@bedrock-ha/core';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
@@ -40,18 +41,20 @@ const REGION_REF = '${HAIKU_REGION}';
 
 // CDK synthesis is slow on a shared machine: generous per-test time.
 describe('BedrockHAFunction configuration', { timeout: 120_000 }, () => {
-  it('bundles the file as written, references unresolved, and resolves them only for the IAM policy', () => {
+  it('bundles the file precompiled as written, references unresolved, and resolves them only for the IAM policy', () => {
     const configPath = configFile(
       `chains:\n  chat:\n    endpoints:\n      - { region: "${REGION_REF}", modelId: ${HAIKU} }\n`,
     );
 
     const { template, asset } = synth({ configPath, environment: { HAIKU_REGION: 'eu-west-3' } });
 
-    const bundled = readFileSync(join(asset, 'bedrock-ha.yaml'), 'utf8');
+    const bundled = readFileSync(join(asset, 'bedrock-ha.json'), 'utf8');
     expect(bundled).toContain(REGION_REF);
     expect(bundled).not.toContain('eu-west-3');
+    // A reference is filled in at init, so the handler validates it there (the schema loads then).
+    expect(readPrecompiledConfig(bundled, { env: { HAIKU_REGION: 'eu-west-3' } })?.validated).toBe(false);
     expect(readdirSync(asset).sort()).toEqual([
-      'bedrock-ha.yaml',
+      'bedrock-ha.json',
       'chunks',
       'handler.mjs',
       'handler.mjs.map',
@@ -59,13 +62,36 @@ describe('BedrockHAFunction configuration', { timeout: 120_000 }, () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          BEDROCK_HA_CONFIG: '/var/task/bedrock-ha.yaml',
+          BEDROCK_HA_CONFIG: '/var/task/bedrock-ha.json',
           HAIKU_REGION: 'eu-west-3',
         }),
       },
     });
     const invoke = allowStatements(template).find((statement) => statement.Sid === 'InvokeConfiguredModels');
     expect(resourcesOf(invoke)).toEqual([`arn:aws:bedrock:eu-west-3::foundation-model/${HAIKU}`]);
+  });
+
+  it('deploys a configuration without references precompiled, which the handler trusts without the schema', () => {
+    const configPath = configFile(
+      `chains:\n  chat:\n    endpoints:\n      - { region: us-west-2, modelId: ${HAIKU} }\n`,
+    );
+
+    const { template, asset } = synth({ configPath });
+
+    const read = readPrecompiledConfig(readFileSync(join(asset, 'bedrock-ha.json'), 'utf8'), { env: {} });
+    expect(read).toEqual({
+      validated: true,
+      config: { chains: { chat: { endpoints: [{ region: 'us-west-2', modelId: HAIKU }] } } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ BEDROCK_HA_CONFIG: '/var/task/bedrock-ha.json' }) },
+    });
+  });
+
+  it('refuses an invalid object configuration at synth, as a file', () => {
+    const config = { chains: { chat: { endpoints: [{ modelId: HAIKU }] } } };
+
+    expect(() => synth({ config })).toThrow(/chains\.chat\.endpoints\.0\.region: is required/);
   });
 
   it("never writes values from the synth machine's environment into the package", () => {

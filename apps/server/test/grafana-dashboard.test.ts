@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { startServer } from '@bedrock-ha/node';
-import { PRIMARY_PT, parsePrometheusText } from '@bedrock-ha/test-kit';
+import {
+  breakerStaysOpen,
+  CHAT_CHAINS,
+  chatTraffic,
+  PRIMARY_PT,
+  scrapeMetrics,
+  simulatorClient,
+} from '@bedrock-ha/test-kit';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIALS, HAIKU, harness, openaiClient, SIMULATOR, TOKYO } from './harness.js';
+import { harness, openaiClient, SIMULATOR } from './harness.js';
 
 const DASHBOARD = new URL('../dashboards/bedrock-ha.json', import.meta.url);
 const test = harness();
@@ -31,8 +38,8 @@ function metricNames(expr: string): string[] {
 }
 
 /** The names a scrape exposes: every family, with a histogram's `_bucket`, `_sum` and `_count`. */
-function exportedNames(text: string): Set<string> {
-  const { samples, types } = parsePrometheusText(text);
+async function exportedNames(metricsUrl: string): Promise<Set<string>> {
+  const { samples, types } = await scrapeMetrics(metricsUrl);
   const names = new Set(samples.map((sample) => sample.name));
   for (const [family, type] of types) {
     names.add(family);
@@ -46,36 +53,15 @@ describe('the Grafana dashboard', () => {
     const sim = await test.simulator(SIMULATOR);
     sim.faults.add({ match: { model: PRIMARY_PT }, fault: { type: 'error', error: 'ThrottlingException' } });
     const server = await startServer({
-      config: {
-        client: { endpoint: sim.url, credentials: { ...CREDENTIALS } },
-        policy: {
-          retry: { maxAttempts: 1 },
-          breaker: {
-            mode: 'consecutive',
-            failures: 2,
-            halfOpenAfterMs: 600_000,
-            maxHalfOpenAfterMs: 600_000,
-          },
-        },
-        chains: {
-          chat: {
-            endpoints: [
-              { id: 'primary', modelId: PRIMARY_PT },
-              { id: 'backup', region: 'us-west-2', modelId: HAIKU },
-            ],
-          },
-        },
-      },
+      config: { client: simulatorClient(sim), policy: breakerStaysOpen(2), chains: CHAT_CHAINS },
       port: 0,
       telemetry: false,
       logLevel: 'silent',
       metrics: { port: 0 },
     });
     test.defer(() => server.close());
-    const openai = openaiClient(server.url);
-    for (let index = 0; index < 4; index++)
-      await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: TOKYO }] });
-    const exported = exportedNames(await (await fetch(server.metricsUrl!)).text());
+    await chatTraffic(openaiClient(server.url), 4);
+    const exported = await exportedNames(server.metricsUrl!);
 
     const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[]; uid: string };
     expect(dashboard.uid).toBe('bedrock-ha');

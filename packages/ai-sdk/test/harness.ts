@@ -1,7 +1,7 @@
 import { createBedrockHAProvider } from '@bedrock-ha/ai-sdk';
 import { type BedrockHAConfig, type BedrockHAOptions, createBedrockHA } from '@bedrock-ha/core';
 import type { Simulator } from '@bedrock-ha/simulator';
-import { CREDENTIALS, HAIKU, PRIMARY_PT, testResources } from '@bedrock-ha/test-kit';
+import { CHAT_CHAINS, simulatorClient, testResources } from '@bedrock-ha/test-kit';
 
 export { eventually, HAIKU, outcomesIn, PRIMARY_PT, TOKYO } from '@bedrock-ha/test-kit';
 
@@ -9,14 +9,7 @@ export { eventually, HAIKU, outcomesIn, PRIMARY_PT, TOKYO } from '@bedrock-ha/te
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
 /** The chain `chat`: the simulator's PT in us-east-1 first, then on-demand Haiku in us-west-2. */
-export const CHAINS: BedrockHAConfig['chains'] = {
-  chat: {
-    endpoints: [
-      { id: 'primary', modelId: PRIMARY_PT },
-      { id: 'backup', region: 'us-west-2', modelId: HAIKU },
-    ],
-  },
-};
+export const CHAINS: BedrockHAConfig['chains'] = CHAT_CHAINS;
 
 /** Starts a simulator and a provider over an engine on it for each test, closed after it. */
 export function harness() {
@@ -26,8 +19,7 @@ export function harness() {
     async provider(config: Partial<BedrockHAConfig> = {}, options: BedrockHAOptions = {}) {
       const sim: Simulator = await resources.simulator();
       const engine = createBedrockHA(
-        // A copy per engine: an SDK client writes `$source` into the credentials object it is given.
-        { chains: CHAINS, ...config, client: { endpoint: sim.url, credentials: { ...CREDENTIALS } } },
+        { chains: CHAINS, ...config, client: simulatorClient(sim) },
         { telemetry: false, ...options },
       );
       resources.defer(() => engine.destroy());

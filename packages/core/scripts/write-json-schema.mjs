@@ -1,8 +1,11 @@
-// Writes bedrock-ha.schema.json from the built package: `pnpm -F @bedrock-ha/core build` first.
-import { writeFile } from 'node:fs/promises';
+// Writes bedrock-ha.schema.json, and the schema's hash into src/config/config-schema-hash.ts (the
+// version precompiled configurations carry), from the built package: `pnpm -F @bedrock-ha/core build` first.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const target = fileURLToPath(new URL('../bedrock-ha.schema.json', import.meta.url));
+const hashFile = fileURLToPath(new URL('../src/config/config-schema-hash.ts', import.meta.url));
 
 let configJsonSchema;
 try {
@@ -18,5 +21,13 @@ if (typeof configJsonSchema !== 'function') {
   process.exit(1);
 }
 
-await writeFile(target, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+const schema = configJsonSchema();
+await writeFile(target, `${JSON.stringify(schema, null, 2)}\n`);
 console.log(`Wrote ${target}`);
+const hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+const source = await readFile(hashFile, 'utf8');
+await writeFile(
+  hashFile,
+  source.replace(/CONFIG_SCHEMA_HASH = '[0-9a-f]*'/, `CONFIG_SCHEMA_HASH = '${hash}'`),
+);
+console.log(`Wrote ${hashFile} (${hash})`);

@@ -4,7 +4,7 @@ import { inputForEndpoint } from './capabilities/capability-gate.js';
 import type { EndpointRef } from './chain/endpoint.js';
 import type { RequestClock } from './chain/request-clock.js';
 import type { BedrockHAConfig } from './config/config-schema.js';
-import { resolveConfig } from './config/resolve-config.js';
+import { type ResolvedConfig, resolveValidConfig } from './config/resolve-valid-config.js';
 import { DropInClient } from './drop-in/drop-in-client.js';
 import type { Attempt } from './errors/attempt.js';
 import { Engine } from './operations/engine.js';
@@ -14,17 +14,19 @@ import { type StreamLease, streamStep } from './streaming/stream-lease.js';
 import type { Resumption, StreamSession } from './streaming/stream-session.js';
 
 /**
- * Builds the engine from a configuration (validated here; see `loadConfig` for files).
- * @throws ConfigError naming each problem's path, what was expected and a fix.
- * @example
- * const ha = createBedrockHA({ chains: { haiku: { endpoints: [
- *   { modelId: 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123' },
- *   { region: 'us-west-2', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' },
- * ] } } });
- * const { output, servedBy } = await ha.converse('haiku', { messages });
+ * {@link createBedrockHA} for a configuration that `precompileConfig` validated at build time
+ * (`readPrecompiledConfig` says so): the schema check is skipped, so the configuration schema and
+ * zod are never loaded (a bundled Lambda's cold start). References, ids, kinds and regions are
+ * still checked. Pass anything else to `createBedrockHA`.
+ * @throws ConfigError naming each problem that the schema does not cover.
  */
-export function createBedrockHA(config: BedrockHAConfig, options: BedrockHAOptions = {}): BedrockHA {
-  const engine = new Engine(resolveConfig(config), options);
+export function createValidatedBedrockHA(config: BedrockHAConfig, options: BedrockHAOptions = {}): BedrockHA {
+  return bedrockHA(resolveValidConfig(config), options);
+}
+
+/** The engine's API over a resolved configuration; `createBedrockHA` validates it first. */
+export function bedrockHA(config: ResolvedConfig, options: BedrockHAOptions): BedrockHA {
+  const engine = new Engine(config, options);
   const { converse, invokeModel, converseStream, invokeModelWithResponseStream } = OPERATIONS;
   let dropIn: DropInClient | undefined;
   const ha: BedrockHA = {

@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { readmeExample, runExample } from '@bedrock-ha/test-kit';
 import { expect, it } from 'vitest';
 
 const example = fileURLToPath(new URL('../examples/quickstart.mjs', import.meta.url));
 
 // The README's example, run as users run it: against the built package.
 it('runs the README example: PT, failover to us-west-2 on throttling, back to the PT, then a stream', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [example], {
-    timeout: 20_000,
-  });
-  expect(stdout.trim().split('\n')).toEqual([
+  const { lines } = await runExample(example, { timeoutMs: 20_000 });
+  expect(lines).toEqual([
     'pt-east (us-east-1): Tokyo',
     'failover: pt-east -> haiku-west (throttled)',
     'haiku-west (us-west-2): Tokyo',
@@ -21,9 +17,6 @@ it('runs the README example: PT, failover to us-west-2 on throttling, back to th
 });
 
 it('shows the example file in the README, word for word', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const shown = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  // The file's header comment says how to run it; the README says so in prose.
-  const code = readFileSync(example, 'utf8').replace(/^(\/\/.*\n)+/, '');
-  expect(shown?.trim()).toBe(code.trim());
+  const { shown, code } = readmeExample(new URL('../README.md', import.meta.url), example);
+  expect(shown).toBe(code);
 });

@@ -2,6 +2,7 @@ import type { SimulatorOptions } from '@bedrock-ha/simulator';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
+import type { BedrockHAConfig, BedrockHAOptions } from '../src/index.js';
 import {
   attemptRows,
   HAIKU,
@@ -28,6 +29,26 @@ class TestReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
 }
 
+/** Nova Micro at flex (which it does not offer), then at default, in us-east-1. */
+const NOVA_FLEX_THEN_DEFAULT: BedrockHAConfig['chains'] = {
+  nova: {
+    endpoints: [
+      { region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
+      { region: 'us-east-1', modelId: NOVA, serviceTier: 'default' },
+    ],
+  },
+};
+
+/** A simulator with the {@link TIERS} scenario, and an engine on it serving `chains`. */
+async function tiered(
+  chains: BedrockHAConfig['chains'],
+  config: Partial<BedrockHAConfig> = {},
+  options?: BedrockHAOptions,
+) {
+  const sim = await simulator(TIERS);
+  return { sim, ha: engine(sim, { ...config, chains }, options) };
+}
+
 const ask = { messages: userMessage(TOKYO_PROMPT) };
 const NOVA_BODY = JSON.stringify({ messages: [{ role: 'user', content: [{ text: TOKYO_PROMPT }] }] });
 const ANTHROPIC_BODY = JSON.stringify({
@@ -38,9 +59,8 @@ const ANTHROPIC_BODY = JSON.stringify({
 
 describe('service tiers', () => {
   it('sends each endpoint’s tier as Converse’s serviceTier and reports the tier that served', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, {
-      chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU, serviceTier: 'flex' }] } },
+    const { sim, ha } = await tiered({
+      haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU, serviceTier: 'flex' }] },
     });
     const result = await ha.converse('haiku', ask);
     expect(result.servedBy).toEqual({
@@ -56,25 +76,14 @@ describe('service tiers', () => {
   });
 
   it('keeps the caller’s own serviceTier when the endpoint sets none', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, { chains: { haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } } });
+    const { ha } = await tiered({ haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU }] } });
     const result = await ha.converse('haiku', { ...ask, serviceTier: { type: 'priority' } });
     expect(result.serviceTier).toEqual({ type: 'priority' });
     expect(result.servedBy.serviceTier).toBeUndefined();
   });
 
   it('fails over from a tier the model does not offer, as an endpoint error, to the same model at another tier', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, {
-      chains: {
-        nova: {
-          endpoints: [
-            { region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
-            { region: 'us-east-1', modelId: NOVA, serviceTier: 'default' },
-          ],
-        },
-      },
-    });
+    const { ha } = await tiered(NOVA_FLEX_THEN_DEFAULT);
     const events = recordEvents(ha);
     const result = await ha.converse('nova', ask);
     expect(attemptRows(result.attempts)).toEqual([
@@ -90,16 +99,14 @@ describe('service tiers', () => {
   });
 
   it('opens the breaker of an endpoint whose own tier is refused, but not for a tier the caller chose', async () => {
-    const sim = await simulator(TIERS);
     const breaker = {
       mode: 'consecutive' as const,
       failures: 1,
       halfOpenAfterMs: 60_000,
       maxHalfOpenAfterMs: 60_000,
     };
-    const ha = engine(sim, {
-      policy: { breaker },
-      chains: {
+    const { ha } = await tiered(
+      {
         own: {
           endpoints: [
             { id: 'nova-flex', region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
@@ -113,7 +120,8 @@ describe('service tiers', () => {
           ],
         },
       },
-    });
+      { policy: { breaker } },
+    );
     const own = [await ha.converse('own', ask), await ha.converse('own', ask)];
     expect(own.map((result) => attemptRows(result.attempts)[0])).toEqual([
       ['nova-flex', 'failure', 'unsupported-tier'],
@@ -136,15 +144,12 @@ describe('service tiers', () => {
   });
 
   it('fails over from the reserved tier where there is no reservation ("Reservation not found.")', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, {
-      chains: {
-        haiku: {
-          endpoints: [
-            { id: 'west-reserved', region: 'us-west-2', modelId: HAIKU, serviceTier: 'reserved' },
-            { id: 'east-reserved', region: 'us-east-1', modelId: HAIKU, serviceTier: 'reserved' },
-          ],
-        },
+    const { ha } = await tiered({
+      haiku: {
+        endpoints: [
+          { id: 'west-reserved', region: 'us-west-2', modelId: HAIKU, serviceTier: 'reserved' },
+          { id: 'east-reserved', region: 'us-east-1', modelId: HAIKU, serviceTier: 'reserved' },
+        ],
       },
     });
     const result = await ha.converse('haiku', ask);
@@ -157,17 +162,14 @@ describe('service tiers', () => {
   });
 
   it('sends the tier as InvokeModel’s header, and fails over from an unsupported one', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, {
-      chains: {
-        nova: {
-          endpoints: [
-            { region: 'us-east-1', modelId: NOVA, serviceTier: 'priority' },
-            { region: 'us-west-2', modelId: NOVA, serviceTier: 'default' },
-          ],
-        },
-        haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU, serviceTier: 'priority' }] },
+    const { ha } = await tiered({
+      nova: {
+        endpoints: [
+          { region: 'us-east-1', modelId: NOVA, serviceTier: 'priority' },
+          { region: 'us-west-2', modelId: NOVA, serviceTier: 'default' },
+        ],
       },
+      haiku: { endpoints: [{ region: 'us-east-1', modelId: HAIKU, serviceTier: 'priority' }] },
     });
     const nova = await ha.invokeModel('nova', { body: NOVA_BODY, contentType: 'application/json' });
     expect(attemptRows(nova.attempts).map((row) => row[2])).toEqual(['unsupported-tier', undefined]);
@@ -178,15 +180,12 @@ describe('service tiers', () => {
   });
 
   it('fails a stream over from an unsupported tier before its first content', async () => {
-    const sim = await simulator(TIERS);
-    const ha = engine(sim, {
-      chains: {
-        nova: {
-          endpoints: [
-            { region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
-            { region: 'us-east-1', modelId: NOVA },
-          ],
-        },
+    const { ha } = await tiered({
+      nova: {
+        endpoints: [
+          { region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
+          { region: 'us-east-1', modelId: NOVA },
+        ],
       },
     });
     const result = await ha.converseStream('nova', ask);
@@ -196,25 +195,11 @@ describe('service tiers', () => {
   });
 
   it('records the tier on attempt and request spans and on attempt metrics as bedrock_ha.service_tier', async () => {
-    const sim = await simulator(TIERS);
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const reader = new TestReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
-    const ha = engine(
-      sim,
-      {
-        chains: {
-          nova: {
-            endpoints: [
-              { region: 'us-east-1', modelId: NOVA, serviceTier: 'flex' },
-              { region: 'us-east-1', modelId: NOVA, serviceTier: 'default' },
-            ],
-          },
-        },
-      },
-      { telemetry: { tracerProvider, meterProvider } },
-    );
+    const { ha } = await tiered(NOVA_FLEX_THEN_DEFAULT, {}, { telemetry: { tracerProvider, meterProvider } });
     await ha.converse('nova', ask);
     const tiers = exporter
       .getFinishedSpans()

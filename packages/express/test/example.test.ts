@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { readmeExample, runExample } from '@bedrock-ha/test-kit';
 import { expect, it } from 'vitest';
 
 const example = fileURLToPath(new URL('../examples/gateway.mjs', import.meta.url));
 
 // The README's example, run as users run it: against the built packages.
 it('runs the README example: OpenAI client through the router, then the AWS SDK with a failover', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [example], {
-    timeout: 30_000,
-  });
-  expect(stdout.trim().split('\n')).toEqual([
+  const { lines } = await runExample(example);
+  expect(lines).toEqual([
     'openai: Tokyo from pt-east',
     'failover: pt-east -> haiku-west (throttled)',
     'bedrock: Tokyo',
@@ -19,9 +15,6 @@ it('runs the README example: OpenAI client through the router, then the AWS SDK 
 }, 40_000);
 
 it('shows the example file in the README, word for word', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const shown = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  // The file's header comment says how to run it; the README says so in prose.
-  const code = readFileSync(example, 'utf8').replace(/^(\/\/.*\n)+/, '');
-  expect(shown?.trim()).toBe(code.trim());
+  const { shown, code } = readmeExample(new URL('../README.md', import.meta.url), example);
+  expect(shown).toBe(code);
 });

@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { type BedrockHA, type BedrockHAConfig, createBedrockHA } from '@bedrock-ha/core';
 import type { Simulator } from '@bedrock-ha/simulator';
 import {
-  CREDENTIALS,
-  HAIKU,
-  PRIMARY_PT,
+  CHAT_CHAINS,
   bedrockClient as sharedBedrockClient,
+  simulatorClient,
   testResources,
 } from '@bedrock-ha/test-kit';
 import express, { type Express } from 'express';
@@ -26,14 +25,7 @@ export {
 export const API_KEY = 'test-key-0123456789';
 
 /** The chain `chat`: the PT first, then us-west-2. */
-export const CHAINS: BedrockHAConfig['chains'] = {
-  chat: {
-    endpoints: [
-      { id: 'primary', modelId: PRIMARY_PT },
-      { id: 'backup', region: 'us-west-2', modelId: HAIKU },
-    ],
-  },
-};
+export const CHAINS: BedrockHAConfig['chains'] = CHAT_CHAINS;
 
 /**
  * Starts simulators, engines and HTTP servers for a test file and closes them after each test, so a
@@ -44,11 +36,7 @@ export function harness() {
   return {
     ...resources,
     engine(sim: Simulator, chains: BedrockHAConfig['chains'] = CHAINS): BedrockHA {
-      const ha = createBedrockHA(
-        // A copy per user: an SDK client writes `$source` into the credentials object it is given.
-        { chains, client: { endpoint: sim.url, credentials: { ...CREDENTIALS } } },
-        { telemetry: false },
-      );
+      const ha = createBedrockHA({ chains, client: simulatorClient(sim) }, { telemetry: false });
       resources.defer(() => ha.destroy());
       return ha;
     },

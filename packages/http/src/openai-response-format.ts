@@ -1,35 +1,8 @@
 import type { ContentBlock, ConverseStreamOutput, Tool } from '@aws-sdk/client-bedrock-runtime';
 import type { ConverseInput, ConverseResult } from '@bedrock-ha/core';
-import * as z from 'zod';
 import { invalidRequest } from './failure.js';
+import type { ResponseFormat } from './openai-schema.js';
 import type { Upstream } from './stream-body.js';
-
-/** OpenAI's `response_format`: `text`, `json_object`, or `json_schema` with a named schema. */
-export const responseFormat = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('text') }),
-    z.strictObject({ type: z.literal('json_object') }),
-    z.strictObject({
-      type: z.literal('json_schema'),
-      json_schema: z.strictObject({
-        name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, {
-          error: 'must be 1 to 64 letters, digits, underscores or dashes',
-        }),
-        description: z.string().nullish(),
-        schema: z.record(z.string(), z.unknown()).nullish(),
-        strict: z.boolean().nullish(),
-      }),
-    }),
-  ],
-  {
-    error:
-      'must be { "type": "text" }, { "type": "json_object" } or { "type": "json_schema", "json_schema": {...} }',
-  },
-);
-
-/** A validated `response_format`. */
-export type ResponseFormat = z.infer<typeof responseFormat>;
 
 /**
  * How a JSON answer is asked of Bedrock: `native` (Converse `outputConfig.textFormat`, the answer

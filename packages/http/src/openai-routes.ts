@@ -3,18 +3,22 @@ import { checkChatCompletionDepth } from './json-depth.js';
 import { toConverseInput } from './openai-request.js';
 import { modelList, toChatCompletion } from './openai-response.js';
 import { answerToolAsText, answerToolEventsAsText, withResponseFormat } from './openai-response-format.js';
-import { chatCompletionRequest } from './openai-schema.js';
 import { chatCompletionChunks } from './openai-stream.js';
 import { parseJsonBody, validateBody } from './request-body.js';
 import type { RouteHandler } from './routes.js';
 import { streamBody, upstreamOf } from './stream-body.js';
 import { chainSupportsNativeStructuredOutput } from './structured-output-models.js';
 
+// The request schema, and zod with it, loads on the first chat completion rather than at start-up:
+// a Lambda's cold init then compiles neither, and Bedrock-native routes never load them.
+let schema: Promise<typeof import('./openai-schema.js')> | undefined;
+
 /** `POST /v1/chat/completions`: OpenAI's chat completions over a chain named by `model`. */
 export const chatCompletions: RouteHandler = async (context) => {
   const body = parseJsonBody(context.request.body);
   checkChatCompletionDepth(body);
-  const request = validateBody(chatCompletionRequest, body);
+  schema ??= import('./openai-schema.js');
+  const request = validateBody((await schema).chatCompletionRequest, body);
   const chain = request.model;
   context.chain = chain;
   if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, 'model');

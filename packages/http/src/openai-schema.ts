@@ -1,7 +1,35 @@
+// Loaded on the first chat completion (openai-routes.ts), not at start-up: a Lambda's cold init
+// compiles neither these schemas nor zod.
 // A namespace import: bundlers (esbuild, for the Lambda) then keep only the zod parts used here;
 // `import { z }` makes them keep all of zod, its ~40 locales included (a third of a MB).
 import * as z from 'zod';
-import { responseFormat } from './openai-response-format.js';
+
+/** OpenAI's `response_format`: `text`, `json_object`, or `json_schema` with a named schema. */
+export const responseFormat = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('text') }),
+    z.strictObject({ type: z.literal('json_object') }),
+    z.strictObject({
+      type: z.literal('json_schema'),
+      json_schema: z.strictObject({
+        name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, {
+          error: 'must be 1 to 64 letters, digits, underscores or dashes',
+        }),
+        description: z.string().nullish(),
+        schema: z.record(z.string(), z.unknown()).nullish(),
+        strict: z.boolean().nullish(),
+      }),
+    }),
+  ],
+  {
+    error:
+      'must be { "type": "text" }, { "type": "json_object" } or { "type": "json_schema", "json_schema": {...} }',
+  },
+);
+
+/** A validated `response_format`. */
+export type ResponseFormat = z.infer<typeof responseFormat>;
 
 // Content parts are checked while mapping (openai-request.ts), where each unsupported type gets its own fix.
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))], {

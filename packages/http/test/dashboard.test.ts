@@ -1,3 +1,4 @@
+import { breakerStaysOpen } from '@bedrock-ha/test-kit';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, CONFIG, gatewayHarness, get, json, PT_ARN, post, TOKYO_PROMPT, text } from './harness.js';
 
@@ -7,15 +8,7 @@ const basic = (password: string) => `Basic ${Buffer.from(`operator:${password}`)
 // The PT's breaker opens after two failures and stays open for the test.
 const fragile = {
   ...CONFIG,
-  policy: {
-    retry: { maxAttempts: 1 },
-    breaker: {
-      mode: 'consecutive' as const,
-      failures: 2,
-      halfOpenAfterMs: 600_000,
-      maxHalfOpenAfterMs: 600_000,
-    },
-  },
+  policy: breakerStaysOpen(2),
 };
 
 describe('live dashboard routes', () => {

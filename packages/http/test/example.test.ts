@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readmeExample } from '@bedrock-ha/test-kit';
 import { afterEach, expect, it } from 'vitest';
 
 const example = fileURLToPath(new URL('../examples/node-http.mjs', import.meta.url));
@@ -67,9 +67,6 @@ it('runs the README example: a node:http gateway answers a chat completion, then
 }, 40_000);
 
 it('shows the example file in the README, word for word', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const shown = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  // The file's header comment says how to run it; the README says so in prose.
-  const code = readFileSync(example, 'utf8').replace(/^(\/\/.*\n)+/, '');
-  expect(shown?.trim()).toBe(code.trim());
+  const { shown, code } = readmeExample(new URL('../README.md', import.meta.url), example);
+  expect(shown).toBe(code);
 });

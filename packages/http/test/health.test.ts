@@ -1,3 +1,4 @@
+import { breakerStaysOpen } from '@bedrock-ha/test-kit';
 import { describe, expect, it } from 'vitest';
 import { CONFIG, gatewayHarness, get, json, PT_ARN, post, TOKYO_PROMPT } from './harness.js';
 
@@ -10,15 +11,7 @@ const fragile = {
     ...CONFIG.chains,
     nova: {
       endpoints: [{ id: 'nova-west', region: 'us-west-2', modelId: NOVA }],
-      policy: {
-        retry: { maxAttempts: 1 },
-        breaker: {
-          mode: 'consecutive' as const,
-          failures: 1,
-          halfOpenAfterMs: 600_000,
-          maxHalfOpenAfterMs: 600_000,
-        },
-      },
+      policy: breakerStaysOpen(1),
     },
   },
 };

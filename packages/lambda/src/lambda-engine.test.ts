@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@bedrock-ha/core';
+import { ConfigError, precompileConfig } from '@bedrock-ha/core';
 import { describe, expect, it } from 'vitest';
-import { lambdaConfig, loadLambdaEngine } from './lambda-engine.js';
+import { lambdaConfig } from './lambda-engine.js';
+import { loadLambdaEngine } from './load-lambda-engine.js';
 
 const CONFIG = {
   chains: { fast: { endpoints: [{ region: 'us-east-1', modelId: 'amazon.nova-micro-v1:0' }] } },
@@ -87,5 +88,36 @@ describe('loadLambdaEngine', () => {
 
     await expect(loading).rejects.toSatisfy((error) => ConfigError.isInstance(error));
     await expect(loading).rejects.toThrow(/redis/i);
+  });
+
+  it('builds the engine from a precompiled file, as the construct deploys it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-lambda-')), 'bedrock-ha.json');
+    writeFileSync(path, precompileConfig(JSON.stringify(CONFIG), 'json', { env: {} }));
+
+    const engine = await loadLambdaEngine({ env: { BEDROCK_HA_CONFIG: path } });
+
+    expect(engine.chains).toEqual(['fast']);
+    engine.destroy();
+  });
+
+  it('validates a precompiled file with references at init, naming the variable that is not set', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-lambda-')), 'bedrock-ha.json');
+    const written = `chains:\n  fast:\n    endpoints:\n      - { region: "\${REGION}", modelId: amazon.nova-micro-v1:0 }\n`;
+    writeFileSync(path, precompileConfig(written, 'yaml', { env: { REGION: 'us-east-1' } }));
+
+    const loading = loadLambdaEngine({ env: { BEDROCK_HA_CONFIG: path } });
+
+    await expect(loading).rejects.toSatisfy((error) => ConfigError.isInstance(error));
+    await expect(loading).rejects.toThrow(/bedrock-ha\.json[\s\S]*REGION, which is not set/);
+    const engine = await loadLambdaEngine({ env: { BEDROCK_HA_CONFIG: path, REGION: 'eu-west-1' } });
+    expect(engine.chains).toEqual(['fast']);
+    engine.destroy();
+  });
+
+  it('reads a precompiled file synchronously too (createLambdaEngine, createHandler)', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bedrock-ha-lambda-')), 'bedrock-ha.json');
+    writeFileSync(path, precompileConfig(JSON.stringify(CONFIG), 'json', { env: {} }));
+
+    expect(lambdaConfig({ env: { BEDROCK_HA_CONFIG: path } })).toEqual(CONFIG);
   });
 });

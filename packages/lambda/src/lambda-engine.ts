@@ -3,13 +3,17 @@ import {
   type BedrockHAConfig,
   type BedrockHAOptions,
   ConfigError,
+  readPrecompiledConfig,
+} from '@bedrock-ha/core';
+import {
+  type ConfigFormat,
   createBedrockHA,
   loadYamlSupport,
   parseConfigText,
   readConfigFile,
-} from '@bedrock-ha/core';
-import { openStateStore, pendingStateStore, withStateUrl } from '@bedrock-ha/http';
-import { jsonLineLogger } from './request-log.js';
+} from '@bedrock-ha/core/validation';
+import { withStateUrl } from '@bedrock-ha/http';
+import { engineWithPendingState, engineWithState } from './engine-state.js';
 
 /** Where a handler gets its engine. Without any of these, the environment is read. */
 export interface EngineSource {
@@ -38,23 +42,15 @@ export interface EngineSource {
  */
 export function createLambdaEngine(source: EngineSource = {}): BedrockHA {
   if (source.engine) return source.engine;
-  const config = lambdaConfig(source);
-  if (config.state?.store !== 'redis' || source.engineOptions?.stateStore)
-    return createBedrockHA(config, source.engineOptions);
-  // Init is synchronous: the Redis store loads in the background, and calls made before it is up
-  // are answered from local state (the engine's fallback).
-  const opening = openStateStore(config, stateLog);
-  opening.catch((error: unknown) => jsonLineLogger(stateLogEntry('ERROR', (error as Error).message)));
-  return createBedrockHA(config, { ...source.engineOptions, stateStore: pendingStateStore(opening).store });
+  return engineWithPendingState(lambdaConfig(source), source.engineOptions, createBedrockHA);
 }
 
 /**
- * {@link createLambdaEngine}, after loading YAML support when the configuration is a `.yaml` or
- * `.yml` file: await it at module scope (`const engine = await loadLambdaEngine()`). A bundled
- * handler then loads the `yaml` package only for a YAML configuration, never for JSON.
- * @throws ConfigError when no configuration is given or it is invalid.
+ * What `loadLambdaEngine` does for a configuration that is not precompiled (or has references to
+ * fill in): loads YAML support for a YAML file, validates, and waits for a Redis state store.
+ * Loaded by `loadLambdaEngine` only then, with zod and the configuration schema.
  */
-export async function loadLambdaEngine(source: EngineSource = {}): Promise<BedrockHA> {
+export async function openLambdaEngine(source: EngineSource): Promise<BedrockHA> {
   const env = source.env ?? process.env;
   const path =
     source.engine || source.config
@@ -62,20 +58,7 @@ export async function loadLambdaEngine(source: EngineSource = {}): Promise<Bedro
       : (source.configPath ?? (env.BEDROCK_HA_CONFIG_JSON ? undefined : env.BEDROCK_HA_CONFIG));
   if (path && /\.ya?ml$/i.test(path)) await loadYamlSupport();
   if (source.engine) return source.engine;
-  const config = lambdaConfig(source);
-  if (config.state?.store !== 'redis' || source.engineOptions?.stateStore)
-    return createBedrockHA(config, source.engineOptions);
-  // Asynchronous init can wait for the Redis store (its client connects in the background).
-  const opened = await openStateStore(config, stateLog);
-  return createBedrockHA(config, { ...source.engineOptions, ...(opened && { stateStore: opened.store }) });
-}
-
-function stateLog(state: 'up' | 'down', message: string): void {
-  jsonLineLogger(stateLogEntry(state === 'down' ? 'WARN' : 'INFO', message));
-}
-
-function stateLogEntry(level: 'INFO' | 'WARN' | 'ERROR', message: string) {
-  return { level, message, timestamp: new Date().toISOString(), service: 'bedrock-ha' };
+  return engineWithState(lambdaConfig(source), source.engineOptions, createBedrockHA);
 }
 
 /**
@@ -91,7 +74,7 @@ function configOf(source: EngineSource, env: Readonly<Record<string, string | un
   if (source.config) return source.config;
   if (source.configPath) return loadConfigFile(source.configPath, env);
   const inline = env.BEDROCK_HA_CONFIG_JSON;
-  if (inline) return parseConfigText(inline, 'json', { env, source: 'BEDROCK_HA_CONFIG_JSON' });
+  if (inline) return configFromText(inline, 'json', env, 'BEDROCK_HA_CONFIG_JSON');
   const path = env.BEDROCK_HA_CONFIG;
   if (path) return loadConfigFile(path, env);
   throw new ConfigError([
@@ -119,5 +102,19 @@ function loadConfigFile(path: string, env: Readonly<Record<string, string | unde
       path,
     );
   }
-  return parseConfigText(file.text, file.format, { env, source: path });
+  return configFromText(file.text, file.format, env, path);
+}
+
+// A precompiled file (`precompileConfig`) holds the configuration as written: this path loads
+// the schema anyway, so it validates it again.
+function configFromText(
+  text: string,
+  format: ConfigFormat,
+  env: Readonly<Record<string, string | undefined>>,
+  source: string,
+): BedrockHAConfig {
+  const precompiled = format === 'json' ? readPrecompiledConfig(text, { env, source }) : undefined;
+  if (precompiled === undefined) return parseConfigText(text, format, { env, source });
+  if (precompiled.validated) return precompiled.config;
+  return parseConfigText(precompiled.text, 'json', { env, source });
 }

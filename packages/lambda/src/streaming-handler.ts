@@ -1,35 +1,12 @@
-import type { BedrockHA } from '@bedrock-ha/core';
-import { budgetSettings, invocationBudget } from './invocation-budget.js';
+import {
+  type StreamingHandler,
+  type StreamingHandlerOptions,
+  streamingHandlerOf,
+} from './engine-streaming-handler.js';
 import { createLambdaEngine } from './lambda-engine.js';
-import {
-  type HttpHandlerOptions,
-  httpRequestParts,
-  lambdaApiKeys,
-  lambdaGateway,
-  serveHttp,
-  unknownEventError,
-} from './lambda-gateway.js';
-import {
-  type AwsLambdaRuntime,
-  findLambdaRuntime,
-  type ResponseStream,
-  type StreamingHandlerFunction,
-} from './lambda-runtime.js';
-import type { LambdaContext } from './lambda-types.js';
-import { runInvocation } from './request-log.js';
-import { clientDisconnect, writeStreamingResponse } from './stream-response.js';
+import { lambdaApiKeys } from './lambda-gateway.js';
 
-/** Options of {@link createStreamingHandler}. */
-export interface StreamingHandlerOptions extends HttpHandlerOptions {
-  /** The runtime's `awslambda` global (default: found on `globalThis`); pass one to run elsewhere. */
-  readonly runtime?: AwsLambdaRuntime;
-}
-
-/** A response-streaming handler, already wrapped by `awslambda.streamifyResponse`. */
-export interface StreamingHandler extends StreamingHandlerFunction {
-  /** The engine this handler serves. */
-  readonly engine: BedrockHA;
-}
+export type { StreamingHandler, StreamingHandlerOptions } from './engine-streaming-handler.js';
 
 /**
  * Creates a handler for a Function URL in RESPONSE_STREAM mode: server-sent events
@@ -44,36 +21,7 @@ export interface StreamingHandler extends StreamingHandlerFunction {
  *   `BEDROCK_HA_API_KEYS` is set but holds no key.
  */
 export function createStreamingHandler(options: StreamingHandlerOptions = {}): StreamingHandler {
-  const budget = budgetSettings(options);
   // Checked before the engine is built, so a bad variable leaves nothing behind.
-  const apiKeys = lambdaApiKeys(options);
-  const engine = createLambdaEngine(options);
-  const gateway = lambdaGateway(engine, options, apiKeys);
-  const runtime = options.runtime ?? findLambdaRuntime();
-  if (!runtime) {
-    const missing = async () => {
-      throw new Error(
-        'The streaming handler needs the `awslambda` global of the AWS Lambda Node.js runtime, which is missing here; run it in Lambda, pass createStreamingHandler({ runtime }), or use createHandler for buffered responses',
-      );
-    };
-    return Object.assign(missing, { engine });
-  }
-  const handle = (event: unknown, responseStream: ResponseStream, context: LambdaContext) =>
-    runInvocation(context, async () => {
-      const parts = httpRequestParts(event);
-      if (!parts) throw unknownEventError(event, 'a Function URL or HTTP API event');
-      const time = invocationBudget(context, budget);
-      // The client may go away before the first token (a stalled model, a long failover): that
-      // must stop the upstream call too, not only the writes that would follow.
-      const disconnect = clientDisconnect(responseStream);
-      try {
-        const signal = AbortSignal.any([time.signal, disconnect.signal]);
-        const response = await serveHttp(gateway, parts, { signal, deadlineMs: time.deadlineMs });
-        await writeStreamingResponse(runtime, responseStream, response);
-      } finally {
-        disconnect.dispose();
-        time.dispose();
-      }
-    });
-  return Object.assign(runtime.streamifyResponse(handle), { engine });
+  lambdaApiKeys(options);
+  return streamingHandlerOf(createLambdaEngine(options), options);
 }

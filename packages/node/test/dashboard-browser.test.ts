@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '@bedrock-ha/simulator';
+import { breakerStaysOpen, chatTraffic, simulatorClient } from '@bedrock-ha/test-kit';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, CREDENTIALS, HAIKU, harness, openaiClient, TOKYO } from './harness.js';
+import { API_KEY, HAIKU, harness, openaiClient } from './harness.js';
 
 // Debian's package (`apt-get install chromium`, which .ci/run does when it is missing).
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -35,16 +36,8 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
     const sim = await test.simulator(await loadScenario(STORM));
     const { server } = await test.server(sim, {
       config: {
-        client: { endpoint: sim.url, credentials: { ...CREDENTIALS } },
-        policy: {
-          retry: { maxAttempts: 1 },
-          breaker: {
-            mode: 'consecutive',
-            failures: 3,
-            halfOpenAfterMs: 600_000,
-            maxHalfOpenAfterMs: 600_000,
-          },
-        },
+        client: simulatorClient(sim),
+        policy: breakerStaysOpen(3),
         chains: {
           chat: {
             endpoints: [
@@ -73,14 +66,7 @@ describe.skipIf(!CHROMIUM)('the live dashboard in headless Chromium', () => {
     expect(response?.status()).toBe(200);
     await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="closed"]', { state: 'attached' });
 
-    const openai = openaiClient(server.url);
-    for (let index = 0; index < 8; index++) {
-      const answer = await openai.chat.completions.create({
-        model: 'chat',
-        messages: [{ role: 'user', content: TOKYO }],
-      });
-      expect(answer.choices[0]?.message.content).toBe('Tokyo');
-    }
+    await chatTraffic(openaiClient(server.url), 8);
 
     // The page polls: within a few seconds it shows the breaker open, in the table and over time.
     await page.waitForSelector('tr[data-endpoint="pt"] [data-breaker="open"]', {

@@ -2,10 +2,9 @@ import { type BedrockHA, type BedrockHAConfig, createBedrockHA } from '@bedrock-
 import type { Simulator } from '@bedrock-ha/simulator';
 import {
   type BedrockClientOptions,
-  CREDENTIALS,
-  HAIKU,
-  PRIMARY_PT,
+  CHAT_CHAINS,
   bedrockClient as sharedBedrockClient,
+  simulatorClient,
   testResources,
 } from '@bedrock-ha/test-kit';
 import OpenAI from 'openai';
@@ -29,15 +28,8 @@ export const API_KEY = 'sk-test-server-0123456789';
 /** The chain `chat`: the PT first, then us-west-2, every client pointed at `sim`. */
 export function configFor(sim: Pick<Simulator, 'url'>): BedrockHAConfig {
   return {
-    client: { endpoint: sim.url, credentials: { ...CREDENTIALS } },
-    chains: {
-      chat: {
-        endpoints: [
-          { id: 'primary', modelId: PRIMARY_PT },
-          { id: 'backup', region: 'us-west-2', modelId: HAIKU },
-        ],
-      },
-    },
+    client: simulatorClient(sim),
+    chains: CHAT_CHAINS,
   };
 }
 

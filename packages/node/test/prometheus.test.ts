@@ -1,49 +1,23 @@
-import { parsePrometheusText, total } from '@bedrock-ha/test-kit';
+import { breakerStaysOpen, chatTraffic, scrapeMetrics, total } from '@bedrock-ha/test-kit';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, configFor, harness, openaiClient, PRIMARY_PT, TOKYO } from './harness.js';
+import { API_KEY, configFor, harness, openaiClient, PRIMARY_PT } from './harness.js';
 
 const test = harness();
 const REQUESTS = 6;
-
-async function scrape(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { headers });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-  return parsePrometheusText(await response.text());
-}
 
 describe('Prometheus metrics', () => {
   it('exports requests, attempts by outcome and reason, failovers, breaker state, latency, tokens and capacity use', async () => {
     const sim = await test.simulator();
     // The PT throttles every call: its breaker opens after two, and the rest skip it.
     sim.faults.add({ match: { model: PRIMARY_PT }, fault: { type: 'error', error: 'ThrottlingException' } });
-    const config = configFor(sim);
     const { server } = await test.server(sim, {
-      config: {
-        ...config,
-        policy: {
-          retry: { maxAttempts: 1 },
-          breaker: {
-            mode: 'consecutive',
-            failures: 2,
-            halfOpenAfterMs: 600_000,
-            maxHalfOpenAfterMs: 600_000,
-          },
-        },
-      },
+      config: { ...configFor(sim), policy: breakerStaysOpen(2) },
       metrics: { port: 0, gatewayRoute: true },
     });
     expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-    const openai = openaiClient(server.url);
-    for (let index = 0; index < REQUESTS; index++) {
-      const answer = await openai.chat.completions.create({
-        model: 'chat',
-        messages: [{ role: 'user', content: TOKYO }],
-      });
-      expect(answer.choices[0]?.message.content).toBe('Tokyo');
-    }
+    await chatTraffic(openaiClient(server.url), REQUESTS);
 
-    const { samples, types } = await scrape(server.metricsUrl!);
+    const { samples, types } = await scrapeMetrics(server.metricsUrl!);
     const chat = { bedrock_ha_chain: 'chat' };
     // Requests and their latency: one histogram observation per request.
     expect(types.get('gen_ai_client_operation_duration')).toBe('histogram');
@@ -103,7 +77,7 @@ describe('Prometheus metrics', () => {
     // The same exposition on the gateway's port, behind its API key.
     const mainPort = `${server.url}/metrics`;
     expect((await fetch(mainPort)).status).toBe(401);
-    const behindAuth = await scrape(mainPort, { authorization: `Bearer ${API_KEY}` });
+    const behindAuth = await scrapeMetrics(mainPort, { authorization: `Bearer ${API_KEY}` });
     expect(total(behindAuth.samples, 'bedrock_ha_attempts_total')).toBe(
       total(samples, 'bedrock_ha_attempts_total'),
     );
@@ -134,7 +108,7 @@ describe('Prometheus metrics', () => {
     expect(cached[0]).toBe(0);
     expect(cached[1]).toBeGreaterThan(1_000);
 
-    const { samples } = await scrape(server.metricsUrl!);
+    const { samples } = await scrapeMetrics(server.metricsUrl!);
     const tokens = (type: string) =>
       total(samples, 'gen_ai_client_token_usage_sum', { bedrock_ha_chain: 'chat', gen_ai_token_type: type });
     expect(tokens('cache_read')).toBe(cached[1]);
@@ -153,9 +127,8 @@ describe('Prometheus metrics', () => {
     const sim = await test.simulator();
     const { server } = await test.server(sim, { metrics: { port: 0 } });
     expect((await fetch(server.metricsUrl!.replace('/metrics', '/'))).status).toBe(404);
-    const text = await (await fetch(server.metricsUrl!)).text();
     // Before any request: the health gauges already list every configured endpoint.
-    const { samples } = parsePrometheusText(text);
+    const { samples } = await scrapeMetrics(server.metricsUrl!);
     expect(total(samples, 'bedrock_ha_endpoint_breaker', { bedrock_ha_breaker_state: 'closed' })).toBe(2);
     const gateway = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(gateway.status).toBe(404);

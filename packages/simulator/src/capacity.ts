@@ -13,6 +13,9 @@ export type Admission =
   | { admitted: true; reserved: number; release: (actualTokens?: number, now?: number) => void }
   | { admitted: false; reason: ThrottleReason };
 
+/** How many seconds of its rate a bucket holds when `burstSeconds` is not set: a minute's worth. */
+export const DEFAULT_BURST_SECONDS = 60;
+
 /**
  * A continuously refilling bucket: `perMinute` units a minute, holding at most
  * `perMinute * burstSeconds / 60`. A minute's quota can be spent at once, then refills smoothly,
@@ -62,7 +65,7 @@ export class RateLimiter {
     dayMs = 86_400_000,
     dayAnchor = 0,
   ) {
-    const burst = quota.burstSeconds ?? 60;
+    const burst = quota.burstSeconds ?? DEFAULT_BURST_SECONDS;
     if (quota.requestsPerMinute !== undefined)
       this.requests = new TokenBucket(quota.requestsPerMinute, burst, now);
     if (quota.tokensPerMinute !== undefined) this.tokens = new TokenBucket(quota.tokensPerMinute, burst, now);

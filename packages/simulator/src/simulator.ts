@@ -1,4 +1,4 @@
-import { CapacityRegistry, type CapacitySnapshot } from './capacity.js';
+import { CapacityRegistry, type CapacitySnapshot, DEFAULT_BURST_SECONDS } from './capacity.js';
 import { FOUNDATION_MODELS } from './catalog.js';
 import type { SimulatorContext } from './context.js';
 import { type ActiveFault, FaultInjector } from './fault-injector.js';
@@ -34,6 +34,8 @@ export interface ProvisionedThroughputInfo {
   modelUnits: number;
   /** Tokens per minute: the PT's own figure, else model units x the model's tokens per unit. */
   tokensPerMinute?: number;
+  /** Seconds of its rate its buckets hold, and start with (a minute's worth unless set). */
+  burstSeconds: number;
   status: string;
 }
 
@@ -175,6 +177,7 @@ function describe(context: SimulatorContext, pt: ProvisionedThroughput): Provisi
     modelId: pt.model.modelId,
     modelUnits: pt.modelUnits,
     ...(pt.quota.tokensPerMinute !== undefined && { tokensPerMinute: pt.quota.tokensPerMinute }),
+    burstSeconds: pt.quota.burstSeconds ?? DEFAULT_BURST_SECONDS,
     status: context.provisioned.status(pt),
   };
 }

@@ -260,6 +260,8 @@ describe('admin API', () => {
         modelId: HAIKU,
         modelUnits: 2,
         tokensPerMinute: 40_000,
+        // Not set: the buckets hold, and start with, a minute's worth.
+        burstSeconds: 60,
         status: 'InService',
       },
       {
@@ -269,6 +271,7 @@ describe('admin API', () => {
         modelId: HAIKU,
         modelUnits: 1,
         tokensPerMinute: 20_000,
+        burstSeconds: 60,
         status: 'InService',
       },
     ]);

@@ -23,6 +23,40 @@ export const SIMULATOR: SimulatorOptions = {
   quotas: { onDemand: UNLIMITED },
 };
 
+/** The chain `chat`: the simulator's PT in us-east-1 first ({@link SIMULATOR}), then on-demand Haiku in us-west-2. */
+export const CHAT_CHAINS = {
+  chat: {
+    endpoints: [
+      { id: 'primary', modelId: PRIMARY_PT },
+      { id: 'backup', region: 'us-west-2', modelId: HAIKU },
+    ],
+  },
+};
+
+/**
+ * An engine's `client` settings pointing at `sim`, with a fresh copy of {@link CREDENTIALS} each
+ * call: an SDK client writes `$source` into the credentials object it is given.
+ */
+export function simulatorClient(sim: Pick<Simulator, 'url'>) {
+  return { endpoint: sim.url, credentials: { ...CREDENTIALS } };
+}
+
+/**
+ * A policy for failover tests: no retry on the same endpoint, and a breaker that opens after
+ * `failures` failures in a row and stays open for the rest of the test.
+ */
+export function breakerStaysOpen(failures: number) {
+  return {
+    retry: { maxAttempts: 1 },
+    breaker: {
+      mode: 'consecutive' as const,
+      failures,
+      halfOpenAfterMs: 600_000,
+      maxHalfOpenAfterMs: 600_000,
+    },
+  };
+}
+
 /** How many requests the simulator logged in a region, by outcome. */
 export function outcomesIn(sim: Pick<Simulator, 'counters'>, region: string): Record<string, number> {
   const outcomes: Record<string, number> = {};

@@ -114,10 +114,37 @@ export function backOnPrimary(summary: DemoSummary): string {
 
 /** The PT's use over the demo, from the simulator's counts. */
 export interface PrimaryUse {
+  /** The chain's id for the PT, e.g. `pt-east`. */
+  readonly endpointId: string;
   readonly tokensPerMinute: number;
+  /** How long the run took (ms): what the PT refilled over. */
+  readonly durationMs: number;
+  /** The PT's bucket at the start: `burstSeconds` of its rate. */
+  readonly burstTokens: number;
+  /** What its rate refilled over the run. */
+  readonly refilledTokens: number;
+  /** burstTokens + refilledTokens: the most the PT could serve in this run. */
+  readonly allowedTokens: number;
+  /** Input + output tokens the simulator counted as served by the PT. */
   readonly usedTokens: number;
-  /** usedTokens over what tokensPerMinute allows in the demo's duration, in percent (may pass 100: the PT starts full). */
+  /**
+   * usedTokens over allowedTokens, in percent. At most about 100: the simulator refuses what does
+   * not fit, and only a request's actual size, settled after it was admitted, can pass it.
+   */
   readonly utilizationPercent: number;
+}
+
+/**
+ * The PT's use in words, with the arithmetic: `79%: 119 of the 150 tokens pt-east's 3,000/min
+ * quota allowed in this 2.0 s run (50 burst at the start + 100 refilled)`.
+ */
+export function primaryUseText(use: PrimaryUse): string {
+  const count = (tokens: number) => Math.round(tokens).toLocaleString('en-US');
+  return (
+    `${use.utilizationPercent}%: ${count(use.usedTokens)} of the ${count(use.allowedTokens)} tokens ` +
+    `${use.endpointId}'s ${count(use.tokensPerMinute)}/min quota allowed in this ${seconds(use.durationMs)} run ` +
+    `(${count(use.burstTokens)} burst at the start + ${count(use.refilledTokens)} refilled)`
+  );
 }
 
 /** The closing summary: requests per endpoint with latency, then failovers and breaker transitions. */
@@ -157,14 +184,7 @@ export function summaryText(summary: DemoSummary, concurrency: number, primary?:
       ['breaker transitions', String(summary.breakerTransitions)],
       ['back on the primary', backOnPrimary(summary)],
       ['failed requests', String(summary.failed)],
-      ...(primary
-        ? [
-            [
-              'PT utilization',
-              `${primary.utilizationPercent}% (${primary.usedTokens} tokens used of ${primary.tokensPerMinute} a minute)`,
-            ],
-          ]
-        : []),
+      ...(primary ? [['PT utilization', primaryUseText(primary)]] : []),
     ],
   )
     .split('\n')

@@ -14,6 +14,7 @@ import {
   DEMO_PROMPT,
   DEMO_STREAM_PROMPT,
   demoConfig,
+  PRIMARY_ID,
   seedScenarioPath,
 } from './demo-setup.js';
 import { type DemoReport, startDemoReport } from './report/demo-report-file.js';
@@ -196,17 +197,25 @@ async function walkthrough(
 }
 
 /**
- * The PT's use over the demo: the tokens the simulator counted as used on it, against what its
- * tokens per minute allow in that time. `undefined` when the scenario has no PT.
+ * The PT's use over the demo: the tokens the simulator counted as used on it, against what it
+ * could serve in that time: its bucket, full at the start (`burstSeconds` of its rate), plus what
+ * its rate refilled. `undefined` when the scenario has no PT.
  */
 function primaryUse(simulator: Simulator, durationMs: number): PrimaryUse | undefined {
   const pt = simulator.provisionedThroughputs().find((each) => each.status === 'InService');
   if (pt?.tokensPerMinute === undefined) return undefined;
   const usedTokens = simulator.capacity()[`provisioned:${pt.arn}`]?.usedTokens ?? 0;
-  const allowed = (pt.tokensPerMinute * durationMs) / 60_000;
+  const burstTokens = (pt.tokensPerMinute * pt.burstSeconds) / 60;
+  const refilledTokens = (pt.tokensPerMinute * durationMs) / 60_000;
+  const allowedTokens = burstTokens + refilledTokens;
   return {
+    endpointId: PRIMARY_ID,
     tokensPerMinute: pt.tokensPerMinute,
+    durationMs,
+    burstTokens: Math.round(burstTokens),
+    refilledTokens: Math.round(refilledTokens),
+    allowedTokens: Math.round(allowedTokens),
     usedTokens,
-    utilizationPercent: allowed > 0 ? Math.round((usedTokens / allowed) * 100) : 0,
+    utilizationPercent: allowedTokens > 0 ? Math.round((usedTokens / allowedTokens) * 100) : 0,
   };
 }

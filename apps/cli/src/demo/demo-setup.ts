@@ -46,6 +46,9 @@ export const DEMO_MAX_TOKENS = { converse: 12, stream: 200 } as const;
  */
 export const DEMO_CAPACITY_WINDOW_MS = 1_000;
 
+/** The chain's id for the scenario's Provisioned Throughput. */
+export const PRIMARY_ID = 'pt-east';
+
 /** The demo's policy in words, for its header. */
 export const DEMO_POLICY_TEXT = `no retry on the same endpoint; an attempt gives up after ${DEMO_ATTEMPT_TIMEOUT_MS / 1000} s; the breaker opens after 2 failures in a row and probes again after ${DEMO_HALF_OPEN_AFTER_MS / 1000} s`;
 
@@ -72,7 +75,7 @@ export function demoConfig(simulator: Simulator, reactive = false): BedrockHACon
     provisioned === undefined
       ? { id: 'haiku-east', region: 'us-east-1', modelId: HAIKU }
       : {
-          id: 'pt-east',
+          id: PRIMARY_ID,
           modelId: provisioned.arn,
           ...(!reactive &&
             tokensPerMinute !== undefined && {

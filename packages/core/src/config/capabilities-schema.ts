@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { STRIPPABLE_FEATURES } from './defaults.js';
 import { SERVICE_TIERS } from './service-tier-schema.js';
 
 const supports = (what: string) =>
@@ -44,9 +45,6 @@ export const capabilitiesSchema = z
 
 /** An endpoint's capabilities as written in a config. */
 export type CapabilitiesConfig = z.input<typeof capabilitiesSchema>;
-
-/** The request features a chain may strip for an endpoint that does not support them. */
-export const STRIPPABLE_FEATURES = ['cachePoint', 'performanceConfig', 'serviceTier'] as const;
 
 /** One request feature a chain may strip. */
 export type Strippable = (typeof STRIPPABLE_FEATURES)[number];

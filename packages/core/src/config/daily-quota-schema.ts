@@ -1,7 +1,6 @@
 import * as z from 'zod';
 
-/** The length of Bedrock's daily quota window: one UTC day. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from './defaults.js';
 
 /** When an endpoint parked by a tokens-per-day quota may be tried again. */
 export const dailyQuotaSchema = z.strictObject({

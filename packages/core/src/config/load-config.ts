@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { type BedrockHAConfig, configSchema } from './config-schema.js';
+import { interpolate } from './interpolate.js';
 import { hideInterpolatedValues, type Interpolation } from './interpolated-values.js';
 import { describeJsonSyntaxError } from './json-syntax-error.js';
 import { resolveConfig } from './resolve-config.js';
@@ -88,14 +89,7 @@ export function parseConfigText(
   options: ParseConfigTextOptions = {},
 ): BedrockHAConfig {
   const { source } = options;
-  const body = text.replace(/^\uFEFF/, '');
-  const parsed = format === 'json' ? parseJson(body, source) : parseYaml(body, source);
-  if (parsed === null || parsed === undefined) {
-    throw new ConfigError(
-      [{ path: '', message: 'is empty', fix: 'define at least one chain under "chains"' }],
-      source,
-    );
-  }
+  const parsed = parseWrittenConfig(text, format, source);
   const issues: ConfigIssue[] = [];
   const interpolations: Interpolation[] = [];
   const config = interpolate(parsed, [], options.env ?? process.env, { issues, interpolations });
@@ -120,10 +114,20 @@ export function parseConfigText(
   return config as BedrockHAConfig;
 }
 
-/** What interpolation collects: problems, and the values it filled in. */
-interface Collected {
-  readonly issues: ConfigIssue[];
-  readonly interpolations: Interpolation[];
+/**
+ * A configuration's text parsed as written, references not yet filled in.
+ * @throws ConfigError on a syntax error or an empty text.
+ */
+export function parseWrittenConfig(text: string, format: ConfigFormat, source: string | undefined): unknown {
+  const body = text.replace(/^\uFEFF/, '');
+  const parsed = format === 'json' ? parseJson(body, source) : parseYaml(body, source);
+  if (parsed === null || parsed === undefined) {
+    throw new ConfigError(
+      [{ path: '', message: 'is empty', fix: 'define at least one chain under "chains"' }],
+      source,
+    );
+  }
+  return parsed;
 }
 
 function parseJson(text: string, source: string | undefined): unknown {
@@ -153,87 +157,4 @@ function parseYaml(text: string, source: string | undefined): unknown {
     // Such as an alias expanded too many times (a "billion laughs" file).
     throw new ConfigError([{ path: '', message: `YAML error: ${(error as Error).message}` }], source);
   }
-}
-
-const NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-function interpolate(
-  value: unknown,
-  path: readonly (string | number)[],
-  env: Readonly<Record<string, string | undefined>>,
-  collected: Collected,
-): unknown {
-  if (typeof value === 'string') {
-    const at = path.join('.');
-    const result = interpolateString(value, at, env, collected.issues);
-    // `$${` is a literal, not a reference: only text with a `${` left after removing those counts.
-    if (value.replaceAll('$${', '').includes('${'))
-      collected.interpolations.push({ path: at, written: value, value: result });
-    return result;
-  }
-  if (Array.isArray(value))
-    return value.map((item, index) => interpolate(item, [...path, index], env, collected));
-  if (typeof value === 'object' && value !== null) {
-    // fromEntries defines own properties, so a "__proto__" key stays a key for the schema to reject.
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, [...path, key], env, collected)]),
-    );
-  }
-  return value;
-}
-
-function interpolateString(
-  text: string,
-  path: string,
-  env: Readonly<Record<string, string | undefined>>,
-  issues: ConfigIssue[],
-): string | number | boolean {
-  let result = '';
-  let index = 0;
-  let references = 0;
-  let whole = false;
-  for (let at = text.indexOf('$', index); at >= 0; at = text.indexOf('$', index)) {
-    if (text.startsWith('$${', at)) {
-      result += `${text.slice(index, at)}\${`;
-      index = at + 3;
-      continue;
-    }
-    if (!text.startsWith('${', at)) {
-      result += text.slice(index, at + 1);
-      index = at + 1;
-      continue;
-    }
-    const close = text.indexOf('}', at + 2);
-    const reference = NAME.exec(close < 0 ? '' : text.slice(at + 2, close));
-    if (!reference) {
-      issues.push({
-        path,
-        message: `has a malformed reference "${text.slice(at, close < 0 ? at + 2 : close + 1)}"`,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the reference syntax, not a template.
-        fix: 'write ${NAME} or ${NAME:-default}, or $${ for a literal ${',
-      });
-      return text;
-    }
-    const [, name = '', fallback] = reference;
-    const set = env[name];
-    const resolved = fallback !== undefined && !set ? fallback : set;
-    if (resolved === undefined) {
-      issues.push({
-        path,
-        message: `refers to the environment variable ${name}, which is not set`,
-        fix: `export ${name}=... or write \${${name}:-default}`,
-      });
-    }
-    result += text.slice(index, at) + (resolved ?? '');
-    references += 1;
-    whole = at === 0 && close === text.length - 1;
-    index = close + 1;
-  }
-  result += text.slice(index);
-  if (references === 1 && whole) {
-    if (JSON_NUMBER.test(result)) return Number(result);
-    if (result === 'true' || result === 'false') return result === 'true';
-  }
-  return result;
 }

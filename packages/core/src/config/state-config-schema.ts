@@ -1,13 +1,5 @@
 import * as z from 'zod';
-
-/** The state store's bound when the config leaves it out (ms): a few loopback round trips. */
-export const DEFAULT_STATE_TIMEOUT_MS = 5;
-
-/**
- * The store's own breaker when the config leaves it out: after `failures` failed or slow calls in a
- * row, the engine leaves the store alone for `halfOpenAfterMs`, then tries it again.
- */
-export const DEFAULT_STATE_BREAKER = { failures: 5, halfOpenAfterMs: 5_000 } as const;
+import { DEFAULT_STATE_BREAKER, DEFAULT_STATE_TIMEOUT_MS } from './defaults.js';
 
 /**
  * The breaker on the store itself (not on an endpoint): how many failed or slow calls in a row
@@ -83,19 +75,3 @@ export const stateSchema = z
 export type StateConfig = z.input<typeof stateSchema>;
 /** The store's own breaker settings (`state.breaker`) as written in a config. */
 export type StateBreakerConfig = z.input<typeof stateBreakerSchema>;
-
-/**
- * The bounds `withLocalFallback` puts on a shared store, from `state`: its call timeout and its own
- * breaker, defaults filled in.
- */
-export function storeBounds(state: StateConfig): {
-  timeoutMs: number;
-  failureThreshold: number;
-  coolDownMs: number;
-} {
-  return {
-    timeoutMs: state.timeoutMs ?? DEFAULT_STATE_TIMEOUT_MS,
-    failureThreshold: state.breaker?.failures ?? DEFAULT_STATE_BREAKER.failures,
-    coolDownMs: state.breaker?.halfOpenAfterMs ?? DEFAULT_STATE_BREAKER.halfOpenAfterMs,
-  };
-}

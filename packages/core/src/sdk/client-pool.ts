@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ClientConfig } from '../config/config-schema.js';
@@ -26,6 +24,11 @@ export type ClientFactory = (spec: ClientSpec) => BedrockRuntimeClient;
  * request (`cached-signer.ts`); a factory of your own gets the SDK's clients untouched.
  */
 export const defaultClientFactory: ClientFactory = ({ region, client }) => {
+  // Through getBuiltinModule, not an import: an ES import of node:http reads every export to build
+  // its namespace, and the `WebSocket` getter among them loads undici (about 13 ms of a Lambda's
+  // cold init). The SDK's own handler defers loading node:http the same way.
+  const { Agent: HttpAgent } = process.getBuiltinModule('node:http');
+  const { Agent: HttpsAgent } = process.getBuiltinModule('node:https');
   const config: BedrockRuntimeClientConfig = {
     region,
     maxAttempts: 1,
