@@ -35,4 +35,37 @@ const server = await startServer({
   },
 });
 console.log(JSON.stringify({ url: server.url }));
+// BENCH_LOOP_DELAY=1: once a second on stderr, the server's event-loop delay (max, p99), its GC
+// pauses (count, total, longest) and the CPU it used, to tell the server's own stalls apart.
+if (process.env.BENCH_LOOP_DELAY) {
+  const { monitorEventLoopDelay, PerformanceObserver } = await import('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  let cpu = process.cpuUsage();
+  setInterval(() => {
+    const ms = (ns) => Math.round(ns / 1e6);
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    console.error(
+      JSON.stringify({
+        loopDelayMaxMs: ms(delay.max),
+        loopDelayP99Ms: ms(delay.percentile(99)),
+        gcCount: gc.count,
+        gcTotalMs: Math.round(gc.totalMs),
+        gcMaxMs: Math.round(gc.maxMs),
+        cpuMs: Math.round((used.user + used.system) / 1000),
+      }),
+    );
+    delay.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
+  }, 1000).unref();
+}
 process.on('SIGTERM', () => server.close().then(() => process.exit(0)));

@@ -16,6 +16,7 @@ import { fleetState, printFleetState } from './fleet-state.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
 import { limits, printLimits } from './limits.mjs';
+import { limitsTail, printLimitsTail } from './limits-tail.mjs';
 import { memoryGrowth } from './memory-growth.mjs';
 import {
   printCoreOverhead,
@@ -195,6 +196,16 @@ const BENCHMARKS = {
     file: 'limits',
     run: () => limits({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 2) }),
     print: printLimits,
+  },
+  limitsTail: {
+    file: 'limits-tail',
+    run: () =>
+      limitsTail({
+        seconds,
+        rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+        bound: Number(process.env.BENCH_TAIL_MAX_IN_FLIGHT ?? 64),
+      }),
+    print: printLimitsTail,
   },
   fleet: { file: 'fleet-state', run: () => fleetState(), print: printFleetState },
 };
