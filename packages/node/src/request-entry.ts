@@ -17,25 +17,23 @@ export interface RequestEntry {
 }
 
 /**
- * The one handler for HTTP/1.1 and h2c requests: counts the request for the shutdown drain,
- * refuses it at once with a 503 past `maxInFlight`, else serves it within the per-turn budget (a
- * request whose client left while it waited is dropped without work).
+ * The one handler for HTTP/1.1 and h2c requests: counts the request for the shutdown drain, takes
+ * its `maxInFlight` place (none free: a 503, without an upstream call), and answers it within the
+ * per-turn budget, refusals included, so they cannot crowd a turn either (a request whose client
+ * left while it waited is dropped without work).
  */
 export function requestHandler(entry: RequestEntry): (request: NodeRequest, response: NodeResponse) => void {
   const { gateway, inFlight, inFlightLimit, turns, onRequestLog, onUnhandled } = entry;
   return (request, response) => {
     inFlight.track(response);
-    if (!inFlightLimit.admit(request, response)) {
-      answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog }).catch(
-        (error: unknown) => onUnhandled(error, response),
-      );
-      return;
-    }
+    // Decided on arrival, so a waiting request holds its place; answered in its turn, like the rest.
+    const admitted = inFlightLimit.admit(request, response);
     turns.run({
       start: () => {
-        serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
-          onUnhandled(error, response),
-        );
+        const served = admitted
+          ? serveGatewayRequest(gateway, request, response, { onRequestLog })
+          : answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog });
+        served.catch((error: unknown) => onUnhandled(error, response));
       },
       gone: () => isResponseGone(response),
     });

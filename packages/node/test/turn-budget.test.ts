@@ -1,4 +1,5 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { API_KEY, bedrockClient, eventually, harness, openaiClient, TOKYO, userMessage } from './harness.js';
 import { rawConnect, requestHead } from './raw-socket.js';
@@ -59,6 +60,26 @@ describe('requests started per event-loop turn (maxRequestsPerTurn)', () => {
       'HTTP/1.1 404',
       'HTTP/1.1 200',
     ]);
+  }, 30_000);
+
+  it('still refuses past maxInFlight with a retryable 503, and serves again once a place is free', async () => {
+    const sim = await test.simulator();
+    const { server } = await test.server(sim, { maxInFlight: 1, maxRequestsPerTurn: 1 });
+    sim.faults.add({ match: { region: 'us-east-1' }, fault: { type: 'latency', ms: 1_500 } });
+    const openai = openaiClient(server.url);
+    const slow = openai.chat.completions.create({ model: 'chat', messages });
+    await eventually(() => sim.faults.list()[0]?.applied === 1, 10_000, 'the slow call in flight');
+
+    const refused = await openai.chat.completions
+      .create({ model: 'chat', messages })
+      .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+    expect(refused).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('1');
+    expect(sim.faults.list()[0]?.matched).toBe(1);
+
+    expect((await slow).choices[0]?.message.content).toBe('Tokyo');
+    const after = await openai.chat.completions.create({ model: 'chat', messages });
+    expect(after.choices[0]?.message.content).toBe('Tokyo');
   }, 30_000);
 
   it('refuses a cap that is not a whole number from 0 before starting anything', async () => {
