@@ -27,7 +27,7 @@ export const SERVER_ENV = {
   BEDROCK_HA_MAX_IN_FLIGHT:
     'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
   BEDROCK_HA_MAX_REQUESTS_PER_TURN:
-    'requests started per event-loop turn, the rest wait in arrival order for the next turn (default 0: no cap)',
+    'requests started per event-loop turn, the rest wait in arrival order for the next turn (default 16; 0: no cap)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_STATE_URL:

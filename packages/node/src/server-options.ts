@@ -49,7 +49,7 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
   /**
    * Requests started per event-loop turn; past it they wait, in arrival order, for the next turn,
    * so a saturated server's turns stay short and accepts and new connections' reads run between
-   * batches. A waiting request whose client leaves is dropped without work. 0 (default): no cap.
+   * batches. A waiting request whose client leaves is dropped without work. Default 16; 0: no cap.
    */
   readonly maxRequestsPerTurn?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
