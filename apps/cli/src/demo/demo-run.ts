@@ -207,14 +207,15 @@ function primaryUse(simulator: Simulator, durationMs: number): PrimaryUse | unde
   const usedTokens = simulator.capacity()[`provisioned:${pt.arn}`]?.usedTokens ?? 0;
   const burstTokens = (pt.tokensPerMinute * pt.burstSeconds) / 60;
   const refilledTokens = (pt.tokensPerMinute * durationMs) / 60_000;
-  const allowedTokens = burstTokens + refilledTokens;
+  // Rounded before the percentage, so that the printed "N% of M tokens" is its own arithmetic.
+  const allowedTokens = Math.round(burstTokens + refilledTokens);
   return {
     endpointId: PRIMARY_ID,
     tokensPerMinute: pt.tokensPerMinute,
     durationMs,
     burstTokens: Math.round(burstTokens),
     refilledTokens: Math.round(refilledTokens),
-    allowedTokens: Math.round(allowedTokens),
+    allowedTokens,
     usedTokens,
     utilizationPercent: allowedTokens > 0 ? Math.round((usedTokens / allowedTokens) * 100) : 0,
   };
