@@ -1,6 +1,6 @@
 /**
  * The default of `maxRequestsPerTurn`. Measured with `BENCH_ONLY=limitsTail` (bench/README.md 6b):
- * at 256 clients it cut new connections' median wait from 0.4-1.7 s to 0.1-0.2 s without costing
+ * at 256 clients it cut new connections' median wait from 0.2-1.7 s to 0.1-0.2 s without costing
  * throughput; a request's synchronous part is about 1 ms, so a turn starts at most ~16 ms of it.
  */
 export const DEFAULT_MAX_REQUESTS_PER_TURN = 16;
