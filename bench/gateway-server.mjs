@@ -21,6 +21,10 @@ const server = await startServer({
   telemetry: false,
   // The benchmark may set the in-flight bound (limits.mjs's `oursEnv`); otherwise the default.
   ...(process.env.BEDROCK_HA_MAX_IN_FLIGHT && { maxInFlight: Number(process.env.BEDROCK_HA_MAX_IN_FLIGHT) }),
+  // The per-turn cap, for before/after runs (limitsTail): unset is the default.
+  ...(process.env.BEDROCK_HA_MAX_REQUESTS_PER_TURN && {
+    maxRequestsPerTurn: Number(process.env.BEDROCK_HA_MAX_REQUESTS_PER_TURN),
+  }),
   config: {
     client: { endpoint: simulatorUrl, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
     policy: POLICIES[policyName],

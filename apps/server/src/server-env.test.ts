@@ -25,6 +25,7 @@ describe('serverOptionsFromEnv', () => {
         BEDROCK_HA_MAX_BODY_BYTES: '2048',
         BEDROCK_HA_MAX_CONNECTIONS: '50',
         BEDROCK_HA_MAX_IN_FLIGHT: '200',
+        BEDROCK_HA_MAX_REQUESTS_PER_TURN: '8',
         BEDROCK_HA_HEADERS_TIMEOUT_MS: '5000',
         BEDROCK_HA_IDLE_TIMEOUT_MS: '30000',
       }),
@@ -36,6 +37,7 @@ describe('serverOptionsFromEnv', () => {
       maxBodyBytes: 2048,
       maxConnections: 50,
       maxInFlight: 200,
+      maxRequestsPerTurn: 8,
       headersTimeoutMs: 5000,
       idleTimeoutMs: 30000,
     });

@@ -26,6 +26,8 @@ export const SERVER_ENV = {
     'connections open at once; past it new ones are refused and logged (default 1000)',
   BEDROCK_HA_MAX_IN_FLIGHT:
     'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
+  BEDROCK_HA_MAX_REQUESTS_PER_TURN:
+    'requests started per event-loop turn, the rest wait in arrival order for the next turn (default 16; 0: no cap)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_STATE_URL:
@@ -63,6 +65,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const maxBodyBytes = integer(env, 'BEDROCK_HA_MAX_BODY_BYTES', 1, Number.MAX_SAFE_INTEGER, problems);
   const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
   const maxInFlight = integer(env, 'BEDROCK_HA_MAX_IN_FLIGHT', 1, 1_000_000, problems);
+  const maxRequestsPerTurn = integer(env, 'BEDROCK_HA_MAX_REQUESTS_PER_TURN', 0, 1_000_000, problems);
   const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
   const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
@@ -105,6 +108,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(corsOrigins.length > 0 && { corsOrigins }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
+    ...(maxRequestsPerTurn === undefined ? {} : { maxRequestsPerTurn }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     ...(stateUrl ? { stateUrl } : {}),

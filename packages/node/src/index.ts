@@ -15,4 +15,5 @@ export type { NodeRequest, NodeResponse } from './node-message.js';
 export { type ServeGatewayRequestOptions, serveGatewayRequest } from './serve-gateway-request.js';
 export type { RunningServer, ServerOptions } from './server-options.js';
 export { startServer } from './start-server.js';
+export { DEFAULT_MAX_REQUESTS_PER_TURN } from './turn-budget.js';
 export { writeGatewayResponse } from './write-gateway-response.js';

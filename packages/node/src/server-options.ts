@@ -46,6 +46,12 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * never refused. Default 1 000.
    */
   readonly maxInFlight?: number;
+  /**
+   * Requests started per event-loop turn; past it they wait, in arrival order, for the next turn,
+   * so a saturated server's turns stay short and accepts and new connections' reads run between
+   * batches. A waiting request whose client leaves is dropped without work. Default 16; 0: no cap.
+   */
+  readonly maxRequestsPerTurn?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**

@@ -19,15 +19,16 @@ import {
 } from './connection-limits.js';
 import { dualProtocolServer } from './dual-protocol-server.js';
 import { logEngineEvents } from './engine-log.js';
-import { answerOverloaded, InFlightLimit } from './in-flight-limit.js';
+import { InFlightLimit } from './in-flight-limit.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { createLogger, isLogLevel, LOG_LEVELS } from './logger.js';
 import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
 import type { NodeResponse } from './node-message.js';
-import { serveGatewayRequest } from './serve-gateway-request.js';
+import { requestHandler } from './request-entry.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js';
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
+import { TurnBudget } from './turn-budget.js';
 
 const DEFAULT_PORT = 8080;
 /** Loopback only: reaching the gateway from elsewhere is a choice (`HOST` / `host`). */
@@ -63,6 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   resolveLimits(options);
   checkAffinityHeader(options.affinityHeader);
   const inFlightLimit = new InFlightLimit(options.maxInFlight);
+  const turns = new TurnBudget(options.maxRequestsPerTurn);
   const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
   const state = options.engineOptions?.stateStore
@@ -98,16 +100,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.affinityHeader !== undefined && { affinityHeader: options.affinityHeader }),
   });
   const inFlight = new InFlightRequests();
-  // One handler for both protocols: the same auth, body limit, access log and disconnect
+  // One handler for both protocols: the same auth, limits, body limit, access log and disconnect
   // handling whether the client speaks HTTP/1.1 or h2c (the AWS SDK's default).
   const servers = dualProtocolServer(
-    (request, response) => {
-      inFlight.track(response);
-      const served = inFlightLimit.admit(request, response)
-        ? serveGatewayRequest(gateway, request, response, { onRequestLog })
-        : answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog });
-      served.catch((error: unknown) => answerUnhandled(logger, error, response));
-    },
+    requestHandler({
+      gateway,
+      inFlight,
+      inFlightLimit,
+      turns,
+      onRequestLog,
+      onUnhandled: (error, response) => answerUnhandled(logger, error, response),
+    }),
     {
       ...limitsOf(options),
       onConnectionLimit: connectionLimitLog(logger, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
