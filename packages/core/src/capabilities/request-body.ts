@@ -48,18 +48,6 @@ export function maxTokensBound(body: unknown): number | undefined {
   return bound;
 }
 
-/** The body's JSON, its text when it is not JSON, `undefined` when it has none. */
-export function parseBody(body: unknown): unknown {
-  const text =
-    typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** The body as something `indexOf` searches without a copy. */
 function searchable(body: unknown): string | Buffer | undefined {
   if (typeof body === 'string') return body;

@@ -1,6 +1,6 @@
-import { BYTES_PER_TOKEN } from '../capacity/token-estimate.js';
+import { BYTES_PER_TOKEN, parseBody } from '../capacity/token-estimate.js';
 import type { Operation } from '../telemetry/instrumentation.js';
-import { bodyBytes, bodyMayHold, maxTokensBound, parseBody } from './request-body.js';
+import { bodyBytes, bodyMayHold, maxTokensBound } from './request-body.js';
 
 /** A request feature that an endpoint's model may lack. */
 export type Feature =

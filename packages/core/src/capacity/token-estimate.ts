@@ -81,7 +81,8 @@ function invokeMaxTokens(body: Record<string, unknown>): number | undefined {
   );
 }
 
-function parseBody(body: unknown): unknown {
+/** An InvokeModel body's JSON, its text when it is not JSON, `undefined` when it has none. */
+export function parseBody(body: unknown): unknown {
   const text =
     typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
   if (text === undefined) return undefined;
