@@ -15,6 +15,7 @@ import {
   stopAll,
 } from './gateway-processes.mjs';
 import { median } from './percentiles.mjs';
+import { rotatingRounds } from './rounds.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
 const CONCURRENCY = 64;
@@ -76,12 +77,7 @@ export async function gatewayThroughput({ seconds = 4, rounds = 3 } = {}) {
     const portkeyIndex = gateways.length - 1;
     for (const scenario of scenarios) {
       const faultId = scenario.fault && (await sim.addFault(scenario.fault));
-      const samples = gateways.map(() => []);
-      for (let round = 0; round < rounds; round++)
-        for (let offset = 0; offset < gateways.length; offset++) {
-          const index = (round + offset) % gateways.length;
-          samples[index].push(await drive(gateways[index], seconds));
-        }
+      const samples = await rotatingRounds(gateways, rounds, (gateway) => drive(gateway, seconds));
       if (faultId) await sim.removeFault(faultId);
       const peer = samples[portkeyIndex];
       gateways.forEach((gateway, index) => {

@@ -6,6 +6,7 @@
 // Each round runs every target once in a rotating order; ratios are medians of per-round pairs.
 import { drive, HAIKU, startMinimalProxy, startOurs, stopAll } from './gateway-processes.mjs';
 import { median } from './percentiles.mjs';
+import { rotatingRounds } from './rounds.mjs';
 import { startSimulatorProcess, UNLIMITED } from './simulator-process.mjs';
 
 export const STREAM_CONCURRENCY = 64;
@@ -69,12 +70,9 @@ export async function limitsStreaming({ seconds = 4, rounds = 2 } = {}) {
         firstToken: SSE_CONTENT,
       },
     ];
-    const samples = targets.map(() => []);
-    for (let round = 0; round < rounds; round++)
-      for (let offset = 0; offset < targets.length; offset++) {
-        const index = (round + offset) % targets.length;
-        samples[index].push(await drive(targets[index], { concurrency: STREAM_CONCURRENCY, seconds }));
-      }
+    const samples = await rotatingRounds(targets, rounds, (target) =>
+      drive(target, { concurrency: STREAM_CONCURRENCY, seconds }),
+    );
     const byKey = Object.fromEntries(targets.map((target, index) => [target.key, samples[index]]));
     const cpuPerStream = (run) => (run.cpuSeconds * 1000) / run.requests;
     const results = targets.map((target, index) => {

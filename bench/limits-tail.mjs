@@ -17,6 +17,7 @@ import {
 } from './gateway-processes.mjs';
 import { LIMIT_CONCURRENCIES } from './limits.mjs';
 import { median } from './percentiles.mjs';
+import { rotatingRounds } from './rounds.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
 const round2 = (value) => Number(value.toFixed(2));
@@ -63,12 +64,9 @@ export async function limitsTail({ seconds = 4, rounds = 2, bound = 64 } = {}) {
     const { targets } = started;
     const rows = [];
     for (const concurrency of LIMIT_CONCURRENCIES) {
-      const samples = targets.map(() => []);
-      for (let round = 0; round < rounds; round++)
-        for (let offset = 0; offset < targets.length; offset++) {
-          const index = (round + offset) % targets.length;
-          samples[index].push(await drive(targets[index], { concurrency, seconds, probe: true }));
-        }
+      const samples = await rotatingRounds(targets, rounds, (target) =>
+        drive(target, { concurrency, seconds, probe: true }),
+      );
       targets.forEach((target, index) => {
         const runs = samples[index];
         const all = runs.reduce((sum, run) => sum + run.requests, 0);

@@ -19,6 +19,7 @@ import {
 } from './gateway-processes.mjs';
 import { limitsStreaming, printLimitsStreaming } from './limits-streaming.mjs';
 import { median } from './percentiles.mjs';
+import { rotatingRounds } from './rounds.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
 export const LIMIT_CONCURRENCIES = [64, 256];
@@ -77,12 +78,9 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
     const { targets } = started;
     const rows = [];
     for (const concurrency of LIMIT_CONCURRENCIES) {
-      const samples = targets.map(() => []);
-      for (let round = 0; round < rounds; round++)
-        for (let offset = 0; offset < targets.length; offset++) {
-          const index = (round + offset) % targets.length;
-          samples[index].push(await drive(targets[index], { concurrency, seconds, probe: true }));
-        }
+      const samples = await rotatingRounds(targets, rounds, (target) =>
+        drive(target, { concurrency, seconds, probe: true }),
+      );
       const byKey = Object.fromEntries(targets.map((target, index) => [target.key, samples[index]]));
       const cpuPerRequest = (run) => (run.cpuSeconds * 1000) / run.requests;
       targets.forEach((target, index) => {
