@@ -357,6 +357,70 @@ describe('the lean transport conforms to the SDK client', () => {
   });
 });
 
+describe('the lean transport stands aside for what it cannot do', () => {
+  it("sends through the SDK once middleware is added to the client's own stack, which then runs", async () => {
+    const sim = await simulator();
+    const paths = clients(sim.url);
+    try {
+      const signal = new AbortController().signal;
+      const send = () =>
+        sendCommand<object>(
+          paths.lean,
+          OPERATIONS.converse.command(INPUTS.converse as never, HAIKU, undefined),
+          undefined,
+          signal,
+        );
+      expect(rawBytesOf(await send())).toBeInstanceOf(Uint8Array);
+      let ran = 0;
+      paths.lean.middlewareStack.add(
+        (next) => async (args) => {
+          ran++;
+          return next(args);
+        },
+        { step: 'build', name: 'userAdded' },
+      );
+      expect(rawBytesOf(await send())).toBeUndefined();
+      expect(ran).toBe(1);
+    } finally {
+      paths.close();
+    }
+  });
+
+  it('fails the same way when no credentials can be loaded, marked as never sent', async () => {
+    const sim = await simulator();
+    const missing = '/nonexistent/bedrock-ha-lean-test';
+    const env = { AWS_CONFIG_FILE: missing, AWS_SHARED_CREDENTIALS_FILE: missing };
+    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    const spec = { region: 'us-east-1', client: { endpoint: sim.url, profile: 'no-such-profile' } };
+    const lean = useLeanTransport(defaultClientFactory(spec));
+    const sdk = new BedrockRuntimeClient({
+      region: 'us-east-1',
+      endpoint: sim.url,
+      profile: 'no-such-profile',
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+    try {
+      const command = () => OPERATIONS.converse.command(INPUTS.converse as never, HAIKU, undefined);
+      const [a, b] = await Promise.all([
+        sendCommand(lean, command(), undefined, new AbortController().signal).catch(
+          (error: unknown) => error,
+        ),
+        sdk.send(command() as never).catch((error: unknown) => error),
+      ]);
+      expect(observedError(a)).toEqual(observedError(b));
+      expect(wasNeverSent(a)).toBe(true);
+    } finally {
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      lean.destroy();
+      sdk.destroy();
+    }
+  });
+});
+
 describe('the lean transport signs requests validly', () => {
   it('sends a SigV4 signature that verifies, over the same signed headers as the SDK', async () => {
     const received: { request: IncomingMessage; body: Buffer }[] = [];
