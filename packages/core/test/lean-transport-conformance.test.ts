@@ -359,6 +359,34 @@ describe('the lean transport conforms to the SDK client', () => {
     }
   });
 
+  it("corrects the client's clock skew from answers and errors as the SDK does", async () => {
+    const sim = await simulator();
+    const paths = clients(sim.url);
+    type Clock = { systemClockOffset: number };
+    const clocks = [paths.lean.config, paths.sdk.config] as unknown as Clock[];
+    const skewed = () => {
+      for (const clock of clocks) clock.systemClockOffset = -600_000;
+    };
+    // The server's Date has whole seconds: a corrected offset is within a second (and some) of 0.
+    const corrected = () => clocks.map((clock) => Math.abs(clock.systemClockOffset) < 2_000);
+    try {
+      for (const operation of ALL) {
+        skewed();
+        await sideBySide(paths, operation, INPUTS[operation]);
+        expect(corrected()).toEqual([true, true]);
+      }
+      sim.faults.add({
+        match: { region: 'us-east-1' },
+        fault: { type: 'error', error: 'ThrottlingException' },
+      });
+      skewed();
+      await sideBySide(paths, 'converse', INPUTS.converse);
+      expect(corrected()).toEqual([true, true]);
+    } finally {
+      paths.close();
+    }
+  });
+
   it('ends a stream aborted mid-answer the same way', async () => {
     const sim = await simulator();
     const paths = clients(sim.url);

@@ -12,6 +12,7 @@ import {
 import { operation } from '@smithy/core/schema';
 import { bedrockHeaders } from '../response-headers.js';
 import { markNeverSent } from '../send-stage.js';
+import { correctClockSkew, type SkewSample } from './clock-skew.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { type ResolvedEndpoint, resolveEndpoint } from './lean-endpoint.js';
 import { addRequestHeaders, leanUserAgent } from './lean-request.js';
@@ -42,6 +43,7 @@ type LeanConfig = {
   bodyLengthChecker(body: unknown): number | undefined;
   defaultUserAgentProvider?: () => Promise<[string, string | undefined][]>;
   systemClockOffset?: number;
+  disableClockSkewCorrection?: () => Promise<boolean | undefined>;
   credentials(): Promise<unknown>;
 };
 
@@ -82,6 +84,8 @@ interface Prepared {
   readonly signer: Signer;
   readonly userAgent: Record<string, string>;
   readonly http2: boolean;
+  /** `disableClockSkewCorrection`: sign with the local clock and take no samples. */
+  readonly noSkewCorrection: boolean;
   /** The serializer's context: the client's config with the endpoint resolved once. */
   readonly context: object;
 }
@@ -112,18 +116,29 @@ export class LeanTransport {
     const leanOperation = OPERATIONS.get(command.constructor);
     if (!leanOperation) throw new TypeError(`the lean transport does not send ${command.constructor.name}`);
     const config = this.#config;
-    const request = await this.#signedRequest(leanOperation, command.input);
+    const { request, sample } = await this.#signedRequest(leanOperation, command.input);
     let response: Response;
     try {
       ({ response } = await config.requestHandler.handle(request, { abortSignal: signal }));
     } catch (error) {
       throw asAttemptError(error);
     }
-    return (await this.#read(leanOperation, response)) as O;
+    try {
+      const output = await this.#read(leanOperation, response);
+      if (sample) correctClockSkew(config, response.headers, sample);
+      return output as O;
+    } catch (error) {
+      const { $response } = error as { $response?: Response };
+      if (sample && $response) correctClockSkew(config, $response.headers, sample, error as object);
+      throw error;
+    }
   }
 
   /** Serializes and signs; anything raised here happened before a byte was sent. */
-  async #signedRequest(leanOperation: LeanOperation, input: object): Promise<Request> {
+  async #signedRequest(
+    leanOperation: LeanOperation,
+    input: object,
+  ): Promise<{ request: Request; sample: SkewSample | undefined }> {
     const config = this.#config;
     let request: Request;
     try {
@@ -140,12 +155,16 @@ export class LeanTransport {
       throw error;
     }
     try {
-      const { endpoint, signer } = await this.#prepare();
-      return await signer.sign(request, {
-        signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
+      const { endpoint, signer, noSkewCorrection } = await this.#prepare();
+      const offset = config.systemClockOffset ?? 0;
+      const signed = await signer.sign(request, {
+        signingDate: noSkewCorrection ? new Date() : new Date(Date.now() + offset),
         signingRegion: endpoint.signingRegion,
         signingService: endpoint.signingName,
       });
+      // As the SDK: no skew samples when correction is off. (It skips operations it marks as
+      // having event-stream output; these four are not marked, so streams are sampled too.)
+      return { request: signed, sample: noSkewCorrection ? undefined : { offset, sentAt: Date.now() } };
     } catch (error) {
       const decorated = asAttemptError(error);
       markNeverSent(decorated);
@@ -158,13 +177,14 @@ export class LeanTransport {
       const config = this.#config;
       const prepared = (async () => {
         const endpoint = await resolveEndpoint(config);
-        const [signer, userAgent] = await Promise.all([
+        const [signer, userAgent, noSkewCorrection] = await Promise.all([
           config.signer(endpoint.authScheme),
           leanUserAgent(config.defaultUserAgentProvider),
+          config.disableClockSkewCorrection?.(),
         ]);
         const http2 = (config.requestHandler.metadata?.handlerProtocol ?? '').includes('h2');
         const context = { ...config, endpoint: async () => endpoint.endpoint };
-        return { endpoint, signer, userAgent, http2, context };
+        return { endpoint, signer, userAgent, http2, context, noSkewCorrection: noSkewCorrection === true };
       })();
       // A failure (no region, a broken endpoint rule) is not kept: the next request tries again.
       prepared.catch(() => {
