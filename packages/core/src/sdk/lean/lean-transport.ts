@@ -73,11 +73,6 @@ const OPERATIONS = new Map<unknown, LeanOperation>([
   [InvokeModelWithResponseStreamCommand, leanOperation(InvokeModelWithResponseStream$, 'body')],
 ]);
 
-/** The command classes the lean transport sends (the four Bedrock runtime operations). */
-export function isLeanCommand(command: object): boolean {
-  return OPERATIONS.has(command.constructor);
-}
-
 /** What one client needs for every request, resolved at its first request. */
 interface Prepared {
   readonly endpoint: ResolvedEndpoint;
