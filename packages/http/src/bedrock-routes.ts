@@ -8,7 +8,7 @@ import { checkConverseDepth } from './json-depth.js';
 import { bodyBytes, parseJsonBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import type { RouteHandler } from './routes.js';
-import { streamBody, type Upstream, upstreamOf } from './stream-body.js';
+import { type BodyEncoding, streamBody, upstreamOf } from './stream-body.js';
 
 const EVENT_STREAM = 'application/vnd.amazon.eventstream';
 
@@ -48,7 +48,7 @@ export const bedrockConverseStream: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: { ...context.headers(true), ...context.served(result), 'content-type': EVENT_STREAM },
-    body: streamBody(eventFrames(upstream, 'converse', context.request.signal), upstream, context.deferLog()),
+    body: streamBody(upstream, eventStream('converse', context.request.signal), context.deferLog()),
   };
 };
 
@@ -91,30 +91,25 @@ export const bedrockInvokeStream: RouteHandler = async (context) => {
       'content-type': EVENT_STREAM,
       'x-amzn-bedrock-content-type': result.contentType ?? 'application/json',
     },
-    body: streamBody(eventFrames(upstream, 'invoke', context.request.signal), upstream, context.deferLog()),
+    body: streamBody(upstream, eventStream('invoke', context.request.signal), context.deferLog()),
   };
 };
 
 /**
  * Upstream events as event-stream frames. A failure becomes the modelled exception the SDK raises
- * as a typed error from its loop, and ends the stream; the generator returns the error, for the log.
+ * as a typed error from its loop, and ends the stream.
  */
-async function* eventFrames(
-  upstream: Upstream<object>,
+function eventStream(
   stream: keyof typeof STREAM_EXCEPTIONS,
   signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array, unknown, undefined> {
-  try {
-    for (;;) {
-      const next = await upstream.next();
-      if (next.done) return undefined;
-      yield* encodeEvent(next.value);
-    }
-  } catch (error) {
-    const failure = describeFailure(error, signal);
-    yield encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
-    return error;
-  }
+): BodyEncoding<object> {
+  return {
+    event: encodeEvent,
+    failure(error) {
+      const failure = describeFailure(error, signal);
+      return encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
+    },
+  };
 }
 
 // A stream cut by the upstream's own modelled exception keeps its name (throttlingException, ...).
