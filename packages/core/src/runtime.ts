@@ -75,6 +75,8 @@ export {
 } from './policies/error-classification.js';
 export type { AttemptMiddleware } from './sdk/attempt-middleware.js';
 export { type ClientFactory, type ClientSpec, defaultClientFactory } from './sdk/client-pool.js';
+export { rawBytesOf } from './sdk/lean/raw-bytes.js';
+export type { Transport } from './sdk/lean/transport-choice.js';
 export type { BedrockResponseHeaders, WithResponseHeaders } from './sdk/response-headers.js';
 export {
   isLocalFallback,

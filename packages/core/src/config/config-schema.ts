@@ -38,6 +38,12 @@ export const clientSchema = z.strictObject({
     .describe('Use one multiplexed HTTP/2 session instead of keep-alive HTTP/1.1 connections.'),
   connectTimeoutMs: positiveMilliseconds.optional().describe('Time allowed to open a connection.'),
   maxSockets: z.number().int().min(1).optional().describe('HTTP/1.1 connections per client.'),
+  transport: z
+    .enum(['lean', 'sdk'])
+    .optional()
+    .describe(
+      "How requests are sent: 'lean' (default) skips the SDK's per-request middleware, with the same outputs and errors; 'sdk' sends every request through the SDK client.",
+    ),
 });
 
 /** Where a model is served: a PT ARN, an on-demand model id or a cross-region inference profile. */

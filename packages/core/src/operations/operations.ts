@@ -15,6 +15,7 @@ import type { Step } from '../chain/chain-request.js';
 import type { Endpoint } from '../chain/endpoint.js';
 import type { ServiceTier } from '../config/service-tier-schema.js';
 import { type AttemptMiddleware, withMiddleware } from '../sdk/attempt-middleware.js';
+import { leanTransportOf } from '../sdk/lean/transport-choice.js';
 import { recordResponseHeaders } from '../sdk/response-headers.js';
 import { trackSend } from '../sdk/send-stage.js';
 import {
@@ -104,13 +105,19 @@ function converseTier(tier: ServiceTier | undefined) {
   return tier && { serviceTier: { type: tier } };
 }
 
-/** Sends one operation's command on an endpoint's client, with the caller's middleware. */
+/**
+ * Sends one operation's command on an endpoint's client, with the caller's middleware: through the
+ * client's lean transport when it has one and there is no middleware to run (middleware needs the
+ * SDK's stack), else through the SDK client.
+ */
 export function sendCommand<O>(
   client: BedrockRuntimeClient,
   command: AnyCommand,
   middleware: AttemptMiddleware | undefined,
   signal: AbortSignal,
 ): Promise<O> {
+  const lean = middleware ? undefined : leanTransportOf(client);
+  if (lean) return lean.send<O>(command as unknown as { input: object }, signal);
   return client.send(trackSend(withMiddleware(command, middleware)) as never, {
     abortSignal: signal,
   }) as Promise<O>;

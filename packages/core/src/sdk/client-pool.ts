@@ -2,6 +2,7 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ClientConfig } from '../config/config-schema.js';
 import { withCachedSigner } from './cached-signer.js';
+import { chooseTransport, useLeanTransport } from './lean/transport-choice.js';
 import { withSingleAttempt } from './single-attempt.js';
 import { KEEP_ALIVE_IDLE_MS, watchStaleConnections } from './stale-connection.js';
 
@@ -62,8 +63,12 @@ export class ClientPool {
   private readonly clients = new Map<string, BedrockRuntimeClient>();
   // Per endpoint, so the hot path does not rebuild the settings key on every attempt.
   private byEndpoint = new WeakMap<ClientSpec, BedrockRuntimeClient>();
+  // Only the default factory's clients may take the lean transport: a factory of your own is
+  // there to control the SDK client, so its clients are used through the SDK.
+  private readonly leanCapable: boolean;
 
   constructor(private readonly factory: ClientFactory) {
+    this.leanCapable = factory === defaultClientFactory;
     // Also for a caller's factory: any Node HTTP client's stale connections are recognised.
     watchStaleConnections();
   }
@@ -71,7 +76,7 @@ export class ClientPool {
   /** The client for a region and settings. */
   get(spec: ClientSpec): BedrockRuntimeClient {
     // Built from named fields: the SDK writes bookkeeping into the credentials object it is given.
-    const { endpoint, profile, credentials, http2, connectTimeoutMs, maxSockets } = spec.client;
+    const { endpoint, profile, credentials, http2, connectTimeoutMs, maxSockets, transport } = spec.client;
     const key = JSON.stringify([
       spec.region,
       endpoint,
@@ -82,10 +87,12 @@ export class ClientPool {
       http2,
       connectTimeoutMs,
       maxSockets,
+      transport,
     ]);
     let client = this.clients.get(key);
     if (!client) {
       client = this.factory(spec);
+      if (this.leanCapable && chooseTransport(transport) === 'lean') useLeanTransport(client);
       this.clients.set(key, client);
     }
     return client;

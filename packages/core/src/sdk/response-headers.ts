@@ -19,6 +19,16 @@ export interface WithResponseHeaders {
 
 const PREFIX = 'x-amzn-bedrock-';
 
+/** A response's `x-amzn-bedrock-*` headers, names in lower case. */
+export function bedrockHeaders(headers: Readonly<Record<string, unknown>>): BedrockResponseHeaders {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith(PREFIX) && typeof value === 'string') picked[lower] = value;
+  }
+  return picked;
+}
+
 /**
  * Adds a middleware to one command that copies its response's `x-amzn-bedrock-*` headers onto the
  * output as `responseHeaders`. Per command, not per client, so a caller's own client factory keeps
@@ -33,14 +43,9 @@ export function recordResponseHeaders<C extends InvokeModelCommand | InvokeModel
     (next: Next) => async (args: unknown) => {
       const result = await next(args);
       const headers = (result.response as { headers?: Record<string, string> } | undefined)?.headers;
-      if (headers && typeof result.output === 'object' && result.output !== null) {
-        const picked: Record<string, string> = {};
-        for (const [name, value] of Object.entries(headers)) {
-          const lower = name.toLowerCase();
-          if (lower.startsWith(PREFIX) && typeof value === 'string') picked[lower] = value;
-        }
-        (result.output as { responseHeaders?: BedrockResponseHeaders }).responseHeaders = picked;
-      }
+      if (headers && typeof result.output === 'object' && result.output !== null)
+        (result.output as { responseHeaders?: BedrockResponseHeaders }).responseHeaders =
+          bedrockHeaders(headers);
       return result;
     },
     { step: 'build', name: 'bedrockHaResponseHeaders' },

@@ -45,6 +45,14 @@ export function trackSend<C extends { readonly middlewareStack: unknown }>(comma
 }
 
 /**
+ * Marks an error as raised before anything was sent: for the lean transport, which serializes and
+ * signs outside the SDK's middleware stack. Primitives cannot be marked (and are never thrown there).
+ */
+export function markNeverSent(error: unknown): void {
+  if (typeof error === 'object' && error !== null) NOT_SENT.add(error);
+}
+
+/**
  * True when the AWS SDK raised `error` before handing the request to its HTTP handler: while
  * serializing, building or signing it. Nothing reached an endpoint.
  */
