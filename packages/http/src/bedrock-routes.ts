@@ -1,5 +1,5 @@
 import type { InvokeModelInput } from '@bedrock-ha/core';
-import { BedrockHAError } from '@bedrock-ha/core';
+import { BedrockHAError, rawBytesOf } from '@bedrock-ha/core';
 import { converseInputFromWire, toWireJson } from './bedrock-wire.js';
 import { encodeEvent, encodeException, type STREAM_EXCEPTIONS } from './event-stream-encoder.js';
 import { describeFailure, invalidRequest, unknownChain } from './failure.js';
@@ -35,11 +35,15 @@ export const bedrockConverse: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: { ...context.headers(true), ...context.served(result), 'content-type': 'application/json' },
-    body: JSON.stringify(toWireJson(result)),
+    // Bedrock's own body when the transport kept it: the result is that body, parsed.
+    body: rawBytesOf(result) ?? JSON.stringify(toWireJson(result)),
   };
 };
 
-/** `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream, re-encoded as an event stream. */
+/**
+ * `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream as an event stream, each event
+ * forwarded as the frame Bedrock sent when the transport kept it, else encoded again.
+ */
 export const bedrockConverseStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = converseInputOf(context.request);
@@ -104,7 +108,9 @@ function eventStream(
   signal: AbortSignal | undefined,
 ): BodyEncoding<object> {
   return {
-    event: encodeEvent,
+    // An event the engine rewrote (a resumed answer's first words) is a new object without the
+    // upstream's bytes, so it is encoded again; every other event is the frame Bedrock sent.
+    event: (event) => rawBytesOf(event) ?? encodeEvent(event),
     failure(error) {
       const failure = describeFailure(error, signal);
       return encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
