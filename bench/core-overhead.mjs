@@ -5,6 +5,8 @@
 // in alternating rounds, so drift on a shared machine hits every scenario alike.
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createBedrockHA, defaultClientFactory } from '@bedrock-ha/core';
+// The lean transport is internal to the core; the bench reads its built module to measure it alone.
+import { LeanTransport } from '../packages/core/dist/sdk/lean/lean-transport.js';
 import { median, percentile, round3 } from './percentiles.mjs';
 import { startSimulatorProcess } from './simulator-process.mjs';
 
@@ -19,12 +21,13 @@ const THROTTLE_EAST = {
 };
 
 /** A healthy primary in us-east-1 and its fallback in us-west-2, both on-demand Haiku. */
-function engine(url, { policy, telemetry = false } = {}) {
+function engine(url, { policy, telemetry = false, transport } = {}) {
   const endpoints = [
     { id: 'east', region: 'us-east-1', modelId: HAIKU },
     { id: 'west', region: 'us-west-2', modelId: HAIKU },
   ];
-  const config = { client: { endpoint: url, credentials }, policy, chains: { [CHAIN]: { endpoints } } };
+  const client = { endpoint: url, credentials, ...(transport && { transport }) };
+  const config = { client, policy, chains: { [CHAIN]: { endpoints } } };
   // Telemetry on means the default: the global OpenTelemetry API, with no SDK registered (no-op).
   return createBedrockHA(config, telemetry ? {} : { telemetry: false });
 }
@@ -52,6 +55,16 @@ const sdkTarget = (url) => {
   return {
     send: () => client.send(new ConverseCommand({ modelId: HAIKU, messages })),
     close: () => donor.destroy(),
+  };
+};
+// The lean transport alone on a default client: the floor of the engine's default path.
+const leanTarget = (url) => {
+  const client = defaultClientFactory({ region: 'us-east-1', client: { endpoint: url, credentials } });
+  const lean = new LeanTransport(client);
+  const signal = new AbortController().signal;
+  return {
+    send: () => lean.send(new ConverseCommand({ modelId: HAIKU, messages }), signal),
+    close: () => client.destroy(),
   };
 };
 const haTarget = (options) => (url) => {
@@ -89,6 +102,12 @@ const SCENARIOS = [
     fault: THROTTLE_EAST,
   },
   { key: 'sdk', name: 'untouched SDK client (its own retry middleware), same handler', make: sdkTarget },
+  { key: 'lean', name: 'lean transport alone (no engine), same handler', make: leanTarget },
+  {
+    key: 'converseSdk',
+    name: "ha.converse on transport 'sdk' (the SDK path), telemetry off",
+    make: haTarget({ transport: 'sdk' }),
+  },
 ];
 
 const sleep = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -1,3 +1,5 @@
+import { round3 } from './percentiles.mjs';
+
 // Issue 20's figures against their targets: the gateway against the minimal proxy and Portkey, the
 // tail and connection waits (limits.mjs), streams (limits-streaming.mjs), the engine against the
 // raw SDK (core-overhead.mjs) and the cost of an endpoint walked (failover-cost.mjs). The Lambda's
@@ -9,6 +11,15 @@ const row = (figure, target, measured, met) => ({ figure, target, measured, met:
 export function limitRows({ results, streaming }) {
   const rows = [];
   const ours = results.filter((result) => result.key.startsWith('ours'));
+  for (const result of results.filter((entry) => entry.key.startsWith('sdk')))
+    rows.push(
+      row(
+        `6. CPU per request / minimal proxy's, ${result.target}, concurrency ${result.concurrency} (before the lean transport; shown only)`,
+        '(shown only)',
+        `${result.cpuVsProxy}x (rounds ${result.cpuVsProxyRange.join('-')}x; ${result.cpuMsPerRequest} ms)`,
+        true,
+      ),
+    );
   const direct = (concurrency) =>
     results.find((result) => result.key === 'direct' && result.concurrency === concurrency);
   for (const result of ours) {
@@ -92,6 +103,27 @@ export function overheadRows({ overhead, failover }) {
         "6. the default client's CPU per request / the untouched SDK client's (shown only)",
         '(shown only)',
         `${(1 / sdk.cpuRatio).toFixed(3)}x (${overhead.results[0].cpuMsPerRequest} vs ${sdk.cpuMsPerRequest} ms)`,
+        true,
+      ),
+    );
+  const lean = overhead?.results.find((entry) => entry.key === 'lean');
+  const converse = overhead?.results.find((entry) => entry.key === 'converse');
+  if (lean && converse)
+    rows.push(
+      row(
+        "6. engine CPU per request / the lean transport alone's (the lean path's floor), concurrency 32",
+        '<= 1.15x',
+        `${round3(converse.cpuMsPerRequest / lean.cpuMsPerRequest)}x (${converse.cpuMsPerRequest} vs ${lean.cpuMsPerRequest} ms)`,
+        converse.cpuMsPerRequest / lean.cpuMsPerRequest <= 1.15,
+      ),
+    );
+  const onSdk = overhead?.results.find((entry) => entry.key === 'converseSdk');
+  if (onSdk)
+    rows.push(
+      row(
+        "6. engine on transport 'sdk' CPU per request / the raw SDK client's (before the lean transport; shown only)",
+        '(shown only)',
+        `${onSdk.cpuRatio}x (${onSdk.cpuMsPerRequest} vs ${overhead.results[0].cpuMsPerRequest} ms)`,
         true,
       ),
     );

@@ -31,6 +31,12 @@ async function startTargets(sim, oursEnv) {
   const proxy = await startMinimalProxy(sim.url);
   const ours = await startOurs(sim.url, 'like-for-like', oursEnv);
   const portkey = await startPortkey(sim.url);
+  // BENCH_COMPARE_SDK=1: the same server on the SDK path too (BEDROCK_HA_TRANSPORT=sdk), measured in
+  // the same rounds: the lean transport's before and after.
+  const sdk =
+    process.env.BENCH_COMPARE_SDK === '1'
+      ? await startOurs(sim.url, 'like-for-like', { ...oursEnv, BEDROCK_HA_TRANSPORT: 'sdk' })
+      : undefined;
   const native = (base, model) => ({ url: `${base}/model/${model}/converse`, body: converseBody() });
   const targets = [
     { key: 'direct', name: 'simulator, direct (Converse)', pid: sim.pid, ...native(sim.url, HAIKU) },
@@ -50,7 +56,23 @@ async function startTargets(sim, oursEnv) {
     },
     { key: 'portkey', pid: portkey.child.pid, ...portkey },
   ];
-  return { targets, children: [proxy.child, ours.child, portkey.child] };
+  if (sdk)
+    targets.push(
+      {
+        key: 'sdkOpenAI',
+        name: "@bedrock-ha/server on transport 'sdk', OpenAI route",
+        pid: sdk.child.pid,
+        url: `${sdk.baseUrl}/v1/chat/completions`,
+        body: openAIBody('haiku'),
+      },
+      {
+        key: 'sdkNative',
+        name: "@bedrock-ha/server on transport 'sdk', Converse route",
+        pid: sdk.child.pid,
+        ...native(sdk.baseUrl, 'haiku'),
+      },
+    );
+  return { targets, children: [proxy.child, ours.child, portkey.child, ...(sdk ? [sdk.child] : [])] };
 }
 
 /** Per-round ratios of `runs` to `peers` as `value(run)`, summarised as median and range. */

@@ -20,16 +20,17 @@ type Operation = keyof typeof OPERATIONS;
 type Path = 'lean' | 'sdk';
 
 /** A default-factory client on the lean transport, and a stock SDK client with the same settings. */
-function clients(url: string) {
+function clients(url: string, http2 = false) {
   const lean = useLeanTransport(
-    defaultClientFactory({ region: 'us-east-1', client: { endpoint: url, credentials: CREDENTIALS } }),
+    defaultClientFactory({ region: 'us-east-1', client: { endpoint: url, credentials: CREDENTIALS, http2 } }),
   );
   const sdk = new BedrockRuntimeClient({
     region: 'us-east-1',
     endpoint: url,
     credentials: CREDENTIALS,
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000 }),
+    // Over HTTP/2, the SDK's own default handler for this client.
+    ...(!http2 && { requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000 }) }),
   });
   return {
     lean,
@@ -214,6 +215,32 @@ describe('the lean transport conforms to the SDK client', () => {
     }
   });
 
+  it('answers and fails the same way over HTTP/2 (http2: true)', async () => {
+    const sim = await simulator();
+    const paths = clients(sim.url, true);
+    try {
+      for (const operation of ALL)
+        expect((await sideBySide(paths, operation, INPUTS[operation])).error).toBeUndefined();
+      const id = sim.faults.add({
+        match: { region: 'us-east-1' },
+        fault: { type: 'error', error: 'ThrottlingException' },
+      });
+      for (const operation of ALL)
+        expect((await sideBySide(paths, operation, INPUTS[operation])).error).toMatchObject({
+          name: 'ThrottlingException',
+        });
+      sim.faults.remove(id);
+      sim.faults.add({
+        match: { region: 'us-east-1' },
+        fault: { type: 'stream-cut', afterEvents: 2, mode: 'reset' },
+      });
+      for (const operation of STREAMS)
+        expect((await sideBySide(paths, operation, INPUTS[operation])).streamError).toBeDefined();
+    } finally {
+      paths.close();
+    }
+  });
+
   it('sends blobs, documents and tool configs the same way (image bytes in, tool use out)', async () => {
     const sim = await simulator();
     const paths = clients(sim.url);
@@ -332,6 +359,31 @@ describe('the lean transport conforms to the SDK client', () => {
     }
   });
 
+  it('ends a stream aborted mid-answer the same way', async () => {
+    const sim = await simulator();
+    const paths = clients(sim.url);
+    try {
+      sim.faults.add({
+        match: { region: 'us-east-1' },
+        fault: { type: 'stream-stall', afterEvents: 2, ms: 20_000 },
+      });
+      for (const operation of STREAMS) {
+        const results = await Promise.all(
+          (['lean', 'sdk'] as const).map((path) => {
+            const controller = new AbortController();
+            const sent = outcome(paths, path, operation, INPUTS[operation], HAIKU, controller.signal);
+            setTimeout(() => controller.abort(), 1_000);
+            return sent;
+          }),
+        );
+        expect(results[0]).toEqual(results[1]);
+        expect(results[0]?.events?.length).toBe(2);
+      }
+    } finally {
+      paths.close();
+    }
+  });
+
   it('marks a request whose body cannot be serialized as never sent, as the SDK path does', async () => {
     const sim = await simulator();
     const paths = clients(sim.url);
@@ -353,6 +405,70 @@ describe('the lean transport conforms to the SDK client', () => {
       expect(wasNeverSent(error)).toBe(true);
     } finally {
       paths.close();
+    }
+  });
+});
+
+describe('the lean transport stands aside for what it cannot do', () => {
+  it("sends through the SDK once middleware is added to the client's own stack, which then runs", async () => {
+    const sim = await simulator();
+    const paths = clients(sim.url);
+    try {
+      const signal = new AbortController().signal;
+      const send = () =>
+        sendCommand<object>(
+          paths.lean,
+          OPERATIONS.converse.command(INPUTS.converse as never, HAIKU, undefined),
+          undefined,
+          signal,
+        );
+      expect(rawBytesOf(await send())).toBeInstanceOf(Uint8Array);
+      let ran = 0;
+      paths.lean.middlewareStack.add(
+        (next) => async (args) => {
+          ran++;
+          return next(args);
+        },
+        { step: 'build', name: 'userAdded' },
+      );
+      expect(rawBytesOf(await send())).toBeUndefined();
+      expect(ran).toBe(1);
+    } finally {
+      paths.close();
+    }
+  });
+
+  it('fails the same way when no credentials can be loaded, marked as never sent', async () => {
+    const sim = await simulator();
+    const missing = '/nonexistent/bedrock-ha-lean-test';
+    const env = { AWS_CONFIG_FILE: missing, AWS_SHARED_CREDENTIALS_FILE: missing };
+    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    const spec = { region: 'us-east-1', client: { endpoint: sim.url, profile: 'no-such-profile' } };
+    const lean = useLeanTransport(defaultClientFactory(spec));
+    const sdk = new BedrockRuntimeClient({
+      region: 'us-east-1',
+      endpoint: sim.url,
+      profile: 'no-such-profile',
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+    try {
+      const command = () => OPERATIONS.converse.command(INPUTS.converse as never, HAIKU, undefined);
+      const [a, b] = await Promise.all([
+        sendCommand(lean, command(), undefined, new AbortController().signal).catch(
+          (error: unknown) => error,
+        ),
+        sdk.send(command() as never).catch((error: unknown) => error),
+      ]);
+      expect(observedError(a)).toEqual(observedError(b));
+      expect(wasNeverSent(a)).toBe(true);
+    } finally {
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      lean.destroy();
+      sdk.destroy();
     }
   });
 });

@@ -42,6 +42,7 @@ type LeanConfig = {
   bodyLengthChecker(body: unknown): number | undefined;
   defaultUserAgentProvider?: () => Promise<[string, string | undefined][]>;
   systemClockOffset?: number;
+  credentials(): Promise<unknown>;
 };
 
 /** One operation as the lean transport sends it: the SDK's schema, and what its output carries. */
@@ -127,10 +128,14 @@ export class LeanTransport {
     let request: Request;
     try {
       const { context, http2, userAgent } = await this.#prepare();
+      // The SDK resolves the identity before serializing, outside its retry middleware; memoized,
+      // so the signer's own call below gets the same credentials at no cost.
+      await config.credentials();
       request = await config.protocol.serializeRequest(leanOperation.schema, input, context);
       addRequestHeaders(request, userAgent, http2, config.bodyLengthChecker);
     } catch (error) {
-      // The SDK's serializer runs outside its retry middleware: its errors are not decorated.
+      // The SDK's identity resolution and serializer run outside its retry middleware: their
+      // errors are not decorated.
       markNeverSent(error);
       throw error;
     }
