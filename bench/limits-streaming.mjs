@@ -47,6 +47,14 @@ export async function limitsStreaming({ seconds = 4, rounds = 2 } = {}) {
       body: converseStreamBody(),
       firstToken: EVENT_STREAM_CONTENT,
     });
+    // BENCH_COMPARE_SDK=1 (as in limits.mjs): the same server on the SDK transport too, measured in
+    // the same rounds. Its events carry no upstream bytes, so its converse-stream route encodes
+    // every event again: forwarding's before and after.
+    const sdk =
+      process.env.BENCH_COMPARE_SDK === '1'
+        ? await startOurs(sim.url, 'like-for-like', { BEDROCK_HA_TRANSPORT: 'sdk' })
+        : undefined;
+    if (sdk) children.push(sdk.child);
     const targets = [
       { key: 'direct', name: 'simulator, direct (ConverseStream)', pid: sim.pid, ...stream(sim.url, HAIKU) },
       {
@@ -69,6 +77,16 @@ export async function limitsStreaming({ seconds = 4, rounds = 2 } = {}) {
         body: openAIStreamBody(),
         firstToken: SSE_CONTENT,
       },
+      ...(sdk
+        ? [
+            {
+              key: 'sdkNative',
+              name: "@bedrock-ha/server on transport 'sdk', converse-stream route",
+              pid: sdk.child.pid,
+              ...stream(sdk.baseUrl, 'haiku'),
+            },
+          ]
+        : []),
     ];
     const samples = await rotatingRounds(targets, rounds, (target) =>
       drive(target, { concurrency: STREAM_CONCURRENCY, seconds }),
@@ -88,7 +106,7 @@ export async function limitsStreaming({ seconds = 4, rounds = 2 } = {}) {
         p50Ms: median(runs.map((run) => run.p50Ms)),
         errors: runs.reduce((sum, run) => sum + run.errors, 0),
       };
-      if (target.key.startsWith('ours')) {
+      if (target.key.startsWith('ours') || target.key.startsWith('sdk')) {
         const ratios = runs.map((run, round) => cpuPerStream(run) / cpuPerStream(byKey.proxy[round]));
         row.cpuVsProxy = round2(median(ratios));
         row.cpuVsProxyRange = [round2(Math.min(...ratios)), round2(Math.max(...ratios))];

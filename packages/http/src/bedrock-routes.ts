@@ -1,5 +1,5 @@
 import type { InvokeModelInput } from '@bedrock-ha/core';
-import { BedrockHAError } from '@bedrock-ha/core';
+import { BedrockHAError, rawBytesOf } from '@bedrock-ha/core';
 import { converseInputFromWire, toWireJson } from './bedrock-wire.js';
 import { encodeEvent, encodeException, type STREAM_EXCEPTIONS } from './event-stream-encoder.js';
 import { describeFailure, invalidRequest, unknownChain } from './failure.js';
@@ -8,7 +8,7 @@ import { checkConverseDepth } from './json-depth.js';
 import { bodyBytes, parseJsonBody } from './request-body.js';
 import type { RequestContext } from './request-context.js';
 import type { RouteHandler } from './routes.js';
-import { streamBody, type Upstream, upstreamOf } from './stream-body.js';
+import { type BodyEncoding, streamBody, upstreamOf } from './stream-body.js';
 
 const EVENT_STREAM = 'application/vnd.amazon.eventstream';
 
@@ -35,11 +35,15 @@ export const bedrockConverse: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: { ...context.headers(true), ...context.served(result), 'content-type': 'application/json' },
-    body: JSON.stringify(toWireJson(result)),
+    // Bedrock's own body when the transport kept it: the result is that body, parsed.
+    body: rawBytesOf(result) ?? JSON.stringify(toWireJson(result)),
   };
 };
 
-/** `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream, re-encoded as an event stream. */
+/**
+ * `POST /model/{chain}/converse-stream`: Bedrock's ConverseStream as an event stream, each event
+ * forwarded as the frame Bedrock sent when the transport kept it, else encoded again.
+ */
 export const bedrockConverseStream: RouteHandler = async (context) => {
   const chain = chainOf(context);
   const input = converseInputOf(context.request);
@@ -48,7 +52,7 @@ export const bedrockConverseStream: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: { ...context.headers(true), ...context.served(result), 'content-type': EVENT_STREAM },
-    body: streamBody(eventFrames(upstream, 'converse', context.request.signal), upstream, context.deferLog()),
+    body: streamBody(upstream, eventStream('converse', context.request.signal), context.deferLog()),
   };
 };
 
@@ -91,30 +95,27 @@ export const bedrockInvokeStream: RouteHandler = async (context) => {
       'content-type': EVENT_STREAM,
       'x-amzn-bedrock-content-type': result.contentType ?? 'application/json',
     },
-    body: streamBody(eventFrames(upstream, 'invoke', context.request.signal), upstream, context.deferLog()),
+    body: streamBody(upstream, eventStream('invoke', context.request.signal), context.deferLog()),
   };
 };
 
 /**
  * Upstream events as event-stream frames. A failure becomes the modelled exception the SDK raises
- * as a typed error from its loop, and ends the stream; the generator returns the error, for the log.
+ * as a typed error from its loop, and ends the stream.
  */
-async function* eventFrames(
-  upstream: Upstream<object>,
+function eventStream(
   stream: keyof typeof STREAM_EXCEPTIONS,
   signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array, unknown, undefined> {
-  try {
-    for (;;) {
-      const next = await upstream.next();
-      if (next.done) return undefined;
-      yield* encodeEvent(next.value);
-    }
-  } catch (error) {
-    const failure = describeFailure(error, signal);
-    yield encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
-    return error;
-  }
+): BodyEncoding<object> {
+  return {
+    // An event the engine rewrote (a resumed answer's first words) is a new object without the
+    // upstream's bytes, so it is encoded again; every other event is the frame Bedrock sent.
+    event: (event) => rawBytesOf(event) ?? encodeEvent(event),
+    failure(error) {
+      const failure = describeFailure(error, signal);
+      return encodeException(stream, exceptionName(error, failure.bedrockName), failure.message);
+    },
+  };
 }
 
 // A stream cut by the upstream's own modelled exception keeps its name (throttlingException, ...).

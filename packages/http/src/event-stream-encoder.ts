@@ -61,17 +61,21 @@ function frame(headerBytes: Buffer, payload: string): Buffer {
 }
 
 /**
- * One event-stream frame per SDK event: `{ messageStart: {...} }` becomes an event of type
- * `messageStart` whose payload is the member's wire JSON (blobs in base64).
+ * An SDK event as event-stream bytes, one frame per member: `{ messageStart: {...} }` becomes an
+ * event of type `messageStart` whose payload is the member's wire JSON (blobs in base64).
+ * `undefined` when the event has no member to send (the SDK yields unknown ones as `$unknown`,
+ * which have no wire name).
  */
-export function encodeEvent(event: object): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  for (const [eventType, payload] of Object.entries(event)) {
-    // The SDK yields unknown members as `$unknown`; they have no wire name to send.
+export function encodeEvent(event: object): Uint8Array | undefined {
+  let bytes: Buffer | undefined;
+  for (const eventType in event) {
+    const payload = (event as Record<string, unknown>)[eventType];
     if (payload === undefined || eventType === '$unknown') continue;
-    frames.push(frame(eventHeaders(eventType), JSON.stringify(toWireJson(payload, false))));
+    const encoded = frame(eventHeaders(eventType), JSON.stringify(toWireJson(payload, false)));
+    // An SDK event is a union with one member set: a second frame is the rare case.
+    bytes = bytes ? Buffer.concat([bytes, encoded]) : encoded;
   }
-  return frames;
+  return bytes;
 }
 
 /** Exceptions each stream models; the SDK raises any other as a plain `Error`. */

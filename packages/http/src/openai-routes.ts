@@ -37,7 +37,7 @@ export const chatCompletions: RouteHandler = async (context) => {
   }
   const result = await context.ha.converseStream(chain, input, options);
   const upstream = answerToolEventsAsText(upstreamOf(result.stream), structured);
-  const chunks = chatCompletionChunks(upstream, {
+  const chunks = chatCompletionChunks({
     model: chain,
     includeUsage: request.stream_options?.include_usage === true,
     ...(context.request.signal && { signal: context.request.signal }),
@@ -52,7 +52,7 @@ export const chatCompletions: RouteHandler = async (context) => {
       // Tells nginx-style proxies not to buffer the stream.
       'x-accel-buffering': 'no',
     },
-    body: streamBody(chunks, upstream, context.deferLog()),
+    body: streamBody(upstream, chunks, context.deferLog()),
   };
 };
 

@@ -34,51 +34,121 @@ export function upstreamOf<E>(stream: AsyncIterable<E>): Upstream<E> {
   };
 }
 
+/** How a streaming body turns upstream events into the bytes it sends. */
+export interface BodyEncoding<E> {
+  /** Bytes sent before the first event (OpenAI's role chunk), if any. */
+  readonly opening?: Uint8Array | undefined;
+  /** One event's bytes; `undefined` sends nothing for it. May throw: then it counts as a failure. */
+  event(event: E): Uint8Array | undefined;
+  /** Bytes sent after the last event (OpenAI's `[DONE]`), if any. */
+  readonly closing?: Uint8Array | undefined;
+  /**
+   * The bytes that report a failure and end the stream (an exception frame, an SSE error event).
+   * The error is what the body's `onEnd` is then called with, for the log.
+   */
+  failure(error: unknown): Uint8Array;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
 /**
- * A streaming response body: pulls `chunks` one at a time as the adapter asks (backpressure),
- * releases `upstream` when the adapter calls `return()` or the chunks end, and calls `onEnd`
- * exactly once with the error the stream ended on, if any (the chunks return it when they turned
- * it into an error frame).
+ * A streaming response body: pulls one upstream event per `next()` as the adapter asks
+ * (backpressure) and sends its bytes, releases `upstream` when the adapter calls `return()` or the
+ * stream ends, and calls `onEnd` exactly once with the error the stream ended on, if any (a failure
+ * is sent as `encoding.failure`'s bytes first). Written as one iterator over the upstream rather
+ * than a generator per layer (issue 20): a pull costs one promise, not one per layer.
  */
 export function streamBody<E>(
-  chunks: AsyncGenerator<Uint8Array, unknown, undefined>,
   upstream: Upstream<E>,
+  encoding: BodyEncoding<E>,
   onEnd: (error?: unknown) => void,
 ): AsyncIterable<Uint8Array> {
-  let ended = false;
-  const end = (error?: unknown) => {
-    if (ended) return;
-    ended = true;
-    onEnd(error);
+  return new EncodedBody(upstream, encoding, onEnd);
+}
+
+/** Where an encoded body is: sending events, sent its last bytes (with the error, if it failed), ended. */
+type Phase = 'events' | 'closed' | 'ended';
+
+class EncodedBody<E> implements AsyncIterableIterator<Uint8Array> {
+  private phase: Phase = 'events';
+  private opened = false;
+  /** The failure the last bytes reported, for `onEnd`. */
+  private failed: unknown;
+
+  constructor(
+    private readonly upstream: Upstream<E>,
+    private readonly encoding: BodyEncoding<E>,
+    private readonly onEnd: (error?: unknown) => void,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.phase === 'ended') return Promise.resolve(DONE);
+    if (this.phase === 'closed') return this.finish(this.failed);
+    if (!this.opened) {
+      this.opened = true;
+      const { opening } = this.encoding;
+      if (opening) return Promise.resolve({ done: false, value: opening });
+    }
+    return this.pull();
+  }
+
+  /** The next event's bytes, skipping events that send nothing. */
+  private pull(): Promise<IteratorResult<Uint8Array>> {
+    return this.upstream.next().then(this.sent, this.broke);
+  }
+
+  private readonly sent = (
+    next: IteratorResult<E>,
+  ): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    // The adapter let go while this pull waited: its `return()` ends the body.
+    if (this.phase !== 'events') return DONE;
+    if (next.done) {
+      this.phase = 'closed';
+      const { closing } = this.encoding;
+      return closing ? { done: false, value: closing } : this.finish(undefined);
+    }
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = this.encoding.event(next.value);
+    } catch (error) {
+      return this.broke(error);
+    }
+    return bytes === undefined ? this.pull() : { done: false, value: bytes };
   };
-  const iterator: AsyncIterableIterator<Uint8Array> = {
-    [Symbol.asyncIterator]: () => iterator,
-    async next() {
-      if (ended) return { done: true, value: undefined };
-      try {
-        const result = await chunks.next();
-        if (result.done) {
-          await upstream.release();
-          end(result.value);
-          return { done: true, value: undefined };
-        }
-        return result;
-      } catch (error) {
-        await upstream.release();
-        end(error);
-        throw error;
-      }
-    },
-    async return() {
-      // Release first: a pull still waiting on the upstream then settles instead of hanging.
-      const releasing = upstream.release();
-      await chunks.return(undefined);
-      await releasing;
-      end(new ClientDisconnected());
-      return { done: true, value: undefined };
-    },
+
+  private readonly broke = (
+    error: unknown,
+  ): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    if (this.phase !== 'events') return DONE;
+    this.phase = 'closed';
+    this.failed = error;
+    try {
+      return { done: false, value: this.encoding.failure(error) };
+    } catch (failure) {
+      return this.finish(failure).then(() => Promise.reject(failure));
+    }
   };
-  return iterator;
+
+  /** Releases the upstream, then ends the body with `error`. */
+  private async finish(error: unknown): Promise<IteratorResult<Uint8Array>> {
+    this.phase = 'ended';
+    await this.upstream.release();
+    this.onEnd(error);
+    return DONE;
+  }
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    if (this.phase === 'ended') return DONE;
+    this.phase = 'ended';
+    // Releasing also settles a pull still waiting on the upstream instead of leaving it hanging.
+    await this.upstream.release();
+    this.onEnd(new ClientDisconnected());
+    return DONE;
+  }
 }
 
 /** The adapter stopped reading a stream before its end (the client went away). */

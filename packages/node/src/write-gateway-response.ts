@@ -29,6 +29,13 @@ export async function writeGatewayResponse(response: NodeResponse, answer: Gatew
     response.end(body);
     return;
   }
+  // HTTP/1.1: the headers wait (corked) until the end of this tick, so the chunks the stream has
+  // ready at once (a started stream's first content) leave in the same packet; a stream with
+  // nothing ready still shows its client the stream open at the end of the tick.
+  if (!('stream' in response)) {
+    response.cork();
+    process.nextTick(() => response.uncork());
+  }
   sendHeaders(response);
   await writeStream(response, body[Symbol.asyncIterator]());
 }
@@ -37,10 +44,7 @@ async function writeStream(response: NodeResponse, iterator: AsyncIterator<Uint8
   const gone = clientGone(response);
   try {
     while (!gone.signal.aborted) {
-      const pending = iterator.next();
-      // Left behind when the client goes first: its late rejection must not go unhandled.
-      pending.catch(() => {});
-      const next = await Promise.race([pending, gone.promise]);
+      const next = await gone.unless(iterator.next());
       if (next === undefined || next.done) break;
       if (!writeChunk(response, next.value)) await drained(response, gone.signal);
     }
@@ -79,19 +83,30 @@ function drained(response: NodeResponse, gone: AbortSignal): Promise<void> {
   });
 }
 
-/** A signal and a promise that settle when the response closes before it finished. */
+/**
+ * A signal that aborts when the response closes before it finished, and `unless(pull)`: the pull's
+ * result, or `undefined` as soon as the client goes first. One promise per pull, and nothing kept
+ * per pull once it settled (a race against one shared promise would keep a reaction per chunk).
+ */
 function clientGone(response: NodeResponse) {
   const controller = new AbortController();
-  let resolveGone: (value: undefined) => void = () => {};
-  const promise = new Promise<undefined>((resolve) => {
-    resolveGone = resolve;
-  });
+  let wake: ((value: undefined) => void) | undefined;
   const onClose = () => {
     if (isAnswerComplete(response)) return;
     controller.abort();
-    resolveGone(undefined);
+    wake?.(undefined);
   };
   if (isResponseGone(response)) onClose();
   response.on('close', onClose);
-  return { signal: controller.signal, promise, dispose: () => response.off('close', onClose) };
+  return {
+    signal: controller.signal,
+    unless<T>(pull: Promise<T>): Promise<T | undefined> {
+      return new Promise((resolve, reject) => {
+        wake = resolve;
+        // Left behind when the client goes first: its late rejection then settles nothing.
+        pull.then(resolve, reject);
+      });
+    },
+    dispose: () => response.off('close', onClose),
+  };
 }

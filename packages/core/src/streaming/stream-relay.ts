@@ -17,24 +17,31 @@ export class DeliveredAnswer<E> {
 
   constructor(readonly info: (event: E) => StreamEventInfo) {}
 
-  /** Passes `event` through `filter` (if any) and notes what the caller gets; `undefined` drops it. */
-  deliver(event: E, filter: ((event: E) => E | undefined) | undefined): E | undefined {
+  /**
+   * Passes `event` (whose info is `read`) through `filter` (if any) and notes what the caller gets;
+   * `undefined` drops it. Reads a filtered event again only when the filter rewrote it.
+   */
+  deliver(event: E, read: StreamEventInfo, filter: ((event: E) => E | undefined) | undefined): E | undefined {
     const relayed = filter ? filter(event) : event;
     if (relayed === undefined) return undefined;
-    const info = this.info(relayed);
+    const info = relayed === event ? read : this.info(relayed);
     if (info.content && info.text === undefined) this.toolUse = true;
     if (info.text) this.text += info.text;
-    // Later reports of a field supersede earlier ones (Anthropic repeats its counts at message_stop).
-    if (info.usage?.inputTokens !== undefined)
-      this.usage = { ...this.usage, inputTokens: info.usage.inputTokens };
-    if (info.usage?.outputTokens !== undefined)
-      this.usage = { ...this.usage, outputTokens: info.usage.outputTokens };
-    if (info.usage?.cacheReadInputTokens !== undefined)
-      this.usage = { ...this.usage, cacheReadInputTokens: info.usage.cacheReadInputTokens };
-    if (info.usage?.cacheWriteInputTokens !== undefined)
-      this.usage = { ...this.usage, cacheWriteInputTokens: info.usage.cacheWriteInputTokens };
+    if (info.usage) this.noteUsage(info.usage);
     if (info.finishReason) this.finishReasons = [info.finishReason];
     return relayed;
+  }
+
+  /** Later reports of a field supersede earlier ones (Anthropic repeats its counts at message_stop). */
+  private noteUsage(reported: Usage): void {
+    const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens } = reported;
+    this.usage = {
+      ...this.usage,
+      ...(inputTokens !== undefined && { inputTokens }),
+      ...(outputTokens !== undefined && { outputTokens }),
+      ...(cacheReadInputTokens !== undefined && { cacheReadInputTokens }),
+      ...(cacheWriteInputTokens !== undefined && { cacheWriteInputTokens }),
+    };
   }
 }
 
@@ -69,18 +76,21 @@ export async function* relayLease<E>(
     // answer would still be read and delivered.
     if (caller?.aborted) throw caller.reason;
     for (const event of lease.head) {
-      const relayed = answer.deliver(event, filter);
+      const read = answer.info(event);
+      stopped ||= read.stop;
+      const relayed = answer.deliver(event, read, filter);
       if (relayed !== undefined) yield relayed;
     }
-    stopped = lease.head.some((event) => answer.info(event).stop);
     while (!lease.ended) {
       const next = await lease.next();
       if (next.done) {
         if (!stopped) throw new IncompleteStreamError();
         break;
       }
-      stopped ||= answer.info(next.value).stop;
-      const relayed = answer.deliver(next.value, filter);
+      // One read per event: what it says about the stream's end, and what the caller is given.
+      const read = answer.info(next.value);
+      stopped ||= read.stop;
+      const relayed = answer.deliver(next.value, read, filter);
       if (relayed !== undefined) yield relayed;
     }
     return { over: true };
