@@ -76,6 +76,10 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
     const started = await startTargets(sim, oursEnv);
     children = started.children;
     const { targets } = started;
+    // Every target once, unrecorded, before the rounds: a fresh process's JIT compilation and first
+    // GCs otherwise land in round 1 of whichever target meets it first (our OpenAI route, which
+    // shares its process with the Converse route and runs before it: it measured twice its CPU).
+    for (const target of targets) await drive(target, { concurrency: LIMIT_CONCURRENCIES[0], seconds: 2 });
     const rows = [];
     for (const concurrency of LIMIT_CONCURRENCIES) {
       const samples = await rotatingRounds(targets, rounds, (target) =>
