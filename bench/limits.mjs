@@ -1,7 +1,8 @@
 // Benchmark 6: how far the gateway is from what Node can do (issue 20). In one run, in front of one
 // simulator, at concurrency 64 and 256: the simulator hit directly, a minimal pass-through proxy
 // (minimal-proxy.mjs: node:http and an undici Pool, no signing), our server's OpenAI-compatible
-// and Bedrock-native routes (like-for-like policy: one attempt, breaker off) and Portkey's gateway.
+// and Bedrock-native routes (like-for-like policy: one attempt, breaker off; each route its own
+// server process, as every target has) and Portkey's gateway.
 // Per target: the serving process's CPU per request over the measured window, throughput, the
 // client's p50/p99, and the longest wait of a new connection for its first answer (the first
 // requests of every connection, plus a fresh connection every 100 ms of the window). Each round runs
@@ -29,7 +30,11 @@ const round3 = (value) => Number(value.toFixed(3));
 /** Starts every target; returns them with the processes to stop. */
 async function startTargets(sim, oursEnv) {
   const proxy = await startMinimalProxy(sim.url);
-  const ours = await startOurs(sim.url, 'like-for-like', oursEnv);
+  // One server per route, as every other target has its own process: sharing one, the route run
+  // second found the server warm from the first, while the first met it after sitting idle through
+  // the other targets' runs, and measured up to 1.5x the CPU per request (either route, when first).
+  const oursForOpenAI = await startOurs(sim.url, 'like-for-like', oursEnv);
+  const oursForNative = await startOurs(sim.url, 'like-for-like', oursEnv);
   const portkey = await startPortkey(sim.url);
   const native = (base, model) => ({ url: `${base}/model/${model}/converse`, body: converseBody() });
   const targets = [
@@ -38,19 +43,19 @@ async function startTargets(sim, oursEnv) {
     {
       key: 'oursOpenAI',
       name: '@bedrock-ha/server, OpenAI route',
-      pid: ours.child.pid,
-      url: `${ours.baseUrl}/v1/chat/completions`,
+      pid: oursForOpenAI.child.pid,
+      url: `${oursForOpenAI.baseUrl}/v1/chat/completions`,
       body: openAIBody('haiku'),
     },
     {
       key: 'oursNative',
       name: '@bedrock-ha/server, Converse route',
-      pid: ours.child.pid,
-      ...native(ours.baseUrl, 'haiku'),
+      pid: oursForNative.child.pid,
+      ...native(oursForNative.baseUrl, 'haiku'),
     },
     { key: 'portkey', pid: portkey.child.pid, ...portkey },
   ];
-  return { targets, children: [proxy.child, ours.child, portkey.child] };
+  return { targets, children: [proxy.child, oursForOpenAI.child, oursForNative.child, portkey.child] };
 }
 
 /** Per-round ratios of `runs` to `peers` as `value(run)`, summarised as median and range. */
@@ -77,8 +82,7 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
     children = started.children;
     const { targets } = started;
     // Every target once, unrecorded, before the rounds: a fresh process's JIT compilation and first
-    // GCs otherwise land in round 1 of whichever target meets it first (our OpenAI route, which
-    // shares its process with the Converse route and runs before it: it measured twice its CPU).
+    // GCs would otherwise land in its round 1.
     for (const target of targets) await drive(target, { concurrency: LIMIT_CONCURRENCIES[0], seconds: 2 });
     const rows = [];
     for (const concurrency of LIMIT_CONCURRENCIES) {
