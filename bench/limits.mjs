@@ -1,7 +1,8 @@
 // Benchmark 6: how far the gateway is from what Node can do (issue 20). In one run, in front of one
 // simulator, at concurrency 64 and 256: the simulator hit directly, a minimal pass-through proxy
 // (minimal-proxy.mjs: node:http and an undici Pool, no signing), our server's OpenAI-compatible
-// and Bedrock-native routes (like-for-like policy: one attempt, breaker off) and Portkey's gateway.
+// and Bedrock-native routes (like-for-like policy: one attempt, breaker off; each route its own
+// server process, as every target has) and Portkey's gateway.
 // Per target: the serving process's CPU per request over the measured window, throughput, the
 // client's p50/p99, and the longest wait of a new connection for its first answer (the first
 // requests of every connection, plus a fresh connection every 100 ms of the window). Each round runs
@@ -29,13 +30,21 @@ const round3 = (value) => Number(value.toFixed(3));
 /** Starts every target; returns them with the processes to stop. */
 async function startTargets(sim, oursEnv) {
   const proxy = await startMinimalProxy(sim.url);
-  const ours = await startOurs(sim.url, 'like-for-like', oursEnv);
+  // One server per route, as every other target has its own process: sharing one, the route run
+  // second found the server warm from the first, while the first met it after sitting idle through
+  // the other targets' runs, and measured up to 1.5x the CPU per request (either route, when first).
+  const oursForOpenAI = await startOurs(sim.url, 'like-for-like', oursEnv);
+  const oursForNative = await startOurs(sim.url, 'like-for-like', oursEnv);
   const portkey = await startPortkey(sim.url);
   // BENCH_COMPARE_SDK=1: the same server on the SDK path too (BEDROCK_HA_TRANSPORT=sdk), measured in
   // the same rounds: the lean transport's before and after.
+  const sdkEnv = { ...oursEnv, BEDROCK_HA_TRANSPORT: 'sdk' };
   const sdk =
     process.env.BENCH_COMPARE_SDK === '1'
-      ? await startOurs(sim.url, 'like-for-like', { ...oursEnv, BEDROCK_HA_TRANSPORT: 'sdk' })
+      ? {
+          forOpenAI: await startOurs(sim.url, 'like-for-like', sdkEnv),
+          forNative: await startOurs(sim.url, 'like-for-like', sdkEnv),
+        }
       : undefined;
   const native = (base, model) => ({ url: `${base}/model/${model}/converse`, body: converseBody() });
   const targets = [
@@ -44,15 +53,15 @@ async function startTargets(sim, oursEnv) {
     {
       key: 'oursOpenAI',
       name: '@bedrock-ha/server, OpenAI route',
-      pid: ours.child.pid,
-      url: `${ours.baseUrl}/v1/chat/completions`,
+      pid: oursForOpenAI.child.pid,
+      url: `${oursForOpenAI.baseUrl}/v1/chat/completions`,
       body: openAIBody('haiku'),
     },
     {
       key: 'oursNative',
       name: '@bedrock-ha/server, Converse route',
-      pid: ours.child.pid,
-      ...native(ours.baseUrl, 'haiku'),
+      pid: oursForNative.child.pid,
+      ...native(oursForNative.baseUrl, 'haiku'),
     },
     { key: 'portkey', pid: portkey.child.pid, ...portkey },
   ];
@@ -61,18 +70,22 @@ async function startTargets(sim, oursEnv) {
       {
         key: 'sdkOpenAI',
         name: "@bedrock-ha/server on transport 'sdk', OpenAI route",
-        pid: sdk.child.pid,
-        url: `${sdk.baseUrl}/v1/chat/completions`,
+        pid: sdk.forOpenAI.child.pid,
+        url: `${sdk.forOpenAI.baseUrl}/v1/chat/completions`,
         body: openAIBody('haiku'),
       },
       {
         key: 'sdkNative',
         name: "@bedrock-ha/server on transport 'sdk', Converse route",
-        pid: sdk.child.pid,
-        ...native(sdk.baseUrl, 'haiku'),
+        pid: sdk.forNative.child.pid,
+        ...native(sdk.forNative.baseUrl, 'haiku'),
       },
     );
-  return { targets, children: [proxy.child, ours.child, portkey.child, ...(sdk ? [sdk.child] : [])] };
+  const sdkChildren = sdk ? [sdk.forOpenAI.child, sdk.forNative.child] : [];
+  return {
+    targets,
+    children: [proxy.child, oursForOpenAI.child, oursForNative.child, portkey.child, ...sdkChildren],
+  };
 }
 
 /** Per-round ratios of `runs` to `peers` as `value(run)`, summarised as median and range. */
@@ -98,6 +111,9 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
     const started = await startTargets(sim, oursEnv);
     children = started.children;
     const { targets } = started;
+    // Every target once, unrecorded, before the rounds: a fresh process's JIT compilation and first
+    // GCs would otherwise land in its round 1.
+    for (const target of targets) await drive(target, { concurrency: LIMIT_CONCURRENCIES[0], seconds: 2 });
     const rows = [];
     for (const concurrency of LIMIT_CONCURRENCIES) {
       const samples = await rotatingRounds(targets, rounds, (target) =>

@@ -186,14 +186,15 @@ function inferenceConfigOf(request: ChatCompletionRequest): Pick<ConverseInput, 
       'max_tokens',
     );
   }
-  const config = {
-    maxTokens: maxCompletionTokens ?? maxTokens ?? undefined,
-    temperature: request.temperature ?? undefined,
-    topP: request.top_p ?? undefined,
-    stopSequences: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? undefined),
-  };
-  const set = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
-  return Object.keys(set).length > 0 ? { inferenceConfig: set } : {};
+  // Only the settings the request has: an unset one leaves the model's default.
+  const config: NonNullable<ConverseInput['inferenceConfig']> = {};
+  const max = maxCompletionTokens ?? maxTokens;
+  if (max != null) config.maxTokens = max;
+  if (request.temperature != null) config.temperature = request.temperature;
+  if (request.top_p != null) config.topP = request.top_p;
+  if (typeof request.stop === 'string') config.stopSequences = [request.stop];
+  else if (request.stop != null) config.stopSequences = request.stop;
+  return Object.keys(config).length > 0 ? { inferenceConfig: config } : {};
 }
 
 function toolConfigOf(

@@ -10,28 +10,28 @@ import { streamBody, upstreamOf } from './stream-body.js';
 import { chainSupportsNativeStructuredOutput } from './structured-output-models.js';
 
 // The request schema, and zod with it, loads on the first chat completion rather than at start-up:
-// a Lambda's cold init then compiles neither, and Bedrock-native routes never load them.
-let schema: Promise<typeof import('./openai-schema.js')> | undefined;
+// a Lambda's cold init then compiles neither, and Bedrock-native routes never load them. Kept once
+// loaded, so later requests do not wait a turn on the import's promise.
+let schema: typeof import('./openai-schema.js') | undefined;
 
 /** `POST /v1/chat/completions`: OpenAI's chat completions over a chain named by `model`. */
 export const chatCompletions: RouteHandler = async (context) => {
   const body = parseJsonBody(context.request.body);
   checkChatCompletionDepth(body);
-  schema ??= import('./openai-schema.js');
-  const request = validateBody((await schema).chatCompletionRequest, body);
+  schema ??= await import('./openai-schema.js');
+  const request = validateBody(schema.chatCompletionRequest, body);
   const chain = request.model;
   context.chain = chain;
   if (!context.ha.chains.includes(chain)) throw unknownChain(chain, context.ha.chains, 'model');
   const format = request.response_format;
   const native = format?.type === 'json_schema' && chainSupportsNativeStructuredOutput(context.ha, chain);
   const { input, structured } = withResponseFormat(toConverseInput(request), format, native);
-  const headers = context.headers(false);
   const options = context.engineOptions(request.prompt_cache_key || request.user);
   if (!request.stream) {
     const result = await context.ha.converse(chain, input, options);
     return {
       status: 200,
-      headers: { ...headers, ...context.served(result), 'content-type': 'application/json' },
+      headers: context.answerHeaders(result, 'application/json'),
       body: JSON.stringify(toChatCompletion(answerToolAsText(result, structured), chain)),
     };
   }
@@ -45,7 +45,7 @@ export const chatCompletions: RouteHandler = async (context) => {
   return {
     status: 200,
     headers: {
-      ...headers,
+      ...context.headers(false),
       ...context.served(result),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',

@@ -28,14 +28,19 @@ export function payloadTooLarge(limitBytes: number): RequestFailure {
   });
 }
 
+// One decoder for every request: `decode` without `stream` keeps no state between calls, and
+// building a TextDecoder per request was a measurable part of the OpenAI route's own work.
+const utf8 = new TextDecoder();
+
 /** Parses a JSON body, or throws a 400 that says where the JSON breaks. */
 export function parseJsonBody(body: GatewayRequest['body']): unknown {
-  const text = typeof body === 'string' ? body : new TextDecoder().decode(body ?? new Uint8Array());
-  if (text.trim() === '')
-    throw invalidRequest('The request body is empty; send a JSON object.', null, 'empty_body');
+  const text = typeof body === 'string' ? body : body === undefined ? '' : utf8.decode(body);
   try {
     return JSON.parse(text);
   } catch (error) {
+    // A blank body fails to parse too; it is checked only then, so a good body is not trimmed.
+    if (text.trim() === '')
+      throw invalidRequest('The request body is empty; send a JSON object.', null, 'empty_body');
     // V8's message may quote a few characters of the body; keep only what went wrong and where.
     const { reason, where } = describeJsonSyntaxError(error, text);
     throw invalidRequest(

@@ -68,6 +68,25 @@ export class RequestContext {
     };
   }
 
+  /**
+   * Records who served the request and returns the headers of its OpenAI-format answer, built in
+   * one object: {@link headers} (not Bedrock's), {@link served}'s, and `content-type`.
+   */
+  answerHeaders(
+    result: { servedBy: EndpointRef; attempts: readonly Attempt[] },
+    contentType: string,
+  ): Record<string, string> {
+    this.servedBy = result.servedBy;
+    this.attempts = result.attempts;
+    return {
+      'x-request-id': this.requestId,
+      'x-bedrock-ha-endpoint': result.servedBy.endpointId,
+      'x-bedrock-ha-region': result.servedBy.region,
+      'x-bedrock-ha-attempts': String(result.attempts.length),
+      'content-type': contentType,
+    };
+  }
+
   /** Records a failure; the attempts header when the engine ran. */
   failed(failure: Failure): Record<string, string> {
     this.failure = failure;

@@ -54,8 +54,18 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', template: '/model/{chain}/invoke-with-response-stream', handler: bedrockInvokeStream },
 ];
 
-// Each template split once, not per request and route.
-const TEMPLATE_SEGMENTS = new Map(ROUTES.map((route) => [route, route.template.split('/')]));
+interface CompiledRoute extends Route {
+  /** `POST /v1/chat/completions`: the log's name of the route. */
+  readonly name: string;
+  readonly segments: readonly string[];
+}
+
+// Each template split and named once, not per request and route.
+const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => ({
+  ...route,
+  name: `${route.method} ${route.template}`,
+  segments: route.template.split('/'),
+}));
 
 /** A matched route: its name for the log, its handler, its path parameters. */
 export interface RouteMatch {
@@ -74,15 +84,16 @@ export interface RouteMatch {
  * the AWS SDK encodes a model id's `/` and `:` (an ARN) inside one segment.
  */
 export function matchRoute(method: string, path: string): RouteMatch {
-  const segments = path.split('?')[0]!.split('/');
+  const query = path.indexOf('?');
+  const segments = (query === -1 ? path : path.slice(0, query)).split('/');
+  const upperMethod = method.toUpperCase();
   const allowed: string[] = [];
-  for (const route of ROUTES) {
-    const raw = matchTemplate(TEMPLATE_SEGMENTS.get(route)!, segments);
-    if (!raw) continue;
-    if (route.method === method.toUpperCase()) {
-      const name = `${route.method} ${route.template}`;
+  for (const route of COMPILED) {
+    if (!matchesTemplate(route.segments, segments)) continue;
+    if (route.method === upperMethod) {
+      const { name } = route;
       const isPublic = route.public ?? false;
-      const params = decodeParams(raw);
+      const params = decodeParams(route.segments, segments);
       return params instanceof RequestFailure
         ? { name, public: isPublic, handler: failWith(params), params: {} }
         : { name, public: isPublic, browser: route.browser ?? false, handler: route.handler, params };
@@ -112,7 +123,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
   return unmatched(
     new RequestFailure({
       status: 404,
-      message: `No route ${method} ${path}. Routes: ${ROUTES.map((route) => `${route.method} ${route.template}`).join(', ')}.`,
+      message: `No route ${method} ${path}. Routes: ${COMPILED.map((route) => route.name).join(', ')}.`,
       bedrockName: 'UnknownOperationException',
       openaiType: 'invalid_request_error',
       code: 'unknown_route',
@@ -128,28 +139,29 @@ function failWith(failure: RequestFailure): RouteHandler {
   };
 }
 
-/** The template's `{name}` segments, still URL-encoded. */
-function matchTemplate(
-  template: readonly string[],
-  segments: readonly string[],
-): Record<string, string> | undefined {
-  if (template.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [index, part] of template.entries()) {
+/** Whether the path's segments fit the template's: `{name}` takes any non-empty segment. */
+function matchesTemplate(template: readonly string[], segments: readonly string[]): boolean {
+  if (template.length !== segments.length) return false;
+  for (let index = 0; index < template.length; index++) {
+    const part = template[index]!;
     const segment = segments[index]!;
-    if (part.startsWith('{')) {
-      if (segment === '') return undefined;
-      params[part.slice(1, -1)] = segment;
-    } else if (part !== segment) return undefined;
+    if (part.startsWith('{') ? segment === '' : part !== segment) return false;
   }
-  return params;
+  return true;
 }
 
-function decodeParams(raw: Record<string, string>): Record<string, string> | RequestFailure {
+/** The template's `{name}` segments of a matching path, URL-decoded. */
+function decodeParams(
+  template: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | RequestFailure {
   const params: Record<string, string> = {};
-  for (const [name, segment] of Object.entries(raw)) {
+  for (let index = 0; index < template.length; index++) {
+    const part = template[index]!;
+    if (!part.startsWith('{')) continue;
+    const segment = segments[index]!;
     try {
-      params[name] = decodeURIComponent(segment);
+      params[part.slice(1, -1)] = decodeURIComponent(segment);
     } catch {
       return invalidRequest(
         `The path segment "${segment}" is not valid URL encoding; encode the chain name with encodeURIComponent.`,

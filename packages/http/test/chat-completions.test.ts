@@ -23,7 +23,7 @@ describe('POST /v1/chat/completions', () => {
       model: 'claude',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Tokyo' }, finish_reason: 'stop' }],
     });
-    expect(body.id).toMatch(/^chatcmpl-/);
+    expect(body.id).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
     expect(body.usage.completion_tokens).toBeGreaterThan(0);
     expect(logs).toEqual([
@@ -34,6 +34,10 @@ describe('POST /v1/chat/completions', () => {
         endpointId: 'pt-east',
       }),
     ]);
+    // Ids are drawn from a pool of random bytes: the next answer gets another.
+    const next = json(await gateway.handle(post('/v1/chat/completions', ask())));
+    expect(next.id).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
+    expect(next.id).not.toBe(body.id);
   });
 
   it('maps service_tier to Bedrock’s tier: the PT refuses flex, so us-west-2 serves at flex', async () => {

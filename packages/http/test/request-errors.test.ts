@@ -21,6 +21,26 @@ describe('bad requests', () => {
     ]);
   });
 
+  it('an empty or blank body is a 400 empty_body, and a UTF-8 byte order mark is no blank', async () => {
+    const { gateway, sim } = await start();
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    for (const body of [undefined, '', bytes(''), bytes(' \n\t'), bytes('\uFEFF')]) {
+      const response = await gateway.handle({ ...post('/v1/chat/completions', ''), body });
+      expect(response.status).toBe(400);
+      expect(json(response).error).toMatchObject({
+        code: 'empty_body',
+        message: 'The request body is empty; send a JSON object.',
+      });
+    }
+    expect(sim.requests()).toEqual([]);
+    // A body as bytes is UTF-8 and may start with a byte order mark, which is not part of the JSON.
+    const withBom = await gateway.handle({
+      ...post('/v1/chat/completions', ''),
+      body: bytes(`\uFEFF${JSON.stringify(ask)}`),
+    });
+    expect(withBom.status).toBe(200);
+  });
+
   it('a malformed Converse body is a ValidationException in Bedrock format', async () => {
     const { gateway } = await start();
     const response = await gateway.handle(post('/model/claude/converse', '{"messages": ['));
