@@ -138,7 +138,9 @@ async function runScript(script, options, onMark = () => {}) {
   }
   const [code] = await exited;
   if (code !== 0 || result === undefined)
-    throw new Error(`${script} for ${options.url} exited with ${code}${result ? '' : ' and printed no result'}`);
+    throw new Error(
+      `${script} for ${options.url} exited with ${code}${result ? '' : ' and printed no result'}`,
+    );
   return result;
 }
 

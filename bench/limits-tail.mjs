@@ -37,7 +37,12 @@ async function startTargets(sim, oursEnv) {
   const targets = [
     { key: 'direct', name: 'simulator, direct (Converse)', pid: sim.pid, ...native(sim.url, HAIKU) },
     { key: 'proxy', name: 'minimal proxy (Converse)', pid: proxy.child.pid, ...native(proxy.baseUrl, HAIKU) },
-    { key: 'beforeOpenAI', name: 'ours before, OpenAI route', pid: before.child.pid, ...openAI(before.baseUrl) },
+    {
+      key: 'beforeOpenAI',
+      name: 'ours before, OpenAI route',
+      pid: before.child.pid,
+      ...openAI(before.baseUrl),
+    },
     {
       key: 'beforeNative',
       name: 'ours before, Converse route',
@@ -45,7 +50,12 @@ async function startTargets(sim, oursEnv) {
       ...native(before.baseUrl, 'haiku'),
     },
     { key: 'oursOpenAI', name: 'ours, OpenAI route', pid: ours.child.pid, ...openAI(ours.baseUrl) },
-    { key: 'oursNative', name: 'ours, Converse route', pid: ours.child.pid, ...native(ours.baseUrl, 'haiku') },
+    {
+      key: 'oursNative',
+      name: 'ours, Converse route',
+      pid: ours.child.pid,
+      ...native(ours.baseUrl, 'haiku'),
+    },
   ];
   return { targets, children: [proxy.child, before.child, ours.child] };
 }
@@ -88,7 +98,7 @@ export async function limitsTail({ seconds = 4, rounds = 2, oursEnv } = {}) {
       const samples = await rotatingRounds(targets, rounds, (target) =>
         drive(target, { concurrency, seconds, probe: true }),
       );
-      targets.forEach((target, index) => rows.push(rowOf(concurrency, target, samples[index])));
+      for (const [index, target] of targets.entries()) rows.push(rowOf(concurrency, target, samples[index]));
     }
     return { seconds, rounds, oursEnv, results: rows };
   } finally {

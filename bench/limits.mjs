@@ -96,7 +96,9 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
           p99Ms: median(runs.map((run) => run.p99Ms)),
           p99OverP50: round2(median(runs.map((run) => run.p99Ms / run.p50Ms))),
           // The tail of the 200s alone, and the retryable 503s shed under overload (limits-tail.mjs).
-          servedP99OverP50: round2(median(runs.map((run) => (run.servedP99Ms ?? 0) / (run.servedP50Ms ?? 1)))),
+          servedP99OverP50: round2(
+            median(runs.map((run) => (run.servedP99Ms ?? 0) / (run.servedP50Ms ?? 1))),
+          ),
           refusedShare: round2(
             runs.reduce((sum, run) => sum + (run.statuses[503] ?? 0), 0) /
               runs.reduce((sum, run) => sum + run.requests, 0),

@@ -18,9 +18,15 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openConnection, requestBytes } from './http1-connection.mjs';
 import { percentile } from './percentiles.mjs';
 
-const { url, headers = {}, body, concurrency, seconds, warmupSeconds, firstToken } = JSON.parse(
-  process.argv[2],
-);
+const {
+  url,
+  headers = {},
+  body,
+  concurrency,
+  seconds,
+  warmupSeconds,
+  firstToken,
+} = JSON.parse(process.argv[2]);
 const firstTokenPattern = firstToken && new RegExp(firstToken);
 const request = requestBytes(url, headers, body);
 

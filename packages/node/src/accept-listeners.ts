@@ -38,7 +38,8 @@ export async function listenAll(
 function listen(server: net.Server, options: net.ListenOptions): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') error.message = `port ${options.port} is already in use: pick another port`;
+      if (error.code === 'EADDRINUSE')
+        error.message = `port ${options.port} is already in use: pick another port`;
       reject(error);
     };
     server.once('error', onError);

@@ -1,4 +1,5 @@
 export type { GatewayResponse, RequestLog } from '@bedrock-ha/http';
+export { DEFAULT_ACCEPT_LISTENERS } from './accept-listeners.js';
 export { AUTH_MODES, type AuthMode, isAuthMode } from './auth-policy.js';
 export {
   type ConnectionLimits,
@@ -7,7 +8,6 @@ export {
   DEFAULT_MAX_CONNECTIONS,
 } from './connection-limits.js';
 export { type DualProtocolServer, dualProtocolServer } from './dual-protocol-server.js';
-export { DEFAULT_ACCEPT_LISTENERS } from './accept-listeners.js';
 export { DEFAULT_MAX_IN_FLIGHT } from './in-flight-limit.js';
 export { isLogLevel, LOG_LEVELS } from './logger.js';
 export { HEALTH_GAUGES } from './metrics/health-gauges.js';

@@ -28,7 +28,11 @@ describe('shedding load while behind (maxQueueWaitMs)', () => {
           headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
           body: JSON.stringify({ model: 'chat', messages }),
         });
-        return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+        return {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body: await response.json(),
+        };
       }),
     );
     const refused = answers.filter((answer) => answer.status === 503);
@@ -39,7 +43,11 @@ describe('shedding load while behind (maxQueueWaitMs)', () => {
     for (const answer of refused) {
       expect(answer.retryAfter).toBe('1');
       expect(answer.body).toMatchObject({
-        error: { type: 'server_error', code: 'overloaded', message: expect.stringMatching(/ms behind on queued requests \(its bound is 1 ms\)/) },
+        error: {
+          type: 'server_error',
+          code: 'overloaded',
+          message: expect.stringMatching(/ms behind on queued requests \(its bound is 1 ms\)/),
+        },
       });
     }
     // A refusal never reached Bedrock, and counted against no endpoint.
@@ -51,7 +59,10 @@ describe('shedding load while behind (maxQueueWaitMs)', () => {
     expect(health.data.every((endpoint) => endpoint.recent.failures === 0)).toBe(true);
     const refusedLines = log.events('request').filter((line) => line.status === 503);
     expect(refusedLines).toHaveLength(refused.length);
-    expect(refusedLines[0]?.error).toMatchObject({ name: 'OverloadedError', message: expect.stringMatching(/behind/) });
+    expect(refusedLines[0]?.error).toMatchObject({
+      name: 'OverloadedError',
+      message: expect.stringMatching(/behind/),
+    });
     // Once caught up, the same server serves again.
     const after = await openaiClient(server.url).chat.completions.create({ model: 'chat', messages });
     expect(after.choices[0]?.message.content).toBe('Tokyo');
