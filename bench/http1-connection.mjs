@@ -36,6 +36,8 @@ export function openConnection(url) {
   let current;
   const connection = {
     open: true,
+    /** The last answer's `retry-after`, in seconds, when it had one. */
+    retryAfterS: undefined,
     send(bytes, handlers = {}) {
       return new Promise((resolve) => {
         current = { ...handlers, resolve, state: 'head', left: 0, status: 0, close: false };
@@ -74,6 +76,8 @@ export function openConnection(url) {
       pending = pending.subarray(end + 4);
       answer.status = Number(head.slice(9, 12));
       answer.close = /\r\nconnection: *close/.test(head);
+      const retryAfter = /\r\nretry-after: *(\d+)/.exec(head);
+      connection.retryAfterS = retryAfter ? Number(retryAfter[1]) : undefined;
       const length = /\r\ncontent-length: *(\d+)/.exec(head);
       if (length) [answer.state, answer.left] = ['body', Number(length[1])];
       else if (/\r\ntransfer-encoding: *chunked/.test(head)) answer.state = 'chunk-size';

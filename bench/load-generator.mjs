@@ -2,7 +2,8 @@
 // loop with the server it measures: `concurrency` keep-alive connections (bare sockets,
 // http1-connection.mjs, so the generator's own cost per request stays small), each sending the next
 // request when the last answer has been read. Argument: one JSON object
-// { url, headers, body, concurrency, seconds, warmupSeconds, firstToken }. Prints JSON lines:
+// { url, headers, body, concurrency, seconds, warmupSeconds, firstToken, retryAfter }; with
+// `retryAfter` (default true) a client refused with a 503 waits its `retry-after` before sending again. Prints JSON lines:
 // `{"mark":"start"}` when the measured window opens and `{"mark":"end"}` when it closes (so the
 // parent can sample the server's CPU, and run the connection prober, over the window alone), then
 // one line of results.
@@ -61,6 +62,15 @@ function send(connection, fresh) {
   });
 }
 
+const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+/** Sleeps `s` seconds, or less when the run ends first (so the drain does not wait for it). */
+let stopped;
+const stopping = new Promise((resolve) => {
+  stopped = resolve;
+});
+const sleepUnlessStopped = (s) =>
+  Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, s * 1000).unref())]);
+
 const loops = Array.from({ length: concurrency }, async () => {
   let connection;
   while (!stop) {
@@ -68,16 +78,23 @@ const loops = Array.from({ length: concurrency }, async () => {
     if (fresh) connection = openConnection(url);
     const started = performance.now();
     const status = await send(connection, fresh);
-    if (!counting) continue;
+    // A refusal's `retry-after` is honoured, as the AWS SDK and the OpenAI SDKs do: a client that
+    // retried at once would turn a shedding server's spare CPU into more refusals.
+    const retryAfterS = status === 503 && retryAfter ? connection.retryAfterS : undefined;
+    if (!counting) {
+      if (retryAfterS !== undefined) await sleepUnlessStopped(retryAfterS);
+      continue;
+    }
     const latency = performance.now() - started;
     latencies.push(latency);
     if (status === 200) served.push(latency);
     else if (status === 503) refused.push(latency);
     statuses[status] = (statuses[status] ?? 0) + 1;
+    if (retryAfterS !== undefined) await sleepUnlessStopped(retryAfterS);
   }
   connection?.close();
 });
-const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+
 const mark = (name) => process.stdout.write(`${JSON.stringify({ mark: name })}\n`);
 await sleep(warmupSeconds);
 counting = true;
@@ -95,6 +112,7 @@ const cpu = process.cpuUsage(cpuAtStart);
 const elapsed = (performance.now() - started) / 1000;
 mark('end');
 stop = true;
+stopped();
 await Promise.all(loops);
 latencies.sort((a, b) => a - b);
 if (latencies.length === 0) throw new Error(`no request completed in the ${seconds} s window to ${url}`);

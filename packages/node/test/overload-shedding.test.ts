@@ -63,6 +63,11 @@ describe('shedding load while behind (maxQueueWaitMs)', () => {
       name: 'OverloadedError',
       message: expect.stringMatching(/behind/),
     });
+    // One warning says the server shed load (with the count), not one per refusal.
+    const warnings = log.events('overloaded');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, shed: 1 });
+    expect(refusedLines.every((line) => line.level === 30)).toBe(true);
     // Once caught up, the same server serves again.
     const after = await openaiClient(server.url).chat.completions.create({ model: 'chat', messages });
     expect(after.choices[0]?.message.content).toBe('Tokyo');
