@@ -27,6 +27,7 @@ const {
   seconds,
   warmupSeconds,
   firstToken,
+  retryAfter = true,
 } = JSON.parse(process.argv[2]);
 const firstTokenPattern = firstToken && new RegExp(firstToken);
 const request = requestBytes(url, headers, body);
