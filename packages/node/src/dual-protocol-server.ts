@@ -28,7 +28,9 @@ export interface DualProtocolServer {
  * h2c (prior knowledge) by default on an `http://` endpoint, while curl, OpenAI clients and load
  * balancers speak HTTP/1.1. Node cannot serve both on one cleartext port by itself (`allowHTTP1`
  * only works with TLS), so each connection's first bytes pick the server. One handler answers
- * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape).
+ * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape). The port is
+ * held by `acceptListeners` sockets (`SO_REUSEPORT`), since Node accepts one connection per
+ * listening socket per event-loop turn (see `DEFAULT_ACCEPT_LISTENERS`).
  */
 export function dualProtocolServer(
   handler: (request: NodeRequest, response: NodeResponse) => void,
