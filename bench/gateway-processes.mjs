@@ -124,30 +124,48 @@ export async function stopAll(children) {
   }
 }
 
+/** Spawns a bench script with one JSON argument; resolves with its JSON lines, `onMark` called on marks. */
+async function runScript(script, options, onMark = () => {}) {
+  const child = spawn(process.execPath, [here(script), JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  let result;
+  for await (const line of createInterface({ input: child.stdout })) {
+    const message = JSON.parse(line);
+    if (message.mark) onMark(message.mark);
+    else result = message;
+  }
+  const [code] = await exited;
+  if (code !== 0 || result === undefined)
+    throw new Error(
+      `${script} for ${options.url} exited with ${code}${result ? '' : ' and printed no result'}`,
+    );
+  return result;
+}
+
 /**
  * One load-generator run: `target` has `url`, `headers`, `body`, `pid` (the process whose CPU
  * is sampled when the load generator marks its measured window's start and end, so process start,
- * warm-up and drain are left out) and, for a stream, `firstToken` (see load-generator.mjs).
+ * warm-up and drain are left out) and, for a stream, `firstToken` (see load-generator.mjs). With
+ * `probe`, the connection prober (connection-prober.mjs, its own process) opens a fresh connection
+ * every 100 ms of the window.
  */
 export async function drive(
   { url, headers = {}, body, pid, firstToken },
   { concurrency, seconds, probe = false },
 ) {
-  const options = { url, headers, body, concurrency, seconds, warmupSeconds: 1, probe, firstToken };
-  const loader = spawn(process.execPath, [here('./load-generator.mjs'), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(loader, 'exit');
+  const options = { url, headers, body, concurrency, seconds, warmupSeconds: 1, firstToken };
   const cpuAt = {};
-  let result;
-  for await (const line of createInterface({ input: loader.stdout })) {
-    const message = JSON.parse(line);
-    if (message.mark) cpuAt[message.mark] = cpuSeconds(pid);
-    else result = message;
-  }
-  const [code] = await exited;
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`);
-  if (result === undefined || cpuAt.start === undefined || cpuAt.end === undefined)
-    throw new Error(`the load generator for ${url} printed no result or no window marks`);
-  return { ...result, cpuSeconds: cpuAt.end - cpuAt.start };
+  const probes = [];
+  const result = await runScript('./load-generator.mjs', options, (mark) => {
+    cpuAt[mark] = cpuSeconds(pid);
+    // Started with the window, it probes while the load runs; its own start-up (~0.1 s) is cut from the window.
+    if (mark === 'start' && probe)
+      probes.push(runScript('./connection-prober.mjs', { url, headers, body, seconds: seconds - 0.2 }));
+  });
+  if (cpuAt.start === undefined || cpuAt.end === undefined)
+    throw new Error(`the load generator for ${url} printed no window marks`);
+  const probed = probe ? await probes[0] : {};
+  return { ...result, ...probed, cpuSeconds: cpuAt.end - cpuAt.start };
 }

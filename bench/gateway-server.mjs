@@ -25,6 +25,13 @@ const server = await startServer({
   ...(process.env.BEDROCK_HA_MAX_REQUESTS_PER_TURN && {
     maxRequestsPerTurn: Number(process.env.BEDROCK_HA_MAX_REQUESTS_PER_TURN),
   }),
+  // The turn queue's wait bound and the listening sockets, for before/after runs (limitsTail).
+  ...(process.env.BEDROCK_HA_MAX_QUEUE_WAIT_MS && {
+    maxQueueWaitMs: Number(process.env.BEDROCK_HA_MAX_QUEUE_WAIT_MS),
+  }),
+  ...(process.env.BEDROCK_HA_ACCEPT_LISTENERS && {
+    acceptListeners: Number(process.env.BEDROCK_HA_ACCEPT_LISTENERS),
+  }),
   config: {
     client: { endpoint: simulatorUrl, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } },
     policy: POLICIES[policyName],

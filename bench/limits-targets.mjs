@@ -43,10 +43,12 @@ export function limitRows({ results, streaming }) {
       );
     rows.push(
       row(
-        `6. client p99 / p50, ${at}`,
+        `6. client p99 / p50 of the answers served (200), ${at}`,
         '<= 3x',
-        `${result.p99OverP50}x (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`,
-        result.p99OverP50 <= 3,
+        // Judged on the 200s: a shed request is answered with a retryable 503 instead of queueing,
+        // and counting those fast answers in p50 would make the ratio say nothing about waiting.
+        `${result.servedP99OverP50}x (every answer: ${result.p99OverP50}x, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${Math.round(result.refusedShare * 100)}% shed with a 503)`,
+        result.servedP99OverP50 <= 3,
       ),
     );
     rows.push(

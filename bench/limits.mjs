@@ -5,7 +5,9 @@
 // server process, as every target has) and Portkey's gateway.
 // Per target: the serving process's CPU per request over the measured window, throughput, the
 // client's p50/p99, and the longest wait of a new connection for its first answer (the first
-// requests of every connection, plus a fresh connection every 100 ms of the window). Each round runs
+// requests of every connection, plus a fresh connection every 100 ms of the window from the
+// connection prober's own process), the tail of the 200s alone and the share of retryable 503s
+// shed under overload, and the measuring processes' own event-loop delay. Each round runs
 // every target once in a rotating order; ratios are medians of per-round pairs. Then the same for
 // streams (limits-streaming.mjs): CPU per stream against the minimal pipe, time to first token.
 import {
@@ -131,9 +133,21 @@ async function limitsUnary({ seconds = 4, rounds = 2, oursEnv } = {}) {
           p50Ms: median(runs.map((run) => run.p50Ms)),
           p99Ms: median(runs.map((run) => run.p99Ms)),
           p99OverP50: round2(median(runs.map((run) => run.p99Ms / run.p50Ms))),
+          // The tail of the 200s alone, and the retryable 503s shed under overload (limits-tail.mjs).
+          servedP99OverP50: round2(
+            median(runs.map((run) => (run.servedP99Ms ?? 0) / (run.servedP50Ms ?? 1))),
+          ),
+          refusedShare: round2(
+            runs.reduce((sum, run) => sum + (run.statuses[503] ?? 0), 0) /
+              runs.reduce((sum, run) => sum + run.requests, 0),
+          ),
           cpuMsPerRequest: round3(median(runs.map(cpuPerRequest))),
           newConnectionMaxWaitMs: Math.max(...runs.map((run) => run.newConnectionMaxWaitMs)),
           probeMaxWaitMs: Math.max(...runs.map((run) => run.probeMaxWaitMs)),
+          // The measuring processes' own worst event-loop delay: a wait includes it (limits-tail.mjs).
+          measuredLateMs: Math.max(
+            ...runs.map((run) => Math.max(run.loadGeneratorLoopDelayMaxMs, run.proberLoopDelayMaxMs ?? 0)),
+          ),
           errors: runs.reduce((sum, run) => sum + run.errors, 0),
           statuses: runs.map((run) => run.statuses),
         };

@@ -203,7 +203,8 @@ const BENCHMARKS = {
       limitsTail({
         seconds,
         rounds: Number(process.env.BENCH_ROUNDS ?? 2),
-        bound: Number(process.env.BENCH_TAIL_MAX_IN_FLIGHT ?? 64),
+        // BENCH_TAIL_ENV: extra environment (JSON) for the `ours` server, e.g. {"BEDROCK_HA_MAX_QUEUE_WAIT_MS":"50"}.
+        oursEnv: process.env.BENCH_TAIL_ENV ? JSON.parse(process.env.BENCH_TAIL_ENV) : undefined,
       }),
     print: printLimitsTail,
   },

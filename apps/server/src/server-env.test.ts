@@ -26,6 +26,8 @@ describe('serverOptionsFromEnv', () => {
         BEDROCK_HA_MAX_CONNECTIONS: '50',
         BEDROCK_HA_MAX_IN_FLIGHT: '200',
         BEDROCK_HA_MAX_REQUESTS_PER_TURN: '8',
+        BEDROCK_HA_MAX_QUEUE_WAIT_MS: '250',
+        BEDROCK_HA_ACCEPT_LISTENERS: '4',
         BEDROCK_HA_HEADERS_TIMEOUT_MS: '5000',
         BEDROCK_HA_IDLE_TIMEOUT_MS: '30000',
       }),
@@ -38,6 +40,8 @@ describe('serverOptionsFromEnv', () => {
       maxConnections: 50,
       maxInFlight: 200,
       maxRequestsPerTurn: 8,
+      maxQueueWaitMs: 250,
+      acceptListeners: 4,
       headersTimeoutMs: 5000,
       idleTimeoutMs: 30000,
     });

@@ -28,6 +28,10 @@ export const SERVER_ENV = {
     'model calls answered at once; past it new ones get a retryable 503 at once (default 1000)',
   BEDROCK_HA_MAX_REQUESTS_PER_TURN:
     'requests started per event-loop turn, the rest wait in arrival order for the next turn (default 16; 0: no cap)',
+  BEDROCK_HA_MAX_QUEUE_WAIT_MS:
+    'ms the oldest queued request may have waited for this process before new model calls get a retryable 503 at once (default 100; 0: no bound)',
+  BEDROCK_HA_ACCEPT_LISTENERS:
+    'listening sockets on the port, each accepting one new connection per event-loop turn (default 8 on Linux, 1 elsewhere)',
   BEDROCK_HA_HEADERS_TIMEOUT_MS:
     'ms a connection has to send its request headers or HTTP/2 preface, then it is closed (default 20000)',
   BEDROCK_HA_STATE_URL:
@@ -66,6 +70,8 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   const maxConnections = integer(env, 'BEDROCK_HA_MAX_CONNECTIONS', 1, 1_000_000, problems);
   const maxInFlight = integer(env, 'BEDROCK_HA_MAX_IN_FLIGHT', 1, 1_000_000, problems);
   const maxRequestsPerTurn = integer(env, 'BEDROCK_HA_MAX_REQUESTS_PER_TURN', 0, 1_000_000, problems);
+  const maxQueueWaitMs = integer(env, 'BEDROCK_HA_MAX_QUEUE_WAIT_MS', 0, 3_600_000, problems);
+  const acceptListeners = integer(env, 'BEDROCK_HA_ACCEPT_LISTENERS', 1, 64, problems);
   const headersTimeoutMs = integer(env, 'BEDROCK_HA_HEADERS_TIMEOUT_MS', 1, 3_600_000, problems);
   const idleTimeoutMs = integer(env, 'BEDROCK_HA_IDLE_TIMEOUT_MS', 1, 3_600_000, problems);
   const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
@@ -109,6 +115,8 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(maxRequestsPerTurn === undefined ? {} : { maxRequestsPerTurn }),
+    ...(maxQueueWaitMs === undefined ? {} : { maxQueueWaitMs }),
+    ...(acceptListeners === undefined ? {} : { acceptListeners }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     ...(stateUrl ? { stateUrl } : {}),

@@ -53,14 +53,15 @@ export function invalidRequest(message: string, param: string | null = null, cod
 }
 
 /**
- * The 503 for a request refused because `maxInFlight` requests are in flight: retryable, after a
+ * The 503 for a request refused because `maxInFlight` requests are in flight (or `message`'s reason): retryable, after a
  * second, in both formats (the AWS SDK retries a 503 `ServiceUnavailableException`; the OpenAI
  * SDKs retry every 5xx and honour `retry-after`). The caller did nothing wrong, and no endpoint is blamed.
  */
-export function overloaded(maxInFlight: number) {
+export function overloaded(maxInFlight: number, message?: string) {
   return new RequestFailure({
     status: 503,
-    message: `The gateway is answering its limit of ${maxInFlight} requests at once; retry in a second.`,
+    message:
+      message ?? `The gateway is answering its limit of ${maxInFlight} requests at once; retry in a second.`,
     bedrockName: 'ServiceUnavailableException',
     openaiType: 'server_error',
     code: 'overloaded',

@@ -135,7 +135,8 @@ export type GatewayError =
   | { readonly kind: 'payload-too-large'; readonly limitBytes: number }
   | { readonly kind: 'bad-request'; readonly message: string }
   /**
-   * The adapter has `maxInFlight` requests in flight already: a 503 with `retry-after: 1`, which
-   * the OpenAI SDKs and the AWS SDK retry (`ServiceUnavailableException` on the Bedrock routes).
+   * The adapter has `maxInFlight` requests in flight already, or is too far behind to start one
+   * soon (`message` then says why): a 503 with `retry-after: 1`, which the OpenAI SDKs and the AWS
+   * SDK retry (`ServiceUnavailableException` on the Bedrock routes).
    */
-  | { readonly kind: 'overloaded'; readonly maxInFlight: number };
+  | { readonly kind: 'overloaded'; readonly maxInFlight: number; readonly message?: string };

@@ -127,7 +127,7 @@ export function createGateway(ha: BedrockHA, options: GatewayOptions = {}): Gate
         error.kind === 'payload-too-large'
           ? payloadTooLarge(error.limitBytes)
           : error.kind === 'overloaded'
-            ? overloaded(error.maxInFlight)
+            ? overloaded(error.maxInFlight, error.message)
             : invalidRequest(error.message),
       );
       const context = new RequestContext(

@@ -15,6 +15,9 @@ type AccessLogLine = Omit<RequestLog, 'outcome'> & {
 export class AccessLog {
   private cut: { expected: number; drainMs: number } | undefined;
   private waiter: (() => void) | undefined;
+  /** Requests shed (503 `OverloadedError`) since the last `overloaded` warning, and when that was. */
+  private shed = 0;
+  private shedWarnedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly logger: Logger) {}
 
@@ -24,10 +27,29 @@ export class AccessLog {
     const route = line.route === 'unmatched' ? `${line.method} (unmatched)` : line.route;
     const cutNote = line === entry ? '' : ' (cut by the shutdown)';
     const message = `${route} ${line.status} ${Math.round(line.durationMs)} ms${cutNote}`;
-    if (line.status >= 500 || line !== entry) this.logger.warn({ event: 'request', ...line }, message);
+    if (line.error?.name === 'OverloadedError') this.shedLine(line, message);
+    else if (line.status >= 500 || line !== entry) this.logger.warn({ event: 'request', ...line }, message);
     else this.logger.info({ event: 'request', ...line }, message);
     if (this.cut && --this.cut.expected <= 0) this.waiter?.();
   };
+
+  /**
+   * A request shed under overload: its line at `info`, since a shedding server answers hundreds a
+   * second and a warning each would cost more than the refusal; one `overloaded` warning says it
+   * is happening, the first at once, then at most one every 10 s with the count.
+   */
+  private shedLine(line: AccessLogLine, message: string): void {
+    this.logger.info({ event: 'request', ...line }, message);
+    this.shed++;
+    const now = performance.now();
+    if (now - this.shedWarnedAt < 10_000) return;
+    this.shedWarnedAt = now;
+    this.logger.warn(
+      { event: 'overloaded', shed: this.shed, reason: line.error?.message },
+      `shed ${this.shed} request(s) with a retryable 503: the gateway is overloaded; add instances or CPU`,
+    );
+    this.shed = 0;
+  }
 
   /** From now on, lines are of the `count` requests the shutdown cut after draining for `drainMs`. */
   markCut(count: number, drainMs: number): void {

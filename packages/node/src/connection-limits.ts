@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_ACCEPT_LISTENERS } from './accept-listeners.js';
 
 /** Bounds on the connections a {@link dualProtocolServer} keeps, before and after a request. */
 export interface ConnectionLimits {
@@ -20,6 +21,13 @@ export interface ConnectionLimits {
    * connection this server is closing at that moment (a 502).
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * Listening sockets on the port (`SO_REUSEPORT`): Node accepts at most one connection per
+   * socket per event-loop turn, so under load new connections wait in the kernel's queue for as
+   * many turns as there are connections ahead of them. Default 8 on Linux, 1 elsewhere (where
+   * `reusePort` is not supported); at most 64.
+   */
+  readonly acceptListeners?: number;
   /** Called when a connection is refused for `maxConnections`, with the number then open. */
   readonly onConnectionLimit?: (open: number) => void;
 }
@@ -39,10 +47,13 @@ export function resolveLimits(
     maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     headersTimeoutMs: limits.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
     idleTimeoutMs: limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    acceptListeners: limits.acceptListeners ?? DEFAULT_ACCEPT_LISTENERS,
   };
   for (const [name, value] of Object.entries(resolved))
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`${name} must be a positive whole number, got ${value}`);
+  if (resolved.acceptListeners > 64)
+    throw new RangeError(`acceptListeners must be at most 64, got ${resolved.acceptListeners}`);
   return resolved;
 }
 

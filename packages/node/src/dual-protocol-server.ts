@@ -1,6 +1,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { listenAll } from './accept-listeners.js';
 import { type ConnectionLimits, resolveLimits } from './connection-limits.js';
 import type { NodeRequest, NodeResponse } from './node-message.js';
 import { sniffProtocol } from './sniff-protocol.js';
@@ -27,13 +28,15 @@ export interface DualProtocolServer {
  * h2c (prior knowledge) by default on an `http://` endpoint, while curl, OpenAI clients and load
  * balancers speak HTTP/1.1. Node cannot serve both on one cleartext port by itself (`allowHTTP1`
  * only works with TLS), so each connection's first bytes pick the server. One handler answers
- * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape).
+ * both (Node's HTTP/2 compatibility API has the HTTP/1.1 request and response shape). The port is
+ * held by `acceptListeners` sockets (`SO_REUSEPORT`), since Node accepts one connection per
+ * listening socket per event-loop turn (see `DEFAULT_ACCEPT_LISTENERS`).
  */
 export function dualProtocolServer(
   handler: (request: NodeRequest, response: NodeResponse) => void,
   limits: ConnectionLimits = {},
 ): DualProtocolServer {
-  const { maxConnections, headersTimeoutMs, idleTimeoutMs } = resolveLimits(limits);
+  const { maxConnections, headersTimeoutMs, idleTimeoutMs, acceptListeners } = resolveLimits(limits);
   const http1 = http.createServer(
     // Node checks the headers timeout on this interval (30 s by default), so a short timeout needs a short one.
     { connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.round(headersTimeoutMs / 4))) },
@@ -54,7 +57,13 @@ export function dualProtocolServer(
     if (stopping) session.close();
   });
 
-  const front = net.createServer({ noDelay: true }, (socket) => {
+  const onConnection = (socket: net.Socket) => {
+    // Counted here rather than by each listener's `maxConnections`: the bound is the port's.
+    if (sockets.size >= maxConnections) {
+      socket.destroy();
+      limits.onConnectionLimit?.(sockets.size);
+      return;
+    }
     sockets.add(socket);
     unsorted.add(socket);
     socket.on('close', () => {
@@ -77,33 +86,27 @@ export function dualProtocolServer(
         socket.resume();
       }
     });
-  });
-  front.maxConnections = maxConnections;
-  front.on('drop', () => limits.onConnectionLimit?.(sockets.size));
+  };
+  // Several sockets on the port, each accepting one connection per turn: see `acceptListeners`.
+  const fronts = Array.from({ length: acceptListeners }, () =>
+    net.createServer({ noDelay: true }, onConnection),
+  );
 
   let closed: Promise<void> | undefined;
   return {
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        const onError = (error: NodeJS.ErrnoException) => {
-          if (error.code === 'EADDRINUSE')
-            error.message = `port ${port} is already in use: pick another port`;
-          reject(error);
-        };
-        front.once('error', onError);
-        front.listen(port, host, () => {
-          front.off('error', onError);
-          // Node tracks an HTTP/1.1 server's connections (idle ones to close, headers and request
-          // timeouts to enforce) from its 'listening' event; this one never listens itself.
-          http1.emit('listening');
-          resolve(front.address() as net.AddressInfo);
-        });
-      });
+    async listen(port, host) {
+      const address = await listenAll(fronts, port, host);
+      // Node tracks an HTTP/1.1 server's connections (idle ones to close, headers and request
+      // timeouts to enforce) from its 'listening' event; this one never listens itself.
+      http1.emit('listening');
+      return address;
     },
     stopAccepting() {
       if (closed) return closed;
       stopping = true;
-      closed = new Promise<void>((resolve) => front.close(() => resolve()));
+      closed = Promise.all(
+        fronts.map((front) => new Promise<void>((resolve) => front.close(() => resolve()))),
+      ).then(() => {});
       // Connections that have not sent a byte carry no request.
       for (const socket of unsorted) socket.destroy();
       // Closes the idle keep-alive connections and stops the timeout checks; it listens on nothing.

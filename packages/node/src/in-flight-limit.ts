@@ -48,12 +48,21 @@ export async function answerOverloaded(
   gateway: Gateway,
   request: NodeRequest,
   response: NodeResponse,
-  options: { readonly maxInFlight: number; readonly onRequestLog?: GatewayOptions['onRequestLog'] },
+  options: {
+    readonly maxInFlight: number;
+    /** Why, when it is not the `maxInFlight` bound (the turn queue's wait): said to the client and logged. */
+    readonly reason?: string;
+    readonly onRequestLog?: GatewayOptions['onRequestLog'];
+  },
 ): Promise<void> {
   const started = performance.now();
   const method = request.method ?? 'POST';
   const path = (request.url ?? '/').split('?')[0] ?? '/';
-  const answer = gateway.errorResponse(path, { kind: 'overloaded', maxInFlight: options.maxInFlight });
+  const answer = gateway.errorResponse(path, {
+    kind: 'overloaded',
+    maxInFlight: options.maxInFlight,
+    ...(options.reason !== undefined && { message: options.reason }),
+  });
   const read = await readRequestBody(request, gateway.maxBodyBytes);
   if (read.kind === 'read') await writeGatewayResponse(response, answer);
   else await answerUnread(request, response, answer, { bytes: 2 * gateway.maxBodyBytes, ms: 5_000 });
@@ -63,6 +72,9 @@ export async function answerOverloaded(
     route: `${method} ${path}`,
     status: answer.status,
     durationMs: performance.now() - started,
-    error: { name: 'OverloadedError', message: `${options.maxInFlight} requests in flight` },
+    error: {
+      name: 'OverloadedError',
+      message: options.reason ?? `${options.maxInFlight} requests in flight`,
+    },
   });
 }

@@ -1,4 +1,5 @@
 export type { GatewayResponse, RequestLog } from '@bedrock-ha/http';
+export { DEFAULT_ACCEPT_LISTENERS } from './accept-listeners.js';
 export { AUTH_MODES, type AuthMode, isAuthMode } from './auth-policy.js';
 export {
   type ConnectionLimits,
@@ -15,5 +16,5 @@ export type { NodeRequest, NodeResponse } from './node-message.js';
 export { type ServeGatewayRequestOptions, serveGatewayRequest } from './serve-gateway-request.js';
 export type { RunningServer, ServerOptions } from './server-options.js';
 export { startServer } from './start-server.js';
-export { DEFAULT_MAX_REQUESTS_PER_TURN } from './turn-budget.js';
+export { DEFAULT_MAX_QUEUE_WAIT_MS, DEFAULT_MAX_REQUESTS_PER_TURN } from './turn-budget.js';
 export { writeGatewayResponse } from './write-gateway-response.js';

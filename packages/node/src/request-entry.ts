@@ -20,22 +20,40 @@ export interface RequestEntry {
  * The one handler for HTTP/1.1 and h2c requests: counts the request for the shutdown drain, takes
  * its `maxInFlight` place (none free: a 503, without an upstream call), and answers it within the
  * per-turn budget, refusals included, so they cannot crowd a turn either (a request whose client
- * left while it waited is dropped without work).
+ * left while it waited is dropped without work). A model call that would wait longer than the
+ * budget's `maxWaitMs` for its turn is refused with the same retryable 503 instead.
  */
 export function requestHandler(entry: RequestEntry): (request: NodeRequest, response: NodeResponse) => void {
   const { gateway, inFlight, inFlightLimit, turns, onRequestLog, onUnhandled } = entry;
+  const overloaded = (request: NodeRequest, response: NodeResponse, reason?: string) =>
+    answerOverloaded(gateway, request, response, {
+      maxInFlight: inFlightLimit.max,
+      ...(reason !== undefined && { reason }),
+      onRequestLog,
+    }).catch((error: unknown) => onUnhandled(error, response));
   return (request, response) => {
     inFlight.track(response);
     // Decided on arrival, so a waiting request holds its place; answered in its turn, like the rest.
     const admitted = inFlightLimit.admit(request, response);
     turns.run({
       start: () => {
-        const served = admitted
-          ? serveGatewayRequest(gateway, request, response, { onRequestLog })
-          : answerOverloaded(gateway, request, response, { maxInFlight: inFlightLimit.max, onRequestLog });
-        served.catch((error: unknown) => onUnhandled(error, response));
+        if (!admitted) {
+          void overloaded(request, response);
+          return;
+        }
+        serveGatewayRequest(gateway, request, response, { onRequestLog }).catch((error: unknown) =>
+          onUnhandled(error, response),
+        );
       },
       gone: () => isResponseGone(response),
+      ...(request.method === 'POST' && {
+        refuse: (behindMs: number) =>
+          void overloaded(
+            request,
+            response,
+            `The gateway is ${Math.round(behindMs)} ms behind on queued requests (its bound is ${turns.maxWaitMs} ms); retry in a second.`,
+          ),
+      }),
     });
   };
 }

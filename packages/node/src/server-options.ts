@@ -52,6 +52,14 @@ export interface ServerOptions extends Omit<ConnectionLimits, 'onConnectionLimit
    * batches. A waiting request whose client leaves is dropped without work. Default 16; 0: no cap.
    */
   readonly maxRequestsPerTurn?: number;
+  /**
+   * How long a model call may wait for its turn (see `maxRequestsPerTurn`), in ms: one arriving
+   * while the head of the queue has waited longer, or still queued when its turn comes after
+   * longer, is answered with the same retryable 503 as `maxInFlight`'s instead of being started
+   * late. Unlike `maxInFlight` it counts only the wait for this process's CPU, never calls waiting
+   * on Bedrock, so it adapts to the machine. Default 100; 0: no bound (nor with `maxRequestsPerTurn` 0).
+   */
+  readonly maxQueueWaitMs?: number;
   /** The largest request body accepted, in bytes. Default: the gateway's (1 MiB). */
   readonly maxBodyBytes?: number;
   /**

@@ -28,7 +28,7 @@ import { requestHandler } from './request-entry.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, drainBudgetMs } from './shutdown-budget.js';
 import { startTelemetry, type TelemetryLease } from './telemetry.js';
-import { TurnBudget } from './turn-budget.js';
+import { DEFAULT_MAX_QUEUE_WAIT_MS, TurnBudget } from './turn-budget.js';
 
 const DEFAULT_PORT = 8080;
 /** Loopback only: reaching the gateway from elsewhere is a choice (`HOST` / `host`). */
@@ -64,7 +64,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   resolveLimits(options);
   checkAffinityHeader(options.affinityHeader);
   const inFlightLimit = new InFlightLimit(options.maxInFlight);
-  const turns = new TurnBudget(options.maxRequestsPerTurn);
+  const turns = new TurnBudget(
+    options.maxRequestsPerTurn,
+    options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS,
+  );
   const config = withStateUrl(await configOf(options), options.stateUrl);
   const logger = createLogger(logLevel, options.logDestination);
   const state = options.engineOptions?.stateStore
@@ -221,9 +224,10 @@ async function configOf(options: ServerOptions): Promise<BedrockHAConfig> {
 }
 
 function limitsOf(options: ServerOptions): ConnectionLimits {
-  const { maxConnections, headersTimeoutMs, idleTimeoutMs } = options;
+  const { maxConnections, headersTimeoutMs, idleTimeoutMs, acceptListeners } = options;
   return {
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(acceptListeners === undefined ? {} : { acceptListeners }),
     ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
     ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
   };

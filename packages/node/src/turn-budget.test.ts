@@ -66,4 +66,56 @@ describe('TurnBudget (requests started per event-loop turn)', () => {
     expect(() => new TurnBudget(-1)).toThrow(/maxRequestsPerTurn must be a whole number from 0/);
     expect(() => new TurnBudget(1.5)).toThrow(RangeError);
   });
+
+  it('reports how long the head of the queue has waited, and 0 once nothing waits', async () => {
+    let now = 1_000;
+    const budget = new TurnBudget(1, 0, () => now);
+    expect(budget.oldestWaitMs()).toBe(0);
+    runTasks(budget, 3);
+    now += 40;
+    expect(budget.oldestWaitMs()).toBe(40);
+    await nextTurn();
+    await nextTurn();
+    expect(budget.waiting).toBe(0);
+    expect(budget.oldestWaitMs()).toBe(0);
+  });
+
+  it('with maxWaitMs, refuses arrivals while the queue is behind, and queued requests that waited past it', async () => {
+    let now = 0;
+    const budget = new TurnBudget(1, 50, () => now);
+    const events: string[] = [];
+    const task = (name: string, refusable = true): TurnTask => ({
+      start: () => events.push(`start ${name}`),
+      gone: () => false,
+      ...(refusable && { refuse: (behindMs: number) => events.push(`refuse ${name} ${behindMs}`) }),
+    });
+    budget.run(task('a'));
+    budget.run(task('b'));
+    now = 30;
+    budget.run(task('c'));
+    now = 60;
+    // The head (b) has waited 60 ms: a new model call is refused at once; a health check still queues.
+    budget.run(task('d'));
+    budget.run(task('health', false));
+    expect(events).toEqual(['start a', 'refuse d 60']);
+    await nextTurn();
+    // b waited past the bound by its turn: refused, not counted, so c (30 ms) starts in the same turn.
+    expect(events).toEqual(['start a', 'refuse d 60', 'refuse b 60', 'start c']);
+    now = 200;
+    await nextTurn();
+    // Never refused without `refuse`, however late.
+    expect(events.at(-1)).toBe('start health');
+  });
+
+  it('with maxWaitMs 0, never refuses', async () => {
+    let now = 0;
+    const budget = new TurnBudget(1, 0, () => now);
+    const refused: number[] = [];
+    const started = runTasks(budget, 3);
+    now = 10_000;
+    budget.run({ start: () => started.push(3), gone: () => false, refuse: (ms) => refused.push(ms) });
+    for (let turn = 0; turn < 3; turn++) await nextTurn();
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(refused).toEqual([]);
+  });
 });

@@ -5,12 +5,33 @@
  */
 export const DEFAULT_MAX_REQUESTS_PER_TURN = 16;
 
+/**
+ * The default of `maxQueueWaitMs`: how long a model call may wait for its turn before it is
+ * refused with a retryable 503 rather than started late. Measured with `BENCH_ONLY=limitsTail`
+ * (bench/README.md 6b).
+ */
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 100;
+
+/** Checks a `maxQueueWaitMs`; returns it. @throws RangeError unless a whole number of ms from 0. */
+export function checkMaxQueueWaitMs(value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 3_600_000)
+    throw new RangeError(
+      `maxQueueWaitMs must be a whole number of ms from 0 (0: no bound) to 3600000, got ${value}`,
+    );
+  return value;
+}
+
 /** One request waiting for its turn. */
 export interface TurnTask {
   /** Starts serving the request. */
   readonly start: () => void;
   /** Whether its client went away while it waited: then it is dropped without being started. */
   readonly gone: () => boolean;
+  /**
+   * Answers it at once instead (a 503), when the queue is more than `maxWaitMs` behind; `behindMs`
+   * is how far. Absent: the request is never refused (GET routes: health checks read the truth).
+   */
+  readonly refuse?: (behindMs: number) => void;
 }
 
 /**
@@ -20,20 +41,34 @@ export interface TurnTask {
  * wait in arrival order and the next ones start in a `setImmediate` callback, so the poll phase
  * (accepts, reads of new connections, upstream answers) runs between batches. Arrival order is
  * kept: once one request waits, every later one waits behind it.
+ *
+ * With `maxWaitMs`, the queue sheds load: a request arriving while the head of the queue has
+ * waited longer, and a queued one that waited longer by its turn, is refused (`refuse`) instead,
+ * so no client waits more than about `maxWaitMs` and a turn for the server's CPU, whatever the
+ * offered load; a refusal costs a fraction of a request and no upstream call.
  */
 export class TurnBudget {
   private started = 0;
   private scheduled = false;
   private queue: TurnTask[] = [];
+  /** When each queued task arrived (`now()`), index for index with `queue`. */
+  private arrivals: number[] = [];
   private head = 0;
 
   /**
    * @param max Requests started per turn; 0 turns the budget off (every request starts at once).
-   * @throws RangeError when `max` is not a whole number from 0.
+   * @param maxWaitMs The queue's bound on a request's wait; 0: none.
+   * @param now The clock (ms), injectable for tests.
+   * @throws RangeError when `max` is not a whole number from 0, or `maxWaitMs` not one of ms.
    */
-  constructor(readonly max: number = DEFAULT_MAX_REQUESTS_PER_TURN) {
+  constructor(
+    readonly max: number = DEFAULT_MAX_REQUESTS_PER_TURN,
+    readonly maxWaitMs: number = 0,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (!Number.isInteger(max) || max < 0)
       throw new RangeError(`maxRequestsPerTurn must be a whole number from 0 (0: no cap), got ${max}`);
+    checkMaxQueueWaitMs(maxWaitMs);
   }
 
   /** Requests waiting for a later turn. */
@@ -41,7 +76,15 @@ export class TurnBudget {
     return this.queue.length - this.head;
   }
 
-  /** Starts `task` now when this turn has room and nothing waits, else queues it for a later turn. */
+  /** How long the request at the head of the queue has waited, in ms (0 when none waits). */
+  oldestWaitMs(): number {
+    return this.waiting === 0 ? 0 : this.now() - (this.arrivals[this.head] as number);
+  }
+
+  /**
+   * Starts `task` now when this turn has room and nothing waits; refuses it when the queue is
+   * more than `maxWaitMs` behind; else queues it for a later turn.
+   */
   run(task: TurnTask): void {
     if (this.max === 0) {
       task.start();
@@ -53,7 +96,13 @@ export class TurnBudget {
       task.start();
       return;
     }
+    const behindMs = this.oldestWaitMs();
+    if (task.refuse && this.maxWaitMs > 0 && behindMs > this.maxWaitMs) {
+      task.refuse(behindMs);
+      return;
+    }
     this.queue.push(task);
+    this.arrivals.push(this.now());
     this.schedule();
   }
 
@@ -63,22 +112,33 @@ export class TurnBudget {
     setImmediate(this.nextTurn);
   }
 
-  /** A new turn: start up to `max` waiting requests, dropping those whose client went away. */
+  /**
+   * A new turn: start up to `max` waiting requests, dropping those whose client went away and
+   * refusing those that waited past `maxWaitMs` (they do not count against the turn).
+   */
   private readonly nextTurn = (): void => {
     this.scheduled = false;
     this.started = 0;
+    const now = this.now();
     while (this.started < this.max && this.waiting > 0) {
       const task = this.queue[this.head] as TurnTask;
+      const waitedMs = now - (this.arrivals[this.head] as number);
       this.head++;
       if (task.gone()) continue;
+      if (task.refuse && this.maxWaitMs > 0 && waitedMs > this.maxWaitMs) {
+        task.refuse(waitedMs);
+        continue;
+      }
       this.started++;
       task.start();
     }
     if (this.waiting === 0) {
       this.queue = [];
+      this.arrivals = [];
       this.head = 0;
     } else if (this.head > 1_024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.arrivals = this.arrivals.slice(this.head);
       this.head = 0;
     }
     // Requests started in this turn count against it until the next one resets the count.

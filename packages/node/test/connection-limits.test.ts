@@ -95,4 +95,29 @@ describe('connection limits', () => {
       'a connection accepted again',
     );
   });
+
+  it('serves every one of a burst of new connections through its several listening sockets, and a second server cannot take its port', async () => {
+    const sim = await test.simulator();
+    const { server } = await test.server(sim, { acceptListeners: 4 });
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const client = await rawConnect(server.url);
+        test.defer(() => {
+          client.socket.destroy();
+        });
+        client.socket.write(requestHead('GET', '/healthz', {}));
+        await eventually(() => client.received().includes('HTTP/1.1 200'), 10_000, 'the answer');
+        return client;
+      }),
+    );
+    expect(burst).toHaveLength(40);
+    // The sockets share the port through SO_REUSEPORT; another server must not join them.
+    const { port } = new URL(server.url);
+    await expect(test.server(sim, { port: Number(port) })).rejects.toThrow(
+      new RegExp(`port ${port} is already in use`),
+    );
+    await expect(test.server(sim, { acceptListeners: 0 })).rejects.toThrow(
+      /acceptListeners must be a positive whole number, got 0/,
+    );
+  });
 });
