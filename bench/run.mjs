@@ -14,6 +14,7 @@ import { coreOverhead } from './core-overhead.mjs';
 import { failoverCost } from './failover-cost.mjs';
 import { fleetState, printFleetState } from './fleet-state.mjs';
 import { gatewayThroughput } from './gateway-throughput.mjs';
+import { inFlightHeap } from './in-flight-heap.mjs';
 import { lambdaColdStart } from './lambda-cold-start.mjs';
 import { limits, printLimits } from './limits.mjs';
 import { limitsTail, printLimitsTail } from './limits-tail.mjs';
@@ -83,6 +84,16 @@ const BENCHMARKS = {
     run: () =>
       coreOverhead({ seconds, rounds: Number(process.env.BENCH_ROUNDS ?? 3), memoryRequests: 2_000 }),
     print: printCoreOverhead,
+  },
+  inFlight: {
+    file: 'in-flight-heap',
+    run: () => inFlightHeap(),
+    print: (result) => {
+      console.log(
+        `\n6. Heap per request in flight: ${result.requests} Converse calls waiting ${result.latencyMs} ms, after forced GCs, median of ${result.rounds} rounds\n`,
+      );
+      console.table(Object.fromEntries(result.results.map(({ name, key: _, ...row }) => [name, row])));
+    },
   },
   failover: {
     file: 'failover-cost',

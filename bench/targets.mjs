@@ -9,6 +9,7 @@ export function targetRows({
   latency,
   overhead,
   failover,
+  inFlight,
   memory,
   gateway,
   lambda,
@@ -211,7 +212,7 @@ export function targetRows({
   }
   if (affinity) rows.push(...cacheAffinityRows(affinity));
   if (limits) rows.push(...limitRows(limits));
-  rows.push(...overheadRows({ overhead, failover }));
+  rows.push(...overheadRows({ overhead, failover, inFlight }));
   if (fleet) rows.push(...fleetRows(fleet));
   return rows;
 }

@@ -1,3 +1,5 @@
+import type { AbortSource } from './request-clock.js';
+
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts; the timer never outlives it. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -15,24 +17,23 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Settles with `promise`, or rejects with the signal's reason the moment it aborts, even when the
- * work under it does not honour the signal (a call stuck in a bulkhead queue, a hung socket).
+ * Settles with `promise`, or rejects with the source's reason the moment it aborts, even when the
+ * work under it does not honour it (a call stuck in a bulkhead queue, a hung socket).
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+export function raceAbort<T>(promise: Promise<T>, source: AbortSource): Promise<T> {
+  if (source.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
+    return Promise.reject(source.reason);
   }
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = source.onAbort(() => reject(source.reason));
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(error);
       },
     );

@@ -1,8 +1,9 @@
-import type { BulkheadPolicy, CircuitBreakerPolicy } from 'cockatiel';
+import { type BulkheadPolicy, type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
 import { AttemptTimeoutError } from '../errors/attempt-timeout-error.js';
 import { FirstTokenTimeoutError } from '../errors/first-token-timeout-error.js';
 import { sendRetryingStaleConnection } from '../sdk/stale-connection.js';
-import { TIMED_OUT, withTimeout } from './attempt-timeout.js';
+import { raceAbort } from './abort.js';
+import { withTimeout } from './attempt-timeout.js';
 import type { Endpoint } from './endpoint.js';
 import type { RequestClock } from './request-clock.js';
 
@@ -55,56 +56,75 @@ export function callThroughPolicies<T>(
   hold: PolicyHold,
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  const { breaker, bulkhead } = policies;
   const configured = endpoint.policy.timeouts[timeout];
   // When the deadline comes first, its own timer ends the attempt (min(timeout, remaining)). A
   // second timer due at the same moment would often fire first and turn the caller's
   // DeadlineExceededError into an attempt timeout, a failover and a breaker failure.
   const timeoutMs = configured >= clock.remainingMs() ? undefined : configured;
-  // A request sent on a keep-alive connection the server had just closed never reached it: it is
-  // sent again at once, inside this attempt, so the breaker, the retry budget and the attempt
-  // records never see it (the timeout still covers both tries).
-  const send = (signal: AbortSignal) => sendRetryingStaleConnection(() => attempt(signal), signal);
-  const call = async (): Promise<T> => {
-    // The signal the timeout gave this attempt: aborted while the request's is not, it means the
-    // timeout fired, whichever error the call ended with (the SDK's own AbortError, say).
-    let attemptSignal: AbortSignal | undefined;
-    try {
-      if (timeoutMs === undefined) return await send(clock.signal);
-      return await withTimeout(timeoutMs, clock.signal, (signal) => {
-        attemptSignal = signal;
-        return send(signal);
-      });
-    } catch (error) {
-      if (
-        timeoutMs !== undefined &&
-        (error === TIMED_OUT || (!clock.signal.aborted && attemptSignal?.aborted))
-      )
-        throw new TIMEOUT_ERRORS[timeout](timeoutMs);
-      throw error;
-    }
-  };
-  const { breaker, bulkhead } = policies;
-  if (!breaker && !bulkhead) return call();
+  const call = () => timedCall(timeoutMs, timeout, clock, attempt);
+  const running = breaker || bulkhead ? throughPolicies(breaker, bulkhead, clock, hold, call) : call();
+  // The timeout's own registration with the clock settles the attempt the moment the request is
+  // cancelled. Without one, or when the attempt may wait before its call starts (in a bulkhead's
+  // queue, or behind a half-open breaker's probe), a race does, even if the call or the queue
+  // does not honour the signal.
+  const mayWait = bulkhead !== undefined || (breaker !== undefined && breaker.state !== CircuitState.Closed);
+  return timeoutMs === undefined || mayWait ? raceAbort(running, clock) : running;
+}
+
+/** The call through the breaker and bulkhead, which keep a held attempt until its lease ends. */
+function throughPolicies<T>(
+  breaker: CircuitBreakerPolicy | undefined,
+  bulkhead: BulkheadPolicy | undefined,
+  clock: RequestClock,
+  hold: PolicyHold,
+  call: () => Promise<T>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const held = async () => {
-      let value: T;
-      try {
-        value = await call();
-      } catch (error) {
-        // The caller gets the error itself; the breaker, whether the endpoint or the caller ended it.
-        reject(error);
-        throw clock.signal.aborted ? new RequestCancelled() : error;
-      }
-      resolve(value);
-      await hold.whenEnded();
-    };
-    const guarded = breaker ? () => breaker.execute(held) : held;
+    const held = () =>
+      call().then(
+        (value) => {
+          resolve(value);
+          return hold.whenEnded();
+        },
+        (error: unknown) => {
+          // The caller gets the error itself; the breaker, whether the endpoint or the caller ended it.
+          reject(error);
+          throw clock.aborted ? new RequestCancelled() : error;
+        },
+      );
     hold.releasedWhen(
-      (bulkhead ? bulkhead.execute(guarded, clock.signal) : guarded()).then(
+      (bulkhead
+        ? bulkhead.execute(breaker ? () => breaker.execute(held) : held, clock.signal)
+        : breaker!.execute(held)
+      ).then(
         () => undefined,
         // A policy's own rejection (breaker open, bulkhead full); after the call's, a no-op.
         (error: unknown) => reject(error),
       ),
     );
   });
+}
+
+/**
+ * The call under the attempt's timeout, if it has one. A request sent on a keep-alive connection
+ * the server had just closed never reached it: it is sent again at once, inside this attempt, so
+ * the breaker, the retry budget and the attempt records never see it (the timeout still covers
+ * both tries).
+ */
+function timedCall<T>(
+  timeoutMs: number | undefined,
+  timeout: AttemptTimeout,
+  clock: RequestClock,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (timeoutMs === undefined) return sendRetryingStaleConnection(() => attempt(clock.signal), clock.signal);
+  // The timeout settles the attempt with its error the moment it fires (whichever error the call
+  // then ends with, the SDK's own AbortError, say).
+  return withTimeout(
+    timeoutMs,
+    clock,
+    (signal) => sendRetryingStaleConnection(() => attempt(signal), signal),
+    () => new TIMEOUT_ERRORS[timeout](timeoutMs),
+  );
 }

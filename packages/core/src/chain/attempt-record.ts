@@ -1,6 +1,6 @@
 import type { Attempt } from '../errors/attempt.js';
 import { errorCodeOf } from '../policies/error-classification.js';
-import type { AttemptEnd, AttemptScope } from '../telemetry/instrumentation.js';
+import { type AttemptEnd, type AttemptScope, NO_ATTEMPT_SCOPE } from '../telemetry/instrumentation.js';
 import type { AttemptFields, AttemptReport, RunnerContext, RunnerRequest } from './chain-request.js';
 import { type Endpoint, endpointRef } from './endpoint.js';
 
@@ -41,7 +41,10 @@ export class AttemptRecord {
     this.reported = true;
     const entry = this.write(fields, report.error);
     if (fields.outcome === 'failure' && report.error !== undefined) this.request.errors.push(report.error);
-    this.context.events.attempt.emit({ chain: this.context.chain, ...entry });
+    const { events, chain } = this.context;
+    if (events.attempt.listening) events.attempt.emit({ chain, ...entry });
+    // Telemetry off: nothing would read the attempt's end.
+    if (this.scope === NO_ATTEMPT_SCOPE) return;
     const end: AttemptEnd = {
       attempt: entry,
       breakerState: this.context.state(this.endpoint).breakerState,

@@ -1,17 +1,20 @@
+import type { AbortSource } from './request-clock.js';
+
 /** What {@link withTimeout} rejects with when the time is up (the caller names the error). */
 export const TIMED_OUT = Symbol('bedrock-ha.timedOut');
 
 /**
  * Runs `call` under its own signal, which aborts after `ms` or as soon as `parent` does, and settles
- * at that moment even if the call does not honour its signal (rejecting with {@link TIMED_OUT} on
- * the timeout, with the parent's reason on its abort). On the healthy path it costs one
- * AbortController, one timer and one listener on `parent`, all released when the call settles:
- * what cockatiel's aggressive TimeoutPolicy did, without its executor, events and promise races.
+ * at that moment even if the call does not honour its signal (rejecting with `timedOut()`, by
+ * default {@link TIMED_OUT}, on the timeout, with the parent's reason on its abort). On the healthy path it costs one
+ * AbortController (the call's signal, which the SDK needs), one timer and one registration with
+ * `parent` (a request clock's, no EventTarget listener), all released when the call settles.
  */
 export function withTimeout<T>(
   ms: number,
-  parent: AbortSignal,
+  parent: AbortSource,
   call: (signal: AbortSignal) => Promise<T>,
+  timedOut: () => unknown = () => TIMED_OUT,
 ): Promise<T> {
   const controller = new AbortController();
   if (parent.aborted) {
@@ -19,17 +22,16 @@ export function withTimeout<T>(
     return Promise.reject(parent.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    const unsubscribe = parent.onAbort(() => {
       clearTimeout(timer);
       controller.abort(parent.reason);
       reject(parent.reason);
-    };
+    });
     const timer = setTimeout(() => {
-      parent.removeEventListener('abort', onAbort);
+      unsubscribe();
       controller.abort();
-      reject(TIMED_OUT);
+      reject(timedOut());
     }, ms);
-    parent.addEventListener('abort', onAbort, { once: true });
     let running: Promise<T>;
     try {
       running = call(controller.signal);
@@ -39,12 +41,12 @@ export function withTimeout<T>(
     running.then(
       (value) => {
         clearTimeout(timer);
-        parent.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);
-        parent.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(error);
       },
     );

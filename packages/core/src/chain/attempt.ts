@@ -1,7 +1,6 @@
 import { isBrokenCircuitError, isBulkheadRejectedError } from 'cockatiel';
 import type { Classification, FailureReason } from '../policies/error-classification.js';
 import { awsRequestId } from '../telemetry/aws-request-id.js';
-import { raceAbort } from './abort.js';
 import { AttemptLease } from './attempt-lease.js';
 import { callThroughPolicies } from './attempt-policies.js';
 import { AttemptRecord } from './attempt-record.js';
@@ -59,22 +58,20 @@ export async function attemptOnce<T>(
     lease.settles((fields, report) => capacity.end(hold, fields, report?.usage));
   }
   try {
-    const value = await raceAbort(
-      record.scope.run(() =>
-        callThroughPolicies(state, endpoint, step.timeout, request.clock, lease, (signal) =>
-          step.call(endpoint, lease.handle(signal)),
-        ),
+    // Settles the moment the request is cancelled, even when the call does not honour its signal.
+    const value = await record.scope.run(() =>
+      callThroughPolicies(state, endpoint, step.timeout, request.clock, lease, (signal) =>
+        step.call(endpoint, lease.handle(signal)),
       ),
-      request.clock.signal,
     );
     const described = step.describe(value);
     state.succeeded(admission, described.usage);
     // A held attempt (a stream's, at its first content) is still running: its holder ends it.
     if (lease.held) record.open({ outcome: 'success' });
     else lease.end({ outcome: 'success' }, { ...described, requestId: awsRequestId(value) });
-    return { answer: { value, endpoint, held: lease.held ? lease : undefined } };
+    return { answer: { value, endpoint, held: lease.held ? lease : undefined, described } };
   } catch (error) {
-    if (request.clock.signal.aborted) {
+    if (request.clock.aborted) {
       state.ended(admission, 'neutral');
       // The deadline's abort reason is an internal marker, not an error to show.
       if (request.clock.deadlinePassed)

@@ -89,6 +89,8 @@ export interface EndpointAnswer<T> {
   readonly index: number;
   /** The attempt, when the step's call kept it open (a stream's). */
   readonly held: HeldAttempt | undefined;
+  /** What the step's `describe` said of the value (worked out once, for the attempt's telemetry). */
+  readonly described: ReturnType<Step<T>['describe']>;
 }
 
 /** How a lane ended: an endpoint answered, or the queue ran dry (with the last error seen). */
@@ -102,8 +104,8 @@ export function allFailed(context: RunnerContext, request: RunnerRequest, lastEr
 /** Throws what ended the request, if anything has: the deadline, or the caller's (or a lane's) abort. */
 export function throwIfCancelled(context: RunnerContext, request: RunnerRequest): void {
   const { clock } = request;
-  if (!clock.signal.aborted) return;
+  if (!clock.aborted) return;
   if (clock.deadlinePassed)
     throw new DeadlineExceededError(context.chain, clock.deadlineMs ?? 0, [...request.attempts]);
-  throw clock.signal.reason;
+  throw clock.reason;
 }

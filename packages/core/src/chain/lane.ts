@@ -2,7 +2,7 @@ import type { IBackoff } from 'cockatiel';
 import { RequestNotSentError } from '../errors/request-not-sent-error.js';
 import { fullJitterBackoff } from '../policies/backoff.js';
 import type { FailureReason } from '../policies/error-classification.js';
-import { mayRetry } from '../policies/retry-decision.js';
+import { mayRetry, retryAllowed } from '../policies/retry-decision.js';
 import { sleep } from './abort.js';
 import { attemptOnce } from './attempt.js';
 import {
@@ -31,13 +31,14 @@ export async function runLane<T>(
     if ('answer' in result) return { answer: { ...result.answer, index } };
     if ('error' in result) lastError = result.error;
     next = queue.take();
-    context.events.failover.emit({
-      chain: context.chain,
-      from: endpointRef(endpoint),
-      to: next && endpointRef(next.endpoint),
-      reason: result.reason,
-      resumed: false,
-    });
+    if (context.events.failover.listening)
+      context.events.failover.emit({
+        chain: context.chain,
+        from: endpointRef(endpoint),
+        to: next && endpointRef(next.endpoint),
+        reason: result.reason,
+        resumed: false,
+      });
   }
   return { lastError };
 }
@@ -62,19 +63,21 @@ async function tryEndpoint<T>(
     if (verdict.reason === 'local-error')
       throw new RequestNotSentError(context.chain, [...request.attempts], error);
     if (verdict.errorClass === 'request') throw error;
-    if (verdict.errorClass === 'endpoint') return { reason: verdict.reason, error };
+    if (verdict.errorClass === 'endpoint' || !retryAllowed(endpoint, attempt, verdict))
+      return { reason: verdict.reason, error };
     delays = delays
       ? delays.next(undefined)
       : fullJitterBackoff(endpoint.policy.retry, context.random).next(undefined);
     if (!(await mayRetry(context, request, endpoint, attempt, verdict, delays.duration)))
       return { reason: verdict.reason, error };
-    context.events.retry.emit({
-      chain: context.chain,
-      endpoint: endpointRef(endpoint),
-      attempt,
-      reason: verdict.reason,
-      delayMs: delays.duration,
-    });
+    if (context.events.retry.listening)
+      context.events.retry.emit({
+        chain: context.chain,
+        endpoint: endpointRef(endpoint),
+        attempt,
+        reason: verdict.reason,
+        delayMs: delays.duration,
+      });
     try {
       await sleep(delays.duration, request.clock.signal);
     } catch {

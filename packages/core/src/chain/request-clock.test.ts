@@ -77,4 +77,55 @@ describe('RequestClock', () => {
     clock.dispose();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('calls back its listeners once when it aborts, except those that unsubscribed', () => {
+    const caller = new AbortController();
+    const clock = new RequestClock(caller.signal, undefined);
+    const calls: string[] = [];
+    clock.onAbort(() => calls.push('kept'));
+    const unsubscribe = clock.onAbort(() => calls.push('dropped'));
+    unsubscribe();
+    const reason = new Error('client disconnected');
+    caller.abort(reason);
+    caller.abort(new Error('again'));
+    expect(calls).toEqual(['kept']);
+    expect(clock.reason).toBe(reason);
+    // Registered after the abort: never called (the caller checks `aborted` first).
+    clock.onAbort(() => calls.push('late'));
+    expect(calls).toEqual(['kept']);
+    clock.dispose();
+  });
+
+  it('builds its signal on first use, aborted with the reason when the clock already is', () => {
+    const clock = new RequestClock(undefined, 300);
+    const early = clock.signal;
+    vi.advanceTimersByTime(300);
+    expect(early.aborted).toBe(true);
+    expect(clock.deadlinePassed).toBe(true);
+
+    const reason = new Error('gone');
+    const late = new RequestClock(AbortSignal.abort(reason), undefined);
+    expect(late.signal.aborted).toBe(true);
+    expect(late.signal.reason).toBe(reason);
+    clock.dispose();
+    late.dispose();
+  });
+
+  it('aborts its lanes with its own reason; a lane outrun stops alone', () => {
+    const clock = new RequestClock(undefined, 300);
+    const first = clock.lane();
+    const second = clock.lane();
+    expect(vi.getTimerCount()).toBe(1);
+    first.outrun();
+    expect(first.aborted).toBe(true);
+    expect(first.wasOutrun).toBe(true);
+    expect(clock.aborted).toBe(false);
+    expect(second.aborted).toBe(false);
+    vi.advanceTimersByTime(300);
+    expect(second.aborted).toBe(true);
+    expect(second.deadlinePassed).toBe(true);
+    expect(first.deadlinePassed).toBe(false);
+    for (const each of [first, second, clock]) each.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -44,6 +44,7 @@ export class Engine {
   readonly affinity: AffinityRouting;
   readonly telemetry: Telemetry | undefined;
   private readonly instrumentation: Instrumentation;
+  private readonly contexts = new WeakMap<Chain, RunnerContext>();
   private readonly random: () => number;
   private readonly classify: (error: unknown, endpoint: Endpoint) => ReturnType<typeof classifyError>;
 
@@ -145,8 +146,7 @@ export class Engine {
       );
       this.affinity.served(chain, key, answer.endpoint);
       const servedBy = endpointRef(answer.endpoint);
-      const details = operation.describe(answer.value);
-      run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...details });
+      run.scope.end({ outcome: 'success', servedBy, attempts: run.attempts, ...answer.described });
       return Object.assign(answer.value, { servedBy, attempts: run.attempts });
     } catch (error) {
       run.scope.end({ outcome: 'failure', error, attempts: run.attempts });
@@ -208,14 +208,20 @@ export class Engine {
     return this.affinity.order(chain, key, order, this.states, demand);
   }
 
+  /** The runner's view of a chain, built once per chain: nothing in it varies by request. */
   private contextFor(chain: Chain): RunnerContext {
-    return {
-      chain: chain.name,
-      events: this.events,
-      state: (endpoint) => this.states.get(endpoint.id)!,
-      classify: this.classify,
-      random: this.random,
-    };
+    let context = this.contexts.get(chain);
+    if (!context) {
+      context = {
+        chain: chain.name,
+        events: this.events,
+        state: (endpoint) => this.states.get(endpoint.id)!,
+        classify: this.classify,
+        random: this.random,
+      };
+      this.contexts.set(chain, context);
+    }
+    return context;
   }
 
   private begin(chain: Chain, operation: Operation, input: unknown, request: RequestOptions): RunnerRequest {

@@ -68,9 +68,10 @@ export class UsageCounters {
 
   private count(key: string, amount: number): void {
     if (!(amount > 0)) return;
-    const keep = (reservation: Reservation) => this.totals.set(key, reservation);
     const reserved: MaybePromise<Reservation | undefined> = this.store.reserve(key, amount, WINDOW);
-    if (reserved instanceof Promise) ignoreRejection(reserved.then((value) => value && keep(value)));
-    else if (reserved) keep(reserved);
+    // No closure on the in-memory store's synchronous path: this runs on every served attempt.
+    if (reserved instanceof Promise)
+      ignoreRejection(reserved.then((value) => value && this.totals.set(key, value)));
+    else if (reserved) this.totals.set(key, reserved);
   }
 }

@@ -118,6 +118,11 @@ export class Channel<T> {
       }
     });
 
+  /** True while anyone listens: an event nobody hears is not built (the hot path checks). */
+  get listening(): boolean {
+    return this.emitter.size > 0;
+  }
+
   emit(event: T): void {
     this.emitter.emit(event);
   }
