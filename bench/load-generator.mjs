@@ -123,7 +123,10 @@ const ok = statuses[200] ?? 0;
 console.log(
   JSON.stringify({
     requests: latencies.length,
-    errors: latencies.length - ok,
+    // A 503 is the server shedding load as designed (reported as `refused` and the shed share),
+    // not an error: errors are the answers that are neither served nor refused.
+    refused: refused.length,
+    errors: latencies.length - ok - refused.length,
     statuses,
     requestsPerSecond: Math.round(ok / elapsed),
     p50Ms: fixed(percentile(latencies, 0.5)),
