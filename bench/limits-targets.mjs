@@ -131,11 +131,13 @@ export function overheadRows({ overhead, failover, inFlight }) {
     );
   if (failover)
     rows.push(
+      // On transport 'sdk', like the two raw SDK calls it is measured against (on the lean
+      // transport, shown beside it, the engine's calls cost less than the raw ones).
       row(
-        '6. added per endpoint walked (a failover, beyond the two calls it makes)',
+        "6. added per endpoint walked (a failover on transport 'sdk', beyond the two raw SDK calls it makes)",
         '<= 0.08 ms',
-        `${failover.failoverAddedMs} ms`,
-        failover.failoverAddedMs <= 0.08,
+        `${failover.walkedAddedMs} ms (on the lean transport: ${failover.failoverAddedMs} ms)`,
+        failover.walkedAddedMs <= 0.08,
       ),
     );
   for (const key of ['engine', 'telemetry']) {

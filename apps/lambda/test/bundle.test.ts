@@ -99,7 +99,9 @@ describe('the bundled handler in a fresh Node process', () => {
       .reduce((total, code) => total + Buffer.byteLength(code), 0);
     expect(redisBytes).toBeGreaterThan(0);
     expect(readFileSync(bundle.file, 'utf8')).not.toContain('@redis/client');
-    expect(bundle.bytes - redisBytes).toBeLessThan(768 * 1024);
+    // 800 KiB: 768 until the lean transport, byte forwarding and the engine's rework (issue 20)
+    // took it about 8 KiB past; the regressions this guards against are tens of times that.
+    expect(bundle.bytes - redisBytes).toBeLessThan(800 * 1024);
     // Code splitting keeps what the SDK loads lazily (SSO, INI, STS credential providers) out of the entry.
     expect(bundle.entryBytes).toBeLessThan(bundle.bytes * 0.8);
     // Time is measured, not asserted: the machine is shared and noisy.
